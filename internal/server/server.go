@@ -1,0 +1,86 @@
+// Package server runs Kaohe's HTTP server: routes, middleware and graceful
+// shutdown.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"kaohe/internal/db"
+)
+
+// Config is what the server needs.
+type Config struct {
+	DB     *db.DB
+	Logger *slog.Logger
+}
+
+// Server is Kaohe's HTTP server.
+type Server struct {
+	cfg     Config
+	handler http.Handler
+}
+
+// New builds the server and its routes.
+func New(cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{cfg: cfg}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	s.handler = mux
+	return s, nil
+}
+
+// Handler returns the server's root handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Serve answers requests on l until ctx is cancelled, then shuts down
+// gracefully, letting requests in flight finish for up to 10 seconds.
+func (s *Server) Serve(ctx context.Context, l net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// healthz answers 200 with the database engine and schema version.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	current, known, err := s.cfg.DB.SchemaVersion(r.Context())
+	w.Header().Set("Content-Type", "application/json")
+	if err != nil {
+		s.cfg.Logger.Error("healthz", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		json.NewEncoder(w).Encode(map[string]any{"status": "unavailable"})
+		return
+	}
+	json.NewEncoder(w).Encode(map[string]any{
+		"status":         "ok",
+		"engine":         s.cfg.DB.Engine,
+		"schema_version": current,
+		"schema_known":   known,
+	})
+}
