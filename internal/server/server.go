@@ -11,7 +11,12 @@ import (
 	"net/http"
 	"time"
 
+	"kaohe/internal/api"
+	"kaohe/internal/auth"
 	"kaohe/internal/db"
+	"kaohe/internal/org"
+	"kaohe/internal/web"
+	"kaohe/internal/web/locale"
 )
 
 // Config is what the server needs.
@@ -23,18 +28,48 @@ type Config struct {
 // Server is Kaohe's HTTP server.
 type Server struct {
 	cfg     Config
+	log     *slog.Logger
+	auth    *auth.Service
+	web     *web.Handler
+	api     *api.Handler
+	mux     *http.ServeMux
 	handler http.Handler
 }
 
-// New builds the server and its routes.
+// New builds the services, the pages and the API, and checks every
+// template and message file: a fault there fails New, not a request.
 func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{cfg: cfg}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.healthz)
-	s.handler = mux
+	bundle, err := locale.Load()
+	if err != nil {
+		return nil, err
+	}
+	var pol auth.Policy
+	s := &Server{cfg: cfg, log: cfg.Logger, auth: auth.NewService(cfg.DB, pol)}
+	orgs := org.NewService(cfg.DB, pol)
+	s.web, err = web.New(web.Config{
+		DB: cfg.DB, Auth: s.auth, Org: orgs, Policy: pol, Locale: bundle, Logger: cfg.Logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.api = api.New(api.Config{Auth: s.auth, Org: orgs, Locale: bundle, Logger: cfg.Logger})
+
+	s.mux = http.NewServeMux()
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.web.Register(s.mux)
+	s.api.Register(s.mux)
+
+	// Outermost first: log, recover, headers, cross-origin check, actor.
+	var h http.Handler = s.mux
+	h = s.authenticate(h)
+	h = s.crossOrigin(h)
+	h = securityHeaders(h)
+	h = s.recoverPanics(h)
+	h = s.logRequests(h)
+	s.handler = h
 	return s, nil
 }
 

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"text/tabwriter"
+
+	"kaohe/internal/db"
+	"kaohe/internal/demo"
+)
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("demo", "", stderr)
+	dsn := dbFlag(fs)
+	addr := addrFlag(fs)
+	keep := fs.Bool("keep", false, "keep the data already in the database and serve it (build only into an empty one)")
+	noServe := fs.Bool("no-serve", false, "build, then exit without serving")
+	scale := fs.Int("scale", 1, fmt.Sprintf("size: 1 is a city of about 500 cadres, 200 about 100,000 (1 to %d)", demo.MaxScale))
+	seed := fs.Uint64("seed", 1, "random seed: the same seed builds the same data and passwords")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "kaohe demo: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if *scale < 1 || *scale > demo.MaxScale {
+		fmt.Fprintf(stderr, "kaohe demo: --scale %d is outside 1 to %d\n", *scale, demo.MaxScale)
+		return 2
+	}
+	target, err := db.ParseDSN(*dsn)
+	if err != nil {
+		fmt.Fprintf(stderr, "kaohe: %v\n", err)
+		return 2
+	}
+	if !*keep && target.Engine == db.SQLite {
+		if err := removeDemoFile(ctx, target.Source); err != nil {
+			fmt.Fprintf(stderr, "kaohe demo: %v\n", err)
+			return 2
+		}
+	}
+	d, code := openDB(ctx, *dsn, stderr)
+	if d == nil {
+		return code
+	}
+	defer d.Close()
+
+	units, built, err := demoState(ctx, d)
+	if err != nil {
+		fmt.Fprintf(stderr, "kaohe demo: %v\n", err)
+		return 1
+	}
+	switch {
+	case units > 0 && *keep:
+		fmt.Fprintf(stdout, "Kaohe demo: keeping the %d units already in %s.\n", units, d)
+		if built != "" {
+			if s, err := strconv.ParseUint(built, 10, 64); err == nil {
+				fmt.Fprintln(stdout, "Sign-ins as built (unless their passwords were changed since):")
+				printLogins(stdout, demo.Logins(s))
+			}
+		}
+	case units > 0:
+		fmt.Fprintf(stderr, "kaohe demo: %s already holds %d units and kaohe demo erases only SQLite files; "+
+			"use --keep to serve it as it is, or point --db at an empty PostgreSQL database\n", d, units)
+		return 2
+	default:
+		sum, err := demo.Build(ctx, d, demo.Options{Seed: *seed, Scale: *scale, Progress: stderr})
+		if err != nil {
+			fmt.Fprintf(stderr, "kaohe demo: %v\n", err)
+			return 1
+		}
+		printSummary(stdout, d, sum)
+	}
+	if *noServe {
+		return 0
+	}
+	return serve(ctx, d, *addr, stdout, stderr)
+}
+
+// demoState returns how many units the database holds and the seed of the
+// demo that built it ("" when none did).
+func demoState(ctx context.Context, d *db.DB) (units int, seed string, err error) {
+	err = d.View(ctx, func(tx *db.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM units`).Scan(&units); err != nil {
+			return fmt.Errorf("count units: %w", err)
+		}
+		seed, _, err = db.Setting(ctx, tx, demo.SettingSeed)
+		return err
+	})
+	return units, seed, err
+}
+
+// removeDemoFile deletes a SQLite database file and its -wal and -shm
+// companions so that the demo starts afresh. It refuses a file that is not
+// a Kaohe database, or one holding units that kaohe demo did not build: the
+// demo never erases real data.
+func removeDemoFile(ctx context.Context, path string) error {
+	info, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if info.Size() > 0 {
+		if err := checkDemoFile(ctx, path); err != nil {
+			return err
+		}
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("remove the old demo: %w", err)
+		}
+	}
+	return nil
+}
+
+// checkDemoFile returns an error unless the SQLite file at path is a Kaohe
+// database whose units, if any, kaohe demo built.
+func checkDemoFile(ctx context.Context, path string) error {
+	d, err := db.Open(ctx, "sqlite:"+path)
+	if err != nil {
+		return fmt.Errorf("%s cannot be opened as a Kaohe database (%v); kaohe demo will not erase it: choose another --db", path, err)
+	}
+	defer d.Close()
+	var n int
+	if err := d.SQL.QueryRowContext(ctx, `SELECT count(*) FROM goose_db_version`).Scan(&n); err != nil {
+		return fmt.Errorf("%s is not a Kaohe database; kaohe demo will not erase it: choose another --db", path)
+	}
+	var units int
+	if err := d.SQL.QueryRowContext(ctx, `SELECT count(*) FROM units`).Scan(&units); err != nil || units == 0 {
+		return nil // no units table yet, or no units: nothing to lose
+	}
+	var seed string
+	err = d.SQL.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, demo.SettingSeed).Scan(&seed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s holds %d units that kaohe demo did not build; kaohe demo will not erase it: "+
+			"use --keep to serve it, or choose another --db", path, units)
+	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	return nil
+}
+
+// printSummary prints what the build made and the sign-ins.
+func printSummary(w io.Writer, d *db.DB, s *demo.Summary) {
+	fmt.Fprintf(w, "Kaohe demo built in %s into %s (seed %d, scale %d):\n", s.Elapsed.Round(1e6), d, s.Seed, s.Scale)
+	fmt.Fprintf(w, "  %d units: %d cities, %d counties, %d townships, %d departments; %d categories\n",
+		s.Units, s.Cities, s.Counties, s.Townships, s.Departments, s.Categories)
+	fmt.Fprintf(w, "  %d cadres with %d posts\n\n", s.People, s.Posts)
+	fmt.Fprintln(w, "Sign-ins:")
+	printLogins(w, s.Logins)
+}
+
+// printLogins prints the sign-in table; the Chinese columns come last so
+// that the others stay aligned.
+func printLogins(w io.Writer, logins []demo.Login) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  role\tlogin\tpassword\tscope\taccount")
+	for _, l := range logins {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", l.Role, l.Login, l.Password, l.Scope, l.Name)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+}

@@ -1,0 +1,140 @@
+// Package api serves Kaohe's JSON API under /api/v1. Handlers parse the
+// request, call one service method — the service checks the actor's
+// permission — and convert the domain result into the API's own types
+// (types.go), so the API stays stable while tables change. Every error has
+// one shape: {"error":{"code":"…","message":"…"}}, the message in the
+// language of Accept-Language (Chinese by default).
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strconv"
+
+	"kaohe/internal/auth"
+	"kaohe/internal/errs"
+	"kaohe/internal/org"
+	"kaohe/internal/web/locale"
+	"kaohe/internal/web/session"
+)
+
+// Prefix is where the API lives.
+const Prefix = "/api/v1"
+
+// Config is what the API needs.
+type Config struct {
+	Auth   *auth.Service
+	Org    *org.Service
+	Locale *locale.Bundle
+	Logger *slog.Logger
+}
+
+// Handler serves the API.
+type Handler struct {
+	auth   *auth.Service
+	org    *org.Service
+	loc    *locale.Bundle
+	log    *slog.Logger
+	routes []string
+}
+
+// New returns the API handler.
+func New(cfg Config) *Handler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Handler{auth: cfg.Auth, org: cfg.Org, loc: cfg.Locale, log: cfg.Logger}
+}
+
+// endpoint is a handler that needs a signed-in actor.
+type endpoint func(w http.ResponseWriter, r *http.Request, a *auth.Actor)
+
+// Register adds the API's routes to mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	handle := func(pattern string, fn endpoint) {
+		h.routes = append(h.routes, pattern)
+		mux.HandleFunc(pattern, h.signedIn(fn))
+	}
+	handle("GET "+Prefix+"/me", h.me)
+	handle("GET "+Prefix+"/units", h.unitList)
+	handle("GET "+Prefix+"/units/{id}", h.unitGet)
+	handle("GET "+Prefix+"/units/{id}/children", h.unitChildren)
+	handle("GET "+Prefix+"/units/{id}/cadres", h.cadreList)
+	handle("GET "+Prefix+"/cadres/{id}", h.cadreGet)
+	handle("GET "+Prefix+"/users", h.userList)
+	// Anything else under the prefix answers the API's error shape.
+	mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
+		h.ServeError(w, r, errNotFound())
+	})
+}
+
+// Routes returns the registered patterns ("GET /api/v1/units/{id}"),
+// sorted; the documentation test checks each is in docs/api.md.
+func (h *Handler) Routes() []string {
+	out := append([]string(nil), h.routes...)
+	sort.Strings(out)
+	return out
+}
+
+func (h *Handler) signedIn(fn endpoint) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := session.Actor(r.Context())
+		if a == nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="kaohe"`)
+			h.ServeError(w, r, errs.New(errs.Unauthorized, "auth.signed_out", "not signed in"))
+			return
+		}
+		fn(w, r, a)
+	}
+}
+
+// errorBody is the one shape of every API error.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	// Field names the offending input field, when there is one.
+	Field string `json:"field,omitempty"`
+}
+
+// ServeError writes err in the API's error shape with the status its code
+// maps to, the message localized by Accept-Language (Chinese by default).
+func (h *Handler) ServeError(w http.ResponseWriter, r *http.Request, err error) {
+	status := locale.Status(err)
+	if status >= 500 {
+		h.log.ErrorContext(r.Context(), "api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	loc := h.loc.For(r.Header.Get("Accept-Language"))
+	body := errorBody{Error: errorDetail{Code: string(locale.Code(err)), Message: loc.Error(err)}}
+	var e *errs.Error
+	if status < 500 && errors.As(err, &e) {
+		body.Error.Field = e.Field
+	}
+	writeJSON(w, status, body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// pathID parses the {id} of the route; a malformed id is simply not found.
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound()
+	}
+	return id, nil
+}
+
+func errNotFound() error { return errs.New(errs.NotFound, "error.not_found", "not found") }

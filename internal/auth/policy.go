@@ -1,0 +1,338 @@
+package auth
+
+import (
+	"strings"
+
+	"kaohe/internal/errs"
+)
+
+// Role is what a grant lets a user do; a user holds one or more grants,
+// each a role in a unit's subtree.
+type Role string
+
+// The roles that sign in. Raters and the public never do.
+const (
+	RoleOffice     Role = "office"     // 考核办 / 组织部: runs the assessment in its jurisdiction
+	RoleTeam       Role = "team"       // 考核组: field verification, judgements, interview notes
+	RoleProvider   Role = "provider"   // 数据报送部门: submits the values of the data items it owns
+	RoleSupervisor Role = "supervisor" // 监督部门: submits findings about units and cadres
+	RoleCadre      Role = "cadre"      // 被考核干部: its own person and unit only
+	RoleViewer     Role = "viewer"     // 领导: read-only dashboards and rankings
+)
+
+// Roles lists every role in the order the interface shows them.
+var Roles = []Role{RoleOffice, RoleTeam, RoleProvider, RoleSupervisor, RoleCadre, RoleViewer}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, k := range Roles {
+		if r == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Action is something an actor does to an object in a unit.
+type Action string
+
+// The actions. A capability that adds objects adds its actions here and a
+// row to matrix.
+const (
+	ActUnitRead    Action = "unit.read"
+	ActUnitWrite   Action = "unit.write"
+	ActPersonRead  Action = "person.read"
+	ActPersonWrite Action = "person.write"
+	ActUserManage  Action = "user.manage"
+	ActAuditRead   Action = "audit.read"
+	// ActSchemeRead reads assessment schemes, their versions and diffs, the
+	// indicator library and the streamlining report.
+	ActSchemeRead Action = "scheme.read"
+	// ActSchemeWrite creates and edits schemes, versions and library
+	// indicators.
+	ActSchemeWrite Action = "scheme.write"
+
+	// Data collection (internal/collect). ActItemWrite and ActValueSubmit
+	// are checked on the unit that owns the data item (the provider
+	// department); the others on the entity's unit, or on the region whose
+	// collection status is asked for. See docs/decisions/0025-collect-scope.md.
+	ActItemWrite     Action = "item.write"
+	ActValueSubmit   Action = "value.submit"
+	ActValueRead     Action = "value.read"
+	ActValueVerify   Action = "value.verify"
+	ActCollectStatus Action = "collect.status"
+
+	// Democratic evaluation (internal/survey), checked on the organising
+	// unit of the evaluation. ActEvalManage sets an evaluation or
+	// satisfaction survey up, issues its ballot codes, opens and closes it
+	// and follows participation; ActEvalResults reads the tallies of a
+	// closed one.
+	ActEvalManage  Action = "evaluation.manage"
+	ActEvalResults Action = "evaluation.results"
+)
+
+// Reach is how far a grant carries an action from the grant's unit.
+type Reach uint8
+
+// The reaches, from none to the whole subtree.
+const (
+	// None: the role may not do the action at all.
+	None Reach = iota
+	// Self: only on the actor's own person record (the cadre's "only myself").
+	Self
+	// Unit: on the grant's unit itself, not on its sub-units.
+	Unit
+	// Subtree: on the grant's unit and everything below it.
+	Subtree
+)
+
+// matrix is the one place that says which role may do which action, and
+// how far. A role absent from an action's row may not do it.
+var matrix = map[Action]map[Role]Reach{
+	ActUnitRead: {
+		RoleOffice: Subtree, RoleTeam: Subtree, RoleProvider: Subtree,
+		RoleSupervisor: Subtree, RoleCadre: Unit, RoleViewer: Subtree,
+	},
+	ActUnitWrite: {RoleOffice: Subtree},
+	ActPersonRead: {
+		RoleOffice: Subtree, RoleTeam: Subtree, RoleSupervisor: Subtree,
+		RoleCadre: Self, RoleViewer: Subtree,
+	},
+	ActPersonWrite: {RoleOffice: Subtree},
+	ActUserManage:  {RoleOffice: Subtree},
+	ActAuditRead:   {RoleOffice: Subtree},
+	// Schemes belong to the unit whose office sets them. Providers,
+	// supervisors and cadres see the indicators that concern them through
+	// their own pages (collection, findings, results), not the scheme
+	// editor; see docs/decisions/0020-scheme-permissions.md.
+	ActSchemeRead:  {RoleOffice: Subtree, RoleTeam: Subtree, RoleViewer: Subtree},
+	ActSchemeWrite: {RoleOffice: Subtree},
+	// A provider submits the items its department owns; the office of a
+	// region may submit on behalf of the departments under it.
+	ActItemWrite:   {RoleOffice: Subtree},
+	ActValueSubmit: {RoleOffice: Subtree, RoleProvider: Subtree},
+	ActValueRead: {
+		RoleOffice: Subtree, RoleTeam: Subtree, RoleCadre: Unit, RoleViewer: Subtree,
+	},
+	ActValueVerify:   {RoleOffice: Subtree},
+	ActCollectStatus: {RoleOffice: Subtree, RoleViewer: Subtree},
+	ActEvalManage:    {RoleOffice: Subtree},
+	ActEvalResults:   {RoleOffice: Subtree, RoleTeam: Subtree, RoleViewer: Subtree},
+}
+
+// Actions lists every action of the matrix in a stable order.
+func Actions() []Action {
+	return []Action{ActUnitRead, ActUnitWrite, ActPersonRead, ActPersonWrite, ActUserManage, ActAuditRead,
+		ActSchemeRead, ActSchemeWrite,
+		ActItemWrite, ActValueSubmit, ActValueRead, ActValueVerify, ActCollectStatus,
+		ActEvalManage, ActEvalResults}
+}
+
+// ReachOf returns how far role carries action.
+func ReachOf(role Role, action Action) Reach { return matrix[action][role] }
+
+// Policy answers every "may this actor do this action on this object"
+// question. The zero value is ready to use.
+//
+// An object outside everything the actor can see answers NotFound, so
+// that probing reveals nothing; an object the actor can see but not act on
+// answers Forbidden. A grant can see what its role can read: the subtree of
+// its unit, or the unit alone for a cadre (plus the cadre's own person).
+type Policy struct{}
+
+// Error keys of the policy's answers.
+const (
+	KeyNotFound  = "error.not_found"
+	KeyForbidden = "error.forbidden"
+	KeySignedOut = "auth.signed_out"
+)
+
+func notFound() error {
+	return errs.New(errs.NotFound, KeyNotFound, "not found")
+}
+
+func forbidden(a Action) error {
+	e := errs.New(errs.Forbidden, KeyForbidden, "not allowed: "+string(a))
+	e.Args = map[string]any{"action": string(a)}
+	return e
+}
+
+func signedOut() error {
+	return errs.New(errs.Unauthorized, KeySignedOut, "not signed in")
+}
+
+// Authorize returns nil when a may do action on an object in the unit at
+// unitPath ("/12/345/"), a NotFound error when the object is outside every
+// grant's sight, a Forbidden error when it is in sight but no grant allows
+// the action, and Unauthorized for a nil actor.
+func (Policy) Authorize(a *Actor, action Action, unitPath string) error {
+	return authorize(a, action, 0, []string{unitPath})
+}
+
+// AuthorizePerson is Authorize for a person: personID is the person and
+// unitPaths the units of its posts (current ones, or every unit in its
+// history, as the caller's object demands). A Self reach allows the actor's
+// own person whatever its units; other reaches need one of unitPaths in
+// reach.
+func (Policy) AuthorizePerson(a *Actor, action Action, personID int64, unitPaths []string) error {
+	return authorize(a, action, personID, unitPaths)
+}
+
+func authorize(a *Actor, action Action, personID int64, paths []string) error {
+	if a == nil {
+		return signedOut()
+	}
+	if a.System {
+		return nil
+	}
+	self := personID != 0 && a.PersonID == personID
+	seen := false
+	for _, g := range a.Grants {
+		if covers(g, ReachOf(g.Role, action), self, paths) {
+			return nil
+		}
+		if !seen && sees(g, self, paths) {
+			seen = true
+		}
+	}
+	if seen {
+		return forbidden(action)
+	}
+	return notFound()
+}
+
+// sees reports whether grant g lets its holder see the object at all: some
+// action of g's role reaches it.
+func sees(g Grant, self bool, paths []string) bool {
+	for _, row := range matrix {
+		if covers(g, row[g.Role], self, paths) {
+			return true
+		}
+	}
+	return false
+}
+
+// covers reports whether reach r from grant g includes the object: the
+// actor's own person (self, for a Self reach) or one of its unit paths.
+func covers(g Grant, r Reach, self bool, paths []string) bool {
+	switch r {
+	case Self:
+		return self
+	case Unit:
+		for _, p := range paths {
+			if p != "" && p == g.UnitPath {
+				return true
+			}
+		}
+	case Subtree:
+		for _, p := range paths {
+			if g.UnitPath != "" && strings.HasPrefix(p, g.UnitPath) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Scope is where an actor may do an action, for list queries: objects in
+// the subtree of any of Subtrees, or in exactly one of Units, or — with All —
+// anywhere. Person actions with Self reach are not in Scope; the caller
+// adds the actor's own person (Actor.PersonID) when the reach allows it.
+type Scope struct {
+	All      bool
+	Subtrees []string
+	Units    []string
+	// Self is true when a grant with Self reach lets the actor do the action
+	// on its own person (Actor.PersonID), wherever that person's units are.
+	Self bool
+}
+
+// Empty reports whether the scope contains nothing.
+func (s Scope) Empty() bool {
+	return !s.All && len(s.Subtrees) == 0 && len(s.Units) == 0 && !s.Self
+}
+
+// Contains reports whether the unit at path is in the scope.
+func (s Scope) Contains(path string) bool {
+	if s.All {
+		return true
+	}
+	for _, u := range s.Units {
+		if path == u {
+			return true
+		}
+	}
+	for _, p := range s.Subtrees {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Scope returns where a may do action.
+func (Policy) Scope(a *Actor, action Action) Scope {
+	var s Scope
+	if a == nil {
+		return s
+	}
+	if a.System {
+		s.All = true
+		s.Self = a.PersonID != 0
+		return s
+	}
+	for _, g := range a.Grants {
+		switch ReachOf(g.Role, action) {
+		case Subtree:
+			if g.UnitPath != "" {
+				s.Subtrees = append(s.Subtrees, g.UnitPath)
+			}
+		case Unit:
+			if g.UnitPath != "" {
+				s.Units = append(s.Units, g.UnitPath)
+			}
+		case Self:
+			s.Self = s.Self || a.PersonID != 0
+		}
+	}
+	s.Subtrees = outermost(s.Subtrees)
+	var units []string
+	for _, u := range s.Units {
+		if !(Scope{Subtrees: s.Subtrees}).Contains(u) {
+			units = append(units, u)
+		}
+	}
+	s.Units = units
+	return s
+}
+
+// Scopes returns the path prefixes of the subtrees where a may do action,
+// for list queries ("/" when a is the system, which matches every path).
+// Grants that reach a single unit (a cadre's own unit) are not prefixes and
+// are left out; use Scope to include them.
+func (p Policy) Scopes(a *Actor, action Action) []string {
+	s := p.Scope(a, action)
+	if s.All {
+		return []string{"/"}
+	}
+	return s.Subtrees
+}
+
+// outermost drops paths that lie inside another path of the list, and
+// duplicates.
+func outermost(paths []string) []string {
+	var out []string
+	for i, p := range paths {
+		inner := false
+		for j, q := range paths {
+			if i != j && strings.HasPrefix(p, q) && (p != q || j < i) {
+				inner = true
+				break
+			}
+		}
+		if !inner {
+			out = append(out, p)
+		}
+	}
+	return out
+}

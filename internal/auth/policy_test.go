@@ -1,0 +1,232 @@
+package auth
+
+import (
+	"slices"
+	"testing"
+
+	"kaohe/internal/errs"
+)
+
+// The tree of the policy tests: a city with two counties, one with a township.
+const (
+	city     = "/1/2/"
+	county   = "/1/2/3/"
+	township = "/1/2/3/5/"
+	sibling  = "/1/2/4/"
+)
+
+// An object of the policy table: a unit, or a person with the units of its posts.
+type object struct {
+	name   string
+	person int64
+	paths  []string
+}
+
+// The objects, in the order of the letters of policyWant. Every actor holds
+// its grant in county and is person 77.
+var objects = []object{
+	{"own unit", 0, []string{county}},
+	{"sub-unit", 0, []string{township}},
+	{"out of scope", 0, []string{sibling}},
+	{"own person", 77, []string{county}},
+	{"other person in unit", 88, []string{county}},
+	{"person out of scope", 99, []string{sibling}},
+}
+
+// policyWant is the expected answer per role and action for each object:
+// y allowed, f Forbidden, n NotFound. Written out by hand, not derived from
+// the matrix, so that a change to the matrix shows here.
+var policyWant = map[Role]map[Action]string{
+	RoleOffice: {
+		ActUnitRead: "yyn yyn", ActUnitWrite: "yyn yyn", ActPersonRead: "yyn yyn",
+		ActPersonWrite: "yyn yyn", ActUserManage: "yyn yyn", ActAuditRead: "yyn yyn",
+		ActSchemeRead: "yyn yyn", ActSchemeWrite: "yyn yyn",
+		ActItemWrite: "yyn yyn", ActValueSubmit: "yyn yyn", ActValueRead: "yyn yyn",
+		ActValueVerify: "yyn yyn", ActCollectStatus: "yyn yyn",
+		ActEvalManage: "yyn yyn", ActEvalResults: "yyn yyn",
+	},
+	RoleTeam: {
+		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
+		ActPersonWrite: "ffn ffn", ActUserManage: "ffn ffn", ActAuditRead: "ffn ffn",
+		ActSchemeRead: "yyn yyn", ActSchemeWrite: "ffn ffn",
+		ActItemWrite: "ffn ffn", ActValueSubmit: "ffn ffn", ActValueRead: "yyn yyn",
+		ActValueVerify: "ffn ffn", ActCollectStatus: "ffn ffn",
+		ActEvalManage: "ffn ffn", ActEvalResults: "yyn yyn",
+	},
+	RoleProvider: {
+		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "ffn ffn",
+		ActPersonWrite: "ffn ffn", ActUserManage: "ffn ffn", ActAuditRead: "ffn ffn",
+		ActSchemeRead: "ffn ffn", ActSchemeWrite: "ffn ffn",
+		ActItemWrite: "ffn ffn", ActValueSubmit: "yyn yyn", ActValueRead: "ffn ffn",
+		ActValueVerify: "ffn ffn", ActCollectStatus: "ffn ffn",
+		ActEvalManage: "ffn ffn", ActEvalResults: "ffn ffn",
+	},
+	RoleSupervisor: {
+		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
+		ActPersonWrite: "ffn ffn", ActUserManage: "ffn ffn", ActAuditRead: "ffn ffn",
+		ActSchemeRead: "ffn ffn", ActSchemeWrite: "ffn ffn",
+		ActItemWrite: "ffn ffn", ActValueSubmit: "ffn ffn", ActValueRead: "ffn ffn",
+		ActValueVerify: "ffn ffn", ActCollectStatus: "ffn ffn",
+		ActEvalManage: "ffn ffn", ActEvalResults: "ffn ffn",
+	},
+	RoleCadre: {
+		ActUnitRead: "ynn yyn", ActUnitWrite: "fnn ffn", ActPersonRead: "fnn yfn",
+		ActPersonWrite: "fnn ffn", ActUserManage: "fnn ffn", ActAuditRead: "fnn ffn",
+		ActSchemeRead: "fnn ffn", ActSchemeWrite: "fnn ffn",
+		ActItemWrite: "fnn ffn", ActValueSubmit: "fnn ffn", ActValueRead: "ynn yyn",
+		ActValueVerify: "fnn ffn", ActCollectStatus: "fnn ffn",
+		ActEvalManage: "fnn ffn", ActEvalResults: "fnn ffn",
+	},
+	RoleViewer: {
+		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
+		ActPersonWrite: "ffn ffn", ActUserManage: "ffn ffn", ActAuditRead: "ffn ffn",
+		ActSchemeRead: "yyn yyn", ActSchemeWrite: "ffn ffn",
+		ActItemWrite: "ffn ffn", ActValueSubmit: "ffn ffn", ActValueRead: "yyn yyn",
+		ActValueVerify: "ffn ffn", ActCollectStatus: "yyn yyn",
+		ActEvalManage: "ffn ffn", ActEvalResults: "yyn yyn",
+	},
+}
+
+func answer(err error) byte {
+	switch {
+	case err == nil:
+		return 'y'
+	case errs.Is(err, errs.Forbidden):
+		return 'f'
+	case errs.Is(err, errs.NotFound):
+		return 'n'
+	}
+	return '?'
+}
+
+func TestPolicyTable(t *testing.T) {
+	var pol Policy
+	if len(policyWant) != len(Roles) {
+		t.Fatalf("policy table covers %d roles, want all %d", len(policyWant), len(Roles))
+	}
+	for _, role := range Roles {
+		if len(policyWant[role]) != len(Actions()) {
+			t.Fatalf("%s: table covers %d actions, want all %d", role, len(policyWant[role]), len(Actions()))
+		}
+		a := &Actor{UserID: 1, Login: "u", PersonID: 77, Grants: []Grant{{Role: role, UnitID: 3, UnitPath: county}}}
+		for _, action := range Actions() {
+			want := []byte(policyWant[role][action])
+			want = slices.Delete(want, 3, 4) // the space
+			for i, o := range objects {
+				t.Run(string(role)+"/"+string(action)+"/"+o.name, func(t *testing.T) {
+					var err error
+					if o.person == 0 {
+						err = pol.Authorize(a, action, o.paths[0])
+					} else {
+						err = pol.AuthorizePerson(a, action, o.person, o.paths)
+					}
+					if got := answer(err); got != want[i] {
+						t.Errorf("got %c (%v), want %c", got, err, want[i])
+					}
+				})
+			}
+		}
+	}
+}
+
+func TestPolicySpecialActors(t *testing.T) {
+	var pol Policy
+	for _, action := range Actions() {
+		if err := pol.Authorize(nil, action, county); !errs.Is(err, errs.Unauthorized) {
+			t.Errorf("nil actor %s: got %v, want Unauthorized", action, err)
+		}
+		if err := pol.Authorize(SystemActor("test"), action, sibling); err != nil {
+			t.Errorf("system %s: got %v, want nil", action, err)
+		}
+		noGrants := &Actor{UserID: 5, Login: "nobody"}
+		if err := pol.Authorize(noGrants, action, county); !errs.Is(err, errs.NotFound) {
+			t.Errorf("actor without grants %s: got %v, want NotFound", action, err)
+		}
+	}
+	// A cadre sees its own person even after moving out of its granted unit.
+	moved := &Actor{UserID: 1, PersonID: 77, Grants: []Grant{{Role: RoleCadre, UnitID: 3, UnitPath: county}}}
+	if err := pol.AuthorizePerson(moved, ActPersonRead, 77, []string{sibling}); err != nil {
+		t.Errorf("cadre reading itself elsewhere: got %v, want nil", err)
+	}
+	if err := pol.AuthorizePerson(moved, ActPersonWrite, 77, []string{sibling}); !errs.Is(err, errs.Forbidden) {
+		t.Errorf("cadre writing itself: got %v, want Forbidden", err)
+	}
+	// Person 0 is nobody, not the own person of an actor without one.
+	noPerson := &Actor{UserID: 1, Grants: []Grant{{Role: RoleCadre, UnitID: 4, UnitPath: sibling}}}
+	if err := pol.AuthorizePerson(noPerson, ActPersonRead, 0, []string{county}); !errs.Is(err, errs.NotFound) {
+		t.Errorf("person 0: got %v, want NotFound", err)
+	}
+	// Several grants: the one that allows wins, wherever it is.
+	multi := &Actor{UserID: 1, Grants: []Grant{
+		{Role: RoleViewer, UnitID: 2, UnitPath: city},
+		{Role: RoleOffice, UnitID: 4, UnitPath: sibling},
+	}}
+	for path, want := range map[string]byte{sibling: 'y', county: 'f', "/1/9/": 'n'} {
+		if got := answer(pol.Authorize(multi, ActUnitWrite, path)); got != want {
+			t.Errorf("viewer of city and office of sibling writing %s: got %c, want %c", path, got, want)
+		}
+	}
+	// A path that merely shares a prefix of digits is not in the subtree.
+	office := &Actor{UserID: 1, Grants: []Grant{{Role: RoleOffice, UnitID: 3, UnitPath: county}}}
+	if err := pol.Authorize(office, ActUnitRead, "/1/2/33/"); !errs.Is(err, errs.NotFound) {
+		t.Errorf("/1/2/33/ under /1/2/3/: got %v, want NotFound", err)
+	}
+}
+
+func TestPolicyScope(t *testing.T) {
+	var pol Policy
+	office := &Actor{UserID: 1, PersonID: 7, Grants: []Grant{
+		{Role: RoleOffice, UnitID: 3, UnitPath: county},
+		{Role: RoleOffice, UnitID: 2, UnitPath: city},
+		{Role: RoleOffice, UnitID: 2, UnitPath: city},
+		{Role: RoleViewer, UnitID: 9, UnitPath: "/8/9/"},
+	}}
+	if got := pol.Scopes(office, ActUnitWrite); !slices.Equal(got, []string{city}) {
+		t.Errorf("office write scopes: got %v, want [%s]", got, city)
+	}
+	if got := pol.Scopes(office, ActUnitRead); !slices.Equal(got, []string{city, "/8/9/"}) {
+		t.Errorf("office read scopes: got %v, want [%s /8/9/]", got, city)
+	}
+	cadre := &Actor{UserID: 2, PersonID: 77, Grants: []Grant{{Role: RoleCadre, UnitID: 3, UnitPath: county}}}
+	s := pol.Scope(cadre, ActUnitRead)
+	if s.All || len(s.Subtrees) != 0 || !slices.Equal(s.Units, []string{county}) || s.Self {
+		t.Errorf("cadre unit read scope: got %+v, want only unit %s", s, county)
+	}
+	if !s.Contains(county) || s.Contains(township) {
+		t.Errorf("cadre scope contains county %v (want true), township %v (want false)", s.Contains(county), s.Contains(township))
+	}
+	if got := pol.Scopes(cadre, ActUnitRead); len(got) != 0 {
+		t.Errorf("cadre prefixes: got %v, want none (a unit is not a prefix)", got)
+	}
+	if s := pol.Scope(cadre, ActPersonRead); !s.Self || len(s.Units) != 0 || len(s.Subtrees) != 0 {
+		t.Errorf("cadre person read scope: got %+v, want Self only", s)
+	}
+	if got := pol.Scopes(SystemActor("x"), ActAuditRead); !slices.Equal(got, []string{"/"}) {
+		t.Errorf("system scopes: got %v, want [/]", got)
+	}
+	if s := pol.Scope(nil, ActUnitRead); !s.Empty() {
+		t.Errorf("nil actor scope: got %+v, want empty", s)
+	}
+	if s := pol.Scope(&Actor{UserID: 3, Grants: []Grant{{Role: RoleTeam, UnitID: 3, UnitPath: county}}}, ActUserManage); !s.Empty() {
+		t.Errorf("team manage scope: got %+v, want empty", s)
+	}
+}
+
+func TestCommonPath(t *testing.T) {
+	tests := []struct {
+		paths []string
+		want  string
+	}{
+		{nil, "/"},
+		{[]string{county}, county},
+		{[]string{county, township}, county},
+		{[]string{county, sibling}, city},
+		{[]string{"/1/2/33/", "/1/2/34/"}, city},
+		{[]string{"/1/", "/7/"}, "/"},
+	}
+	for _, tt := range tests {
+		if got := CommonPath(tt.paths); got != tt.want {
+			t.Errorf("CommonPath(%v): got %s, want %s", tt.paths, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,82 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"kaohe/internal/auth"
+	"kaohe/internal/db"
+	"kaohe/internal/db/dbtest"
+	"kaohe/internal/demo"
+	"kaohe/internal/org"
+)
+
+// TestDemoRoleScope runs the role × scope table on the demo jurisdiction
+// (scale 1, about 500 cadres) with the demo's own sign-ins, one or more per
+// role: each sees exactly its jurisdiction.
+func TestDemoRoleScope(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		sum, err := demo.Build(t.Context(), d, demo.Options{Seed: 1, Scale: 1})
+		if err != nil {
+			t.Fatalf("build demo: %v", err)
+		}
+		f := &fixture{db: d}
+		f.start(t)
+		sys := auth.SystemActor("test")
+		orgs := org.NewService(d, auth.Policy{})
+		all, _, err := orgs.FindUnits(t.Context(), sys, org.UnitFilter{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		people, _, err := orgs.FindPeople(t.Context(), sys, org.PersonFilter{Serving: true, Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths := map[int64]string{}
+		for _, u := range all {
+			paths[u.ID] = u.Path
+		}
+		seen := map[auth.Role]bool{}
+		for _, l := range sum.Logins {
+			if seen[l.Role] {
+				continue // one sign-in per role in the table
+			}
+			seen[l.Role] = true
+			grant := paths[l.UnitID]
+			obj := scopeObjects{inUnit: l.UnitID, inUnitName: l.Scope}
+			for _, u := range all {
+				if !strings.HasPrefix(u.Path, grant) {
+					obj.outUnit = u.ID
+					break
+				}
+			}
+			for _, p := range people {
+				if l.Role == auth.RoleCadre {
+					break
+				}
+				if strings.HasPrefix(paths[p.UnitID], grant) && obj.inPerson == 0 {
+					obj.inPerson, obj.inPersonName = p.ID, p.Name
+				}
+			}
+			if l.Role == auth.RoleCadre {
+				obj.inPerson = l.PersonID
+			}
+			for _, p := range people {
+				if !strings.HasPrefix(paths[p.UnitID], grant) {
+					obj.outPerson = p.ID
+					break
+				}
+			}
+			t.Run(string(l.Role), func(t *testing.T) {
+				c := f.signInWith(t, l.Login, l.Password)
+				checkRoutes(t, f, map[auth.Role]*http.Client{l.Role: c}, func(auth.Role) scopeObjects { return obj })
+			})
+		}
+		for _, role := range auth.Roles {
+			if !seen[role] {
+				t.Errorf("the demo has no sign-in for role %s", role)
+			}
+		}
+	})
+}

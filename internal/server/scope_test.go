@@ -1,0 +1,190 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"kaohe/internal/auth"
+	"kaohe/internal/db"
+	"kaohe/internal/db/dbtest"
+)
+
+// lockedWriter lets the server's logger write from many goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  *strings.Builder
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// object says which object a route is asked about.
+type object int
+
+const (
+	none object = iota // the route names no object
+	in                 // an object inside the actor's jurisdiction
+	out                // an object outside it
+)
+
+func (o object) String() string { return [...]string{"-", "in-scope", "out-of-scope"}[o] }
+
+// route is a page or endpoint with the status each role gets.
+type route struct {
+	// path has %s where the object's id goes; unit routes take a unit,
+	// person routes a person.
+	path   string
+	person bool
+	htmx   bool
+	obj    object
+	// want is the status per role; roles absent get all.
+	want map[auth.Role]int
+	all  int
+}
+
+// The roles.
+const (
+	office     = auth.RoleOffice
+	team       = auth.RoleTeam
+	provider   = auth.RoleProvider
+	supervisor = auth.RoleSupervisor
+	cadre      = auth.RoleCadre
+	viewer     = auth.RoleViewer
+)
+
+// officeOnly is 200 for the assessment office and 403 for every other
+// role: they see their units but may not manage users or read the log.
+var officeOnly = map[auth.Role]int{office: 200, team: 403, provider: 403, supervisor: 403, cadre: 403, viewer: 403}
+
+// routes lists every page and API endpoint that reads. Out-of-scope
+// objects answer 404 for every role, never 403, so that probing reveals
+// nothing.
+var routes = []route{
+	{path: "/", all: 200},
+	{path: "/units", all: 200},
+	{path: "/units/search?q=%E5%8E%BF", all: 200},
+	{path: "/password", all: 200},
+	{path: "/users", want: officeOnly},
+	{path: "/audit", want: officeOnly},
+	{path: "/units/%s", obj: in, all: 200},
+	{path: "/units/%s", obj: out, all: 404},
+	{path: "/units/%s/children", htmx: true, obj: in, all: 200},
+	{path: "/units/%s/children", htmx: true, obj: out, all: 404},
+	// A data provider sees units, not people.
+	{path: "/people/%s", person: true, obj: in, all: 200, want: map[auth.Role]int{provider: 403}},
+	{path: "/people/%s", person: true, obj: out, all: 404},
+
+	{path: "/api/v1/me", all: 200},
+	{path: "/api/v1/units", all: 200},
+	{path: "/api/v1/units?q=%E5%8E%BF", all: 200},
+	{path: "/api/v1/users", want: officeOnly},
+	{path: "/api/v1/units/%s", obj: in, all: 200},
+	{path: "/api/v1/units/%s", obj: out, all: 404},
+	{path: "/api/v1/units/%s/children", obj: in, all: 200},
+	{path: "/api/v1/units/%s/children", obj: out, all: 404},
+	// The provider's list of people is empty scope: the service answers
+	// not found for the unit's people, as for any unit outside its sight.
+	{path: "/api/v1/units/%s/cadres", obj: in, all: 200, want: map[auth.Role]int{provider: 404}},
+	{path: "/api/v1/units/%s/cadres", obj: out, all: 404},
+	{path: "/api/v1/cadres/%s", person: true, obj: in, all: 200, want: map[auth.Role]int{provider: 403}},
+	{path: "/api/v1/cadres/%s", person: true, obj: out, all: 404},
+}
+
+// TestRoleScope asks every page and endpoint as every role about an
+// object in its jurisdiction and one outside it.
+func TestRoleScope(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		clients := map[auth.Role]*http.Client{}
+		for _, role := range auth.Roles {
+			clients[role] = f.signIn(t, string(role))
+		}
+		objects := func(auth.Role) scopeObjects {
+			return scopeObjects{
+				inUnit: f.units["330102"].ID, inUnitName: "甲县", outUnit: f.units["330202"].ID,
+				inPerson: f.inPerson.ID, inPersonName: "张三", outPerson: f.outPerson.ID,
+			}
+		}
+		checkRoutes(t, f, clients, objects)
+		// Anonymous: pages send to sign-in, the API answers 401.
+		anon := f.client(t)
+		for _, p := range []string{"/", "/units", "/users", "/audit"} {
+			res, _ := f.get(t, anon, p)
+			if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/signin") {
+				t.Errorf("anonymous GET %s: got %d to %q, want 303 to /signin", p, res.StatusCode, res.Header.Get("Location"))
+			}
+		}
+		for _, p := range []string{"/api/v1/me", "/api/v1/units", "/api/v1/users"} {
+			res, body := f.get(t, anon, p)
+			if res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, `"code":"unauthorized"`) {
+				t.Errorf("anonymous GET %s: got %d %s, want 401 unauthorized", p, res.StatusCode, body)
+			}
+		}
+	})
+}
+
+// scopeObjects are the objects one role is asked about: a unit and a
+// person inside its jurisdiction, and outside it (0 when the role's
+// jurisdiction is everything).
+type scopeObjects struct {
+	inUnit, outUnit, inPerson, outPerson int64
+	inUnitName, inPersonName             string
+}
+
+// checkRoutes asks every route as every role and checks the status.
+func checkRoutes(t *testing.T, f *fixture, clients map[auth.Role]*http.Client, objects func(auth.Role) scopeObjects) {
+	t.Helper()
+	for _, rt := range routes {
+		for role, c := range clients {
+			want, ok := rt.want[role]
+			if !ok {
+				want = rt.all
+			}
+			obj := objects(role)
+			path, text := rt.path, ""
+			if rt.obj != none {
+				var id int64
+				switch {
+				case rt.person && rt.obj == in:
+					id, text = obj.inPerson, obj.inPersonName
+				case rt.person:
+					id = obj.outPerson
+				case rt.obj == in:
+					id, text = obj.inUnit, obj.inUnitName
+				default:
+					id = obj.outUnit
+				}
+				if id == 0 {
+					continue // nothing of the kind there
+				}
+				path = fmt.Sprintf(rt.path, fmt.Sprint(id))
+			}
+			t.Run(fmt.Sprintf("%s %s %s", role, rt.obj, rt.path), func(t *testing.T) {
+				var header []string
+				if rt.htmx {
+					header = []string{"HX-Request", "true"}
+				}
+				res, body := f.get(t, c, path, header...)
+				if res.StatusCode != want {
+					t.Errorf("GET %s as %s: got %d, want %d\n%.400s", path, role, res.StatusCode, want, body)
+				}
+				if res.StatusCode == 403 && rt.obj == out {
+					t.Errorf("GET %s as %s: an out-of-scope object answers 403; want 404", path, role)
+				}
+				if strings.HasPrefix(path, "/api/") && res.StatusCode >= 400 && !strings.Contains(body, `"error":{"code":`) {
+					t.Errorf("GET %s: error body %q lacks the error shape", path, body)
+				}
+				names := !strings.HasSuffix(rt.path, "/children") && !strings.HasSuffix(rt.path, "/cadres")
+				if res.StatusCode == 200 && names && text != "" && !strings.Contains(body, text) {
+					t.Errorf("GET %s as %s: response lacks %q", path, role, text)
+				}
+			})
+		}
+	}
+}

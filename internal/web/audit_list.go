@@ -1,0 +1,117 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"kaohe/internal/audit"
+	"kaohe/internal/auth"
+	"kaohe/internal/db"
+	"kaohe/internal/errs"
+)
+
+// auditListData is the content of the audit log page.
+type auditListData struct {
+	Filter auditFilterForm
+	Events []auditRow
+	// Next is the URL of the next (older) page, "" on the last.
+	Next string
+}
+
+type auditFilterForm struct{ Actor, Action, ObjectType, From, To string }
+
+type auditRow struct {
+	audit.Entry
+	ActionLabel string
+}
+
+// auditPage is the number of entries per page.
+const auditPage = 50
+
+// auditList shows the audit log within the actor's scope, newest first,
+// filtered by actor, action, object type and dates.
+func (h *Handler) auditList(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	q := r.URL.Query()
+	form := auditFilterForm{
+		Actor:      strings.TrimSpace(q.Get("actor")),
+		Action:     strings.TrimSpace(q.Get("action")),
+		ObjectType: strings.TrimSpace(q.Get("object_type")),
+		From:       q.Get("from"),
+		To:         q.Get("to"),
+	}
+	p := h.newPage(r, "audit")
+	f := audit.Filter{Actor: form.Actor, Action: form.Action, ObjectType: form.ObjectType, Limit: auditPage}
+	var err error
+	if f.From, err = parseDay(form.From, 0); err == nil {
+		f.To, err = parseDay(form.To, 1)
+	}
+	if err != nil {
+		p.Error = p.loc.Error(err)
+	}
+	f.BeforeSeq, _ = strconv.ParseInt(q.Get("before"), 10, 64)
+	entries, err := h.auditEntries(r.Context(), a, f)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	data := auditListData{Filter: form, Events: h.auditRows(p, entries)}
+	if len(entries) == auditPage {
+		next := url.Values{}
+		for k, v := range map[string]string{"actor": form.Actor, "action": form.Action,
+			"object_type": form.ObjectType, "from": form.From, "to": form.To} {
+			if v != "" {
+				next.Set(k, v)
+			}
+		}
+		next.Set("before", strconv.FormatInt(entries[len(entries)-1].Seq, 10))
+		data.Next = "/audit?" + next.Encode()
+	}
+	p.Data = data
+	h.render(w, r, http.StatusOK, "audit_list", p)
+}
+
+// auditEntries lists the log within the scope the policy gives the actor
+// for reading it; an actor with no such scope is refused by the policy.
+func (h *Handler) auditEntries(ctx context.Context, a *auth.Actor, f audit.Filter) ([]audit.Entry, error) {
+	if err := h.requireAny(a, auth.ActAuditRead); err != nil {
+		return nil, err
+	}
+	f.Scopes = h.policy.Scopes(a, auth.ActAuditRead)
+	var out []audit.Entry
+	err := h.db.View(ctx, func(tx *db.Tx) error {
+		var err error
+		out, err = audit.List(ctx, tx, f)
+		return err
+	})
+	return out, err
+}
+
+func (h *Handler) auditRows(p *page, entries []audit.Entry) []auditRow {
+	rows := make([]auditRow, len(entries))
+	for i, e := range entries {
+		rows[i] = auditRow{Entry: e}
+		if key := "audit.act." + e.Action; h.loc.Has(key) {
+			rows[i].ActionLabel = p.loc.T(key)
+		}
+	}
+	return rows
+}
+
+// parseDay reads a yyyy-mm-dd date as midnight in the display time zone,
+// plus addDays days; "" is no bound.
+func parseDay(s string, addDays int) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.ParseInLocation("2006-01-02", s, beijing)
+	if err != nil {
+		e := errs.New(errs.Invalid, "audit.bad_date", "dates are yyyy-mm-dd")
+		e.Field = "date"
+		return time.Time{}, e
+	}
+	return t.AddDate(0, 0, addDays), nil
+}

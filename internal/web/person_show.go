@@ -1,0 +1,79 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"kaohe/internal/auth"
+	"kaohe/internal/org"
+)
+
+// personShowData is the content of the cadre page.
+type personShowData struct {
+	Name    string
+	Facts   []fact
+	Current []postRow
+	History []postRow
+}
+
+type fact struct{ Label, Value string }
+
+type postRow struct {
+	UnitID   int64
+	Unit     string
+	UnitLink bool
+	Title    string
+	Since    time.Time
+	Until    time.Time
+}
+
+// personShow shows a cadre: personal facts, current posts and the post
+// history.
+func (h *Handler) personShow(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	id, err := pathID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	pe, err := h.org.Person(r.Context(), a, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p := h.newPage(r, "units")
+	data := personShowData{Name: pe.Name, Facts: []fact{
+		{p.loc.T("person.gender"), p.loc.T("person.gender." + string(pe.Gender))},
+		{p.loc.T("person.birth_date"), p.loc.Date(day(pe.BirthDate))},
+		{p.loc.T("person.ethnicity"), pe.Ethnicity},
+		{p.loc.T("person.party"), p.loc.T("person.party." + string(pe.Party))},
+		{p.loc.T("person.education"), p.loc.T("person.education." + string(pe.Education))},
+		{p.loc.T("person.unit"), pe.UnitName},
+	}}
+	for _, po := range pe.Posts {
+		row := postRow{UnitID: po.UnitID, Unit: po.UnitName, Title: po.Title, Since: day(po.Start), Until: day(po.End),
+			UnitLink: h.policy.Authorize(a, auth.ActUnitRead, po.UnitPath) == nil}
+		if po.End == "" {
+			data.Current = append(data.Current, row)
+		}
+		data.History = append(data.History, row)
+	}
+	if p.Crumbs, err = h.crumbs(r.Context(), a, placePath(pe.Posts, pe.UnitID), true); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p.Crumbs = append(p.Crumbs, crumb{Name: pe.Name})
+	p.Title = pe.Name
+	p.Data = data
+	h.render(w, r, http.StatusOK, "person_show", p)
+}
+
+// placePath is the path of the unit a person is placed in, taken from the
+// posts (which carry their units' paths); "" when no post names it.
+func placePath(posts []*org.Post, unitID int64) string {
+	for _, po := range posts {
+		if po.UnitID == unitID {
+			return po.UnitPath
+		}
+	}
+	return ""
+}

@@ -1,0 +1,132 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"kaohe/internal/auth"
+	"kaohe/internal/web/locale"
+	"kaohe/internal/web/session"
+)
+
+// page is what every page template receives.
+type page struct {
+	// Title is the localized heading and window title.
+	Title string
+	// Nav names the active entry of the left navigation.
+	Nav   string
+	Lang  string
+	Path  string
+	Actor *auth.Actor
+	// Menu says which navigation entries the actor's grants open.
+	Menu menu
+	// Crumbs is the jurisdiction breadcrumb after the root entry.
+	Crumbs []crumb
+	Flash  string
+	Error  string
+	// Data is the page's own content.
+	Data any
+	// loc formats values in handlers that build Data.
+	loc *locale.Localizer
+}
+
+type menu struct{ Users, Audit bool }
+
+type crumb struct{ Name, URL string }
+
+// newPage starts the page data for the request.
+func (h *Handler) newPage(r *http.Request, nav string) *page {
+	loc := h.localizer(r)
+	p := &page{Nav: nav, Lang: loc.Lang, Path: r.URL.RequestURI(), loc: loc}
+	if a := session.Actor(r.Context()); a != nil {
+		p.Actor = a
+		p.Menu = menu{
+			Users: !h.policy.Scope(a, auth.ActUserManage).Empty(),
+			Audit: !h.policy.Scope(a, auth.ActAuditRead).Empty(),
+		}
+	}
+	if f := r.URL.Query().Get("flash"); f != "" {
+		key := "flash." + f
+		if h.loc.Has(key) {
+			p.Flash = loc.T(key)
+		}
+	}
+	return p
+}
+
+// render writes a full page with the layout.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	h.write(w, r, status, name, "layout", p)
+}
+
+// renderBare writes a page without navigation (sign-in).
+func (h *Handler) renderBare(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	h.write(w, r, status, name, "bare", p)
+}
+
+// renderPartial writes one fragment of a page, for htmx.
+func (h *Handler) renderPartial(w http.ResponseWriter, r *http.Request, pageName, partial string, p *page) {
+	h.write(w, r, http.StatusOK, pageName, partial, p)
+}
+
+func (h *Handler) write(w http.ResponseWriter, r *http.Request, status int, pageName, tmpl string, p *page) {
+	if p.Title == "" {
+		if b, err := h.views.execute(p.Lang, pageName, "title", p); err == nil {
+			p.Title = string(b)
+		}
+	}
+	body, err := h.views.execute(p.Lang, pageName, tmpl, p)
+	if err != nil {
+		h.log.ErrorContext(r.Context(), "render", "page", pageName, "err", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// errorData is the content of the error page.
+type errorData struct {
+	Status  int
+	Message string
+}
+
+// renderError writes the error page for status with msg, or the generic
+// message of the status when msg is "".
+func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	p := h.newPage(r, "")
+	if msg == "" {
+		msg = p.loc.T(statusKey(status))
+	}
+	p.Title = p.loc.T("error.title")
+	p.Data = errorData{Status: status, Message: msg}
+	if p.Actor == nil {
+		h.renderBare(w, r, status, "error", p)
+		return
+	}
+	h.render(w, r, status, "error", p)
+}
+
+func statusKey(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "error.not_found"
+	case http.StatusForbidden:
+		return "error.forbidden"
+	case http.StatusUnauthorized:
+		return "error.unauthorized"
+	case http.StatusConflict:
+		return "error.conflict"
+	case http.StatusUnprocessableEntity, http.StatusBadRequest:
+		return "error.invalid"
+	case http.StatusMethodNotAllowed:
+		return "error.method"
+	case http.StatusTooManyRequests:
+		return "error.throttled"
+	default:
+		return "error.internal"
+	}
+}

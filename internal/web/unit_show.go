@@ -1,0 +1,115 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"kaohe/internal/auth"
+	"kaohe/internal/errs"
+	"kaohe/internal/org"
+)
+
+// unitShowData is the content of the unit page.
+type unitShowData struct {
+	Unit     unitNode
+	Parent   *unitNode
+	Team     []personRow
+	Children []unitNode
+	Cadres   []personRow
+	// People is false when the actor may see the unit but not its people
+	// (a data provider): the team and cadre sections are left out.
+	People bool
+}
+
+// personRow is a person in a list of a unit's people.
+type personRow struct {
+	PersonID int64
+	Name     string
+	Title    string
+	Since    time.Time
+	Link     bool
+}
+
+// unitCadreLimit caps the cadres listed on a unit page.
+const unitCadreLimit = 200
+
+// unitShow shows a unit: its category, leadership team, sub-units and the
+// cadres placed in it.
+func (h *Handler) unitShow(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	id, err := pathID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	u, err := h.org.Unit(ctx, a, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	kids, err := h.org.Children(ctx, a, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	categories, err := h.categoryNames(ctx, a)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p := h.newPage(r, "units")
+	data := unitShowData{Unit: nodes(p, []*org.Unit{u}, categories)[0], Children: nodes(p, kids, categories), People: true}
+	if u.ParentID != 0 {
+		if parent, err := h.org.Unit(ctx, a, u.ParentID); err == nil {
+			n := nodes(p, []*org.Unit{parent}, categories)[0]
+			data.Parent = &n
+		} else if !errs.Is(err, errs.NotFound) {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	team, err := h.org.Team(ctx, a, id, "")
+	switch {
+	case errs.Is(err, errs.Forbidden) || errs.Is(err, errs.NotFound):
+		data.People = false
+	case err != nil:
+		h.fail(w, r, err)
+		return
+	default:
+		for _, m := range team.Members {
+			data.Team = append(data.Team, personRow{
+				PersonID: m.Person.ID, Name: m.Person.Name, Title: m.Post.Title, Since: day(m.Post.Start), Link: true,
+			})
+		}
+	}
+	if data.People {
+		people, _, err := h.org.FindPeople(ctx, a, org.PersonFilter{Under: id, Serving: true, Limit: unitCadreLimit})
+		if err != nil && !errs.Is(err, errs.NotFound) {
+			h.fail(w, r, err)
+			return
+		}
+		for _, pe := range people {
+			if pe.UnitID != id {
+				continue // placed in a sub-unit
+			}
+			data.Cadres = append(data.Cadres, personRow{PersonID: pe.ID, Name: pe.Name, Title: pe.Title, Link: true})
+		}
+	}
+	if p.Crumbs, err = h.crumbs(ctx, a, u.Path, false); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p.Title = u.Name
+	p.Data = data
+	h.render(w, r, http.StatusOK, "unit_show", p)
+}
+
+// day parses a 'YYYY-MM-DD' date as midnight in Beijing, the zero time
+// when it is empty or malformed.
+func day(s string) time.Time {
+	t, err := time.ParseInLocation(org.DateLayout, s, beijing)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}

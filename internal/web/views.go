@@ -1,0 +1,200 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"kaohe/internal/web/locale"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// beijing is the time zone dates are shown and entered in.
+var beijing = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai") // time/tzdata is linked by locale
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// layoutFile holds the layout and the fragments every page may use.
+const layoutFile = "templates/layout.html"
+
+// pages names every full page: templates/<name>.html defines "content".
+// A page missing here or there fails New, so at start-up, not on a click.
+var pages = []string{
+	"signin", "home", "unit_tree", "unit_search", "unit_show", "person_show",
+	"user_list", "audit_list", "password_change", "error",
+}
+
+// partials names every template rendered alone for htmx, with the page
+// file that defines it.
+var partials = map[string]string{
+	"unit_children": "unit_tree",
+}
+
+// views holds the parsed templates, one set per page and language, each
+// with the language's t function bound.
+type views struct {
+	sets   map[string]map[string]*template.Template // lang → page → set
+	static map[string]string                        // file → "/static/file?v=hash"
+}
+
+// keyPattern finds the message keys used in templates: {{t "key" …}}.
+var keyPattern = regexp.MustCompile(`\bt "([^"]+)"`)
+
+// TemplateKeys returns every message key the templates use, sorted.
+func TemplateKeys() ([]string, error) {
+	seen := map[string]bool{}
+	err := fs.WalkDir(templateFS, "templates", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(templateFS, path)
+		if err != nil {
+			return err
+		}
+		for _, m := range keyPattern.FindAllSubmatch(data, -1) {
+			seen[string(m[1])] = true
+		}
+		return nil
+	})
+	keys := make([]string, 0, len(seen))
+	for k := range seen {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys, err
+}
+
+// loadViews parses and checks every template for every language.
+func loadViews(b *locale.Bundle) (*views, error) {
+	keys, err := TemplateKeys()
+	if err != nil {
+		return nil, fmt.Errorf("read templates: %w", err)
+	}
+	var missing []string
+	for _, k := range keys {
+		if !b.Has(k) {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("templates use message keys missing from a locale: %s", strings.Join(missing, ", "))
+	}
+	v := &views{sets: map[string]map[string]*template.Template{}, static: map[string]string{}}
+	if err := v.hashStatic(); err != nil {
+		return nil, err
+	}
+	for _, lang := range locale.Languages {
+		loc := b.For(lang)
+		base, err := template.New("layout").Funcs(v.funcs(loc)).ParseFS(templateFS, layoutFile)
+		if err != nil {
+			return nil, fmt.Errorf("parse layout: %w", err)
+		}
+		v.sets[lang] = map[string]*template.Template{}
+		for _, name := range pages {
+			set, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
+			if err != nil {
+				return nil, fmt.Errorf("parse page %s: %w", name, err)
+			}
+			for _, want := range []string{"title", "content"} {
+				if set.Lookup(want) == nil {
+					return nil, fmt.Errorf("page %s does not define %q", name, want)
+				}
+			}
+			v.sets[lang][name] = set
+		}
+		for name, page := range partials {
+			if v.sets[lang][page].Lookup(name) == nil {
+				return nil, fmt.Errorf("page %s does not define partial %q", page, name)
+			}
+		}
+	}
+	return v, nil
+}
+
+// hashStatic gives each static file a URL that changes with its content,
+// so browsers may cache it for long.
+func (v *views) hashStatic() error {
+	return fs.WalkDir(staticFS, "static", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(staticFS, path)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		name := strings.TrimPrefix(path, "static/")
+		v.static[name] = "/static/" + name + "?v=" + hex.EncodeToString(sum[:4])
+		return nil
+	})
+}
+
+func (v *views) funcs(loc *locale.Localizer) template.FuncMap {
+	return template.FuncMap{
+		"t":        loc.T,
+		"num":      func(n any) string { return loc.Num(toInt64(n)) },
+		"date":     loc.Date,
+		"datetime": loc.DateTime,
+		"static": func(name string) (string, error) {
+			u, ok := v.static[name]
+			if !ok {
+				return "", fmt.Errorf("no static file %q", name)
+			}
+			return u, nil
+		},
+		"dateinput": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format("2006-01-02")
+		},
+	}
+}
+
+func toInt64(n any) int64 {
+	switch n := n.(type) {
+	case int:
+		return int64(n)
+	case int64:
+		return n
+	case int32:
+		return int64(n)
+	case uint:
+		return int64(n)
+	case uint64:
+		return int64(n)
+	default:
+		return 0
+	}
+}
+
+// execute renders template name of page in lang into a buffer, so that a
+// failing template never sends half a page.
+func (v *views) execute(lang, page, name string, data any) ([]byte, error) {
+	set := v.sets[lang][page]
+	if set == nil {
+		return nil, fmt.Errorf("no page %q", page)
+	}
+	var buf bytes.Buffer
+	if err := set.ExecuteTemplate(&buf, name, data); err != nil {
+		return nil, fmt.Errorf("render %s/%s: %w", page, name, err)
+	}
+	return buf.Bytes(), nil
+}
