@@ -15,8 +15,16 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"modernc.org/sqlite"
 )
+
+// The collation "C" compares strings byte by byte, as PostgreSQL's "C" does,
+// so that one migration can declare `path TEXT COLLATE "C"` for both engines
+// (SQLite has no collation of that name of its own). Materialized unit paths
+// need it: their subtree ranges assume '/' sorts just before '0'.
+func init() {
+	sqlite.MustRegisterCollationUtf8("C", strings.Compare)
+}
 
 // Engine names a database engine.
 type Engine string

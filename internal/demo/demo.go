@@ -23,7 +23,6 @@ import (
 	"kaohe/internal/audit"
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
-	"kaohe/internal/org"
 )
 
 // Options say what to build.
@@ -123,10 +122,9 @@ func Build(ctx context.Context, d *db.DB, opts Options) (*Summary, error) {
 	if b.progress == nil {
 		b.progress = io.Discard
 	}
-	err := d.View(ctx, func(tx *db.Tx) error {
-		if err := org.CheckPathOrder(ctx, tx); err != nil {
-			return err
-		}
+	// The settings go first, so that a build cut short still marks the
+	// database as the demo's, which kaohe demo may erase and rebuild.
+	err := d.InTx(ctx, func(tx *db.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM units`).Scan(&n); err != nil {
 			return fmt.Errorf("count units: %w", err)
@@ -134,7 +132,10 @@ func Build(ctx context.Context, d *db.DB, opts Options) (*Summary, error) {
 		if n > 0 {
 			return fmt.Errorf("%w (%d)", ErrNotEmpty, n)
 		}
-		return nil
+		if err := db.SetSetting(ctx, tx, SettingSeed, strconv.FormatUint(b.opts.Seed, 10)); err != nil {
+			return err
+		}
+		return db.SetSetting(ctx, tx, SettingScale, strconv.Itoa(b.opts.Scale))
 	})
 	if err != nil {
 		return nil, err
@@ -159,15 +160,9 @@ func Build(ctx context.Context, d *db.DB, opts Options) (*Summary, error) {
 	return b.sum, nil
 }
 
-// finish stores the seed and scale and records the build in the audit log.
+// finish records the build in the audit log.
 func (b *builder) finish(ctx context.Context) error {
 	return b.d.InTx(ctx, func(tx *db.Tx) error {
-		if err := db.SetSetting(ctx, tx, SettingSeed, strconv.FormatUint(b.opts.Seed, 10)); err != nil {
-			return err
-		}
-		if err := db.SetSetting(ctx, tx, SettingScale, strconv.Itoa(b.opts.Scale)); err != nil {
-			return err
-		}
 		s := b.sum
 		return auth.Record(ctx, tx, b.actor, audit.Event{
 			Action: "demo.build", ObjectType: "demo", ObjectID: strconv.FormatUint(b.opts.Seed, 10),

@@ -9,9 +9,7 @@
 package org
 
 import (
-	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -47,24 +45,6 @@ func SubtreeBounds(path string) (lo, hi string) {
 		return path, path
 	}
 	return path, path[:len(path)-1] + "0"
-}
-
-// CheckPathOrder verifies that the database orders paths byte by byte, as
-// SubtreeBounds assumes ('/' before '0', and '/' not ignored). SQLite always
-// does; PostgreSQL does under the C, C.UTF-8 and ICU collations but not under
-// glibc language collations such as en_US.UTF-8, which ignore punctuation.
-func CheckPathOrder(ctx context.Context, tx *db.Tx) error {
-	var ok bool
-	err := tx.QueryRowContext(ctx, `SELECT CAST($1 AS TEXT) < CAST($2 AS TEXT) AND CAST($3 AS TEXT) < CAST($4 AS TEXT)`,
-		"/5/7/", "/50", "/1/23/", "/12/").Scan(&ok)
-	if err != nil {
-		return fmt.Errorf("check path order: %w", err)
-	}
-	if !ok {
-		return errors.New("the database's collation does not order unit paths byte by byte; " +
-			"create the PostgreSQL database with LC_COLLATE 'C' (or C.UTF-8, or an ICU locale)")
-	}
-	return nil
 }
 
 // invalid returns an Invalid error naming field.

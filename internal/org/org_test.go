@@ -201,8 +201,42 @@ func TestTree(t *testing.T) {
 		if n := auditCount(t, d, "unit.create"); n != 7 {
 			t.Errorf("unit.create audit events: got %d, want 7", n)
 		}
-		if err := d.View(ctx, func(tx *db.Tx) error { return org.CheckPathOrder(ctx, tx) }); err != nil {
-			t.Error(err)
+	})
+}
+
+// TestPathCollation checks that unit paths compare byte by byte whatever
+// the database's default collation: under a collation that ignores
+// punctuation (as glibc's en_US.UTF-8 does) "/5/7/" would sort after "/50"
+// and fall outside the subtree range of "/5/".
+func TestPathCollation(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		err := d.View(ctx, func(tx *db.Tx) error {
+			var inRange bool
+			err := tx.QueryRowContext(ctx, `SELECT CAST($1 AS TEXT) COLLATE "C" >= CAST($2 AS TEXT) AND CAST($1 AS TEXT) COLLATE "C" < CAST($3 AS TEXT)`,
+				"/5/7/", "/5/", "/50").Scan(&inRange)
+			if err != nil {
+				return err
+			}
+			if !inRange {
+				t.Error(`"/5/7/" under COLLATE "C": got outside ["/5/", "/50"), want inside`)
+			}
+			if d.Engine != db.Postgres {
+				return nil
+			}
+			var coll string
+			err = tx.QueryRowContext(ctx, `SELECT coalesce(collation_name, '') FROM information_schema.columns
+				WHERE table_schema = current_schema() AND table_name = 'units' AND column_name = 'path'`).Scan(&coll)
+			if err != nil {
+				return err
+			}
+			if coll != "C" {
+				t.Errorf("units.path collation: got %q, want C", coll)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	})
 }

@@ -32,11 +32,8 @@ func (s *Service) Team(ctx context.Context, a *auth.Actor, id int64, on string) 
 	}
 	var out *Team
 	err := s.db.View(ctx, func(tx *db.Tx) error {
-		u, err := getUnit(ctx, tx, id)
+		u, err := s.authorizedUnit(ctx, tx, a, auth.ActPersonRead, id)
 		if err != nil {
-			return err
-		}
-		if err := s.pol.Authorize(a, auth.ActPersonRead, u.Path); err != nil {
 			return err
 		}
 		t := &Team{Unit: u, On: on}

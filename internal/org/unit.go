@@ -255,6 +255,29 @@ func getUnit(ctx context.Context, tx *db.Tx, id int64) (*Unit, error) {
 	return u, nil
 }
 
+// authorizedUnit reads unit id and checks that a may do action on it.
+func (s *Service) authorizedUnit(ctx context.Context, tx *db.Tx, a *auth.Actor, action auth.Action, id int64) (*Unit, error) {
+	u, err := getUnit(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.pol.Authorize(a, action, u.Path); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// inScope keeps the units of us that sc contains.
+func inScope(sc auth.Scope, us []*Unit) []*Unit {
+	var out []*Unit
+	for _, u := range us {
+		if sc.Contains(u.Path) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
 // queryUnits runs a query selecting unitCols.
 func queryUnits(ctx context.Context, tx *db.Tx, query string, args ...any) ([]*Unit, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
@@ -395,11 +418,8 @@ func checkUnitCategory(ctx context.Context, tx *db.Tx, u *Unit) error {
 func (s *Service) UpdateUnit(ctx context.Context, a *auth.Actor, id int64, upd UnitUpdate) (*Unit, error) {
 	var out *Unit
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		u, err := getUnit(ctx, tx, id)
+		u, err := s.authorizedUnit(ctx, tx, a, auth.ActUnitWrite, id)
 		if err != nil {
-			return err
-		}
-		if err := s.pol.Authorize(a, auth.ActUnitWrite, u.Path); err != nil {
 			return err
 		}
 		before := u.summary()
@@ -445,11 +465,8 @@ func (s *Service) UpdateUnit(ctx context.Context, a *auth.Actor, id int64, upd U
 func (s *Service) MoveUnit(ctx context.Context, a *auth.Actor, id, parentID int64, reason string) (*Unit, error) {
 	var out *Unit
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		u, err := getUnit(ctx, tx, id)
+		u, err := s.authorizedUnit(ctx, tx, a, auth.ActUnitWrite, id)
 		if err != nil {
-			return err
-		}
-		if err := s.pol.Authorize(a, auth.ActUnitWrite, u.Path); err != nil {
 			return err
 		}
 		if u.ParentID == 0 {
@@ -525,11 +542,8 @@ func movePaths(ctx context.Context, tx *db.Tx, u, parent *Unit) (int64, error) {
 func (s *Service) Unit(ctx context.Context, a *auth.Actor, id int64) (*Unit, error) {
 	var out *Unit
 	err := s.db.View(ctx, func(tx *db.Tx) error {
-		u, err := getUnit(ctx, tx, id)
+		u, err := s.authorizedUnit(ctx, tx, a, auth.ActUnitRead, id)
 		if err != nil {
-			return err
-		}
-		if err := s.pol.Authorize(a, auth.ActUnitRead, u.Path); err != nil {
 			return err
 		}
 		out = u
@@ -577,11 +591,7 @@ func (s *Service) Children(ctx context.Context, a *auth.Actor, id int64) ([]*Uni
 	sc := s.pol.Scope(a, auth.ActUnitRead)
 	var out []*Unit
 	err := s.db.View(ctx, func(tx *db.Tx) error {
-		u, err := getUnit(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if err := s.pol.Authorize(a, auth.ActUnitRead, u.Path); err != nil {
+		if _, err := s.authorizedUnit(ctx, tx, a, auth.ActUnitRead, id); err != nil {
 			return err
 		}
 		kids, err := queryUnits(ctx, tx, `SELECT `+unitCols+` FROM units u WHERE u.parent_id = $1
@@ -589,11 +599,7 @@ func (s *Service) Children(ctx context.Context, a *auth.Actor, id int64) ([]*Uni
 		if err != nil {
 			return err
 		}
-		for _, k := range kids {
-			if sc.Contains(k.Path) {
-				out = append(out, k)
-			}
-		}
+		out = inScope(sc, kids)
 		return nil
 	})
 	if err != nil {
@@ -609,11 +615,8 @@ func (s *Service) Subtree(ctx context.Context, a *auth.Actor, id int64) ([]*Unit
 	sc := s.pol.Scope(a, auth.ActUnitRead)
 	var out []*Unit
 	err := s.db.View(ctx, func(tx *db.Tx) error {
-		u, err := getUnit(ctx, tx, id)
+		u, err := s.authorizedUnit(ctx, tx, a, auth.ActUnitRead, id)
 		if err != nil {
-			return err
-		}
-		if err := s.pol.Authorize(a, auth.ActUnitRead, u.Path); err != nil {
 			return err
 		}
 		lo, hi := SubtreeBounds(u.Path)
@@ -622,11 +625,7 @@ func (s *Service) Subtree(ctx context.Context, a *auth.Actor, id int64) ([]*Unit
 		if err != nil {
 			return err
 		}
-		for _, k := range all {
-			if sc.Contains(k.Path) {
-				out = append(out, k)
-			}
-		}
+		out = inScope(sc, all)
 		return nil
 	})
 	if err != nil {

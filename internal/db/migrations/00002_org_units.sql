@@ -17,13 +17,14 @@ CREATE TABLE categories (
 -- units is the jurisdiction tree. path is the materialized path of ids from
 -- the root down to the unit itself, "/12/345/678/"; the subtree of a unit is
 -- the range path >= P AND path < P' where P' is P with its final '/'
--- replaced by '0' (org.SubtreeBounds). code is an administrative-division
+-- replaced by '0' (org.SubtreeBounds); the column compares byte by byte
+-- (COLLATE "C") whatever the database's default collation. code is an administrative-division
 -- code for regions (6 digits; 9 or 12 for townships) and a free code for
 -- departments. A department's level is that of the region it belongs to.
 CREATE TABLE units (
     id          BIGINT PRIMARY KEY,
     parent_id   BIGINT REFERENCES units (id),
-    path        TEXT NOT NULL UNIQUE,
+    path        TEXT COLLATE "C" NOT NULL UNIQUE,
     code        TEXT NOT NULL UNIQUE,
     name        TEXT NOT NULL,
     kind        TEXT NOT NULL CHECK (kind IN ('region', 'department')),
