@@ -83,6 +83,32 @@ func TestOutput(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("got %d files in the directory, want 1 (no temporary left)", len(entries))
 	}
+
+	// CommitAll renames outputs in different directories, and a committed
+	// output cannot be committed again.
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a, err := Create(filepath.Join(dir, "a.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Create(filepath.Join(sub, "b.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CommitAll(a, b); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{filepath.Join(dir, "a.csv"), filepath.Join(sub, "b.csv")} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("after CommitAll: %v", err)
+		}
+	}
+	if err := a.Commit(); err == nil {
+		t.Error("second Commit: got no error, want one")
+	}
 }
 
 // TestWriteRows checks that chunks formatted in parallel come out in order,

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"kaohe/internal/errs"
 )
 
 func gbk(t testing.TB, s string) []byte {
@@ -47,6 +49,9 @@ func TestToUTF8Errors(t *testing.T) {
 	want := "entities.csv:2: invalid UTF-8 (use --encoding gbk for GBK files)"
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
+	}
+	if got := errs.CodeOf(err); got != errs.Invalid {
+		t.Errorf("got code %q, want %q", got, errs.Invalid)
 	}
 }
 

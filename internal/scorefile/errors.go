@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+
+	"kaohe/internal/errs"
 )
 
 // Error is a problem with an input file, located by file name, line and
@@ -43,6 +45,19 @@ func (e *Error) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
+
+// As lets errors.As see the error as an *errs.Error with code Invalid, so
+// that errs.CodeOf classifies a bad input file as bad input wherever these
+// readers are used.
+func (e *Error) As(target any) bool {
+	p, ok := target.(**errs.Error)
+	if !ok {
+		return false
+	}
+	*p = &errs.Error{Code: errs.Invalid, Field: e.Field, Row: e.Line, Msg: e.Msg, Err: e.Err,
+		Args: map[string]any{"file": e.File, "line": e.Line, "column": e.Column}}
+	return true
+}
 
 // lineCol converts a byte offset into data to a 1-based line and column.
 // The column counts characters (runes), not bytes, so that it matches
