@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"kaohe/internal/db"
 )
 
 // counts reads the unit and people counts of the database at path as
@@ -69,6 +71,22 @@ func TestDemo(t *testing.T) {
 	}
 	if u, p := counts(t, path); u != units || p != people {
 		t.Errorf("after rebuild: got %d units, %d people; want %d, %d", u, p, units, people)
+	}
+
+	// The demo's audit log verifies; a tampered copy does not.
+	if code, out, stderr := runKaohe(t, "audit", "verify", "--db", path); code != 0 || !strings.HasPrefix(out, "OK: ") {
+		t.Fatalf("audit verify on the demo: exit %d, %q %q; want 0 and OK", code, out, stderr)
+	}
+	d, err := db.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.SQL.Exec(`UPDATE audit_log SET reason = 'edited' WHERE seq = (SELECT min(seq) FROM audit_log)`); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	if code, _, stderr := runKaohe(t, "audit", "verify", "--db", path); code != 1 || !strings.Contains(stderr, "broken at seq") {
+		t.Errorf("audit verify on a tampered demo: exit %d, %q; want 1 naming the row", code, stderr)
 	}
 }
 
