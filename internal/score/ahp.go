@@ -15,10 +15,47 @@ var RandomIndex = [...]float64{0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1
 // MaxCR is the largest acceptable AHP consistency ratio (exclusive).
 const MaxCR = 0.1
 
+// AHPResult is what a pairwise comparison matrix gives.
+type AHPResult struct {
+	// Weights is the principal eigenvector, summing to 1.
+	Weights []float64
+	// Lambda is the principal eigenvalue λmax.
+	Lambda float64
+	// CR is the consistency ratio ((λmax − n)/(n − 1))/RI(n); 0 for n ≤ 2.
+	CR float64
+	// Consistent is CR < MaxCR: the engine accepts the matrix.
+	Consistent bool
+}
+
+// AHP returns the weights and consistency ratio of a pairwise comparison
+// matrix, exactly as the engine computes them. It refuses a matrix that is
+// not square, positive and reciprocal or is larger than Saaty's RI table;
+// an inconsistent matrix is returned with Consistent false.
+func AHP(m [][]float64) (*AHPResult, error) {
+	if field, msg := checkMatrix(m, len(m)); msg != "" {
+		return nil, &Error{Field: field, Msg: msg}
+	}
+	w, lambda, cr := ahpWeights(m)
+	return &AHPResult{Weights: w, Lambda: lambda, CR: cr, Consistent: cr < MaxCR}, nil
+}
+
 // checkAHP checks that m is an n×n positive reciprocal matrix with n within
 // the RI table and a consistency ratio below MaxCR.
 func checkAHP(m [][]float64, n int) (field, msg string) {
-	if len(m) != n {
+	if field, msg := checkMatrix(m, n); msg != "" {
+		return field, msg
+	}
+	_, _, cr := ahpWeights(m)
+	if cr >= MaxCR {
+		return "ahp", fmt.Sprintf("inconsistent: consistency ratio CR = %.3f, must be below %.1f (Saaty's RI for n = %d is %.2f)", cr, MaxCR, n, RandomIndex[n-1])
+	}
+	return "", ""
+}
+
+// checkMatrix checks that m is an n×n positive reciprocal matrix with
+// 1 ≤ n ≤ len(RandomIndex).
+func checkMatrix(m [][]float64, n int) (field, msg string) {
+	if len(m) != n || n == 0 {
 		return "ahp", fmt.Sprintf("matrix has %d rows, want %d (one per child)", len(m), n)
 	}
 	if n > len(RandomIndex) {
@@ -42,10 +79,6 @@ func checkAHP(m [][]float64, n int) (field, msg string) {
 				return fmt.Sprintf("ahp[%d][%d]", i, j), fmt.Sprintf("not reciprocal: %g × ahp[%d][%d] = %g, want 1", v, j, i, r)
 			}
 		}
-	}
-	_, _, cr := ahpWeights(m)
-	if cr >= MaxCR {
-		return "ahp", fmt.Sprintf("inconsistent: consistency ratio CR = %.3f, must be below %.1f (Saaty's RI for n = %d is %.2f)", cr, MaxCR, n, RandomIndex[n-1])
 	}
 	return "", ""
 }

@@ -123,8 +123,10 @@ func compile(s *Scheme) *tree {
 			if i < n {
 				m = s.Indicators[i].AHP
 			}
-			w, _, _ := ahpWeights(m)
-			t.ahp[i] = w
+			// A malformed matrix gets no weights here; Validate reports it.
+			if _, msg := checkMatrix(m, len(t.nodes[i].scored)); msg == "" {
+				t.ahp[i], _, _ = ahpWeights(m)
+			}
 		}
 	}
 	return t

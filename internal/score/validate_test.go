@@ -53,6 +53,12 @@ func TestValidate(t *testing.T) {
 			s.Indicators[0].Weighting = WeightAHP
 			s.Indicators[0].AHP = [][]float64{{1, 3}, {3, 1}}
 		}, `ahp[0][1]: not reciprocal`},
+		{"ahp ragged rows", func(s *Scheme) {
+			// Found by internal/scheme's FuzzParseJSON: compiling the tree
+			// once ran the power iteration on this matrix and panicked.
+			s.Weighting = WeightAHP
+			s.AHP = [][]float64{{}}
+		}, `ahp[0]: row has 0 entries, want 1`},
 		{"ahp wrong size", func(s *Scheme) {
 			s.Indicators[0].Weighting = WeightAHP
 			s.Indicators[0].AHP = [][]float64{{1}}
