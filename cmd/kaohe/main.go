@@ -31,6 +31,7 @@ func commands() []command {
 		{"user", "add, reset, grant and list users", runUser},
 		{"audit", "verify the tamper-evident audit log", runAudit},
 		{"score", "score files with the engine, without a database", runScore},
+		{"load", "load-test democratic evaluation: raters casting ballots over HTTP", runLoad},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -15,8 +15,12 @@ import (
 	"strconv"
 
 	"kaohe/internal/auth"
+	"kaohe/internal/collect"
+	"kaohe/internal/cycle"
 	"kaohe/internal/errs"
 	"kaohe/internal/org"
+	"kaohe/internal/scheme"
+	"kaohe/internal/survey"
 	"kaohe/internal/web/locale"
 	"kaohe/internal/web/session"
 )
@@ -28,6 +32,13 @@ const Prefix = "/api/v1"
 type Config struct {
 	Auth   *auth.Service
 	Org    *org.Service
+	Scheme *scheme.Service
+	// Collect takes values from machines (POST /values).
+	Collect *collect.Service
+	// Cycle serves cycles and their results.
+	Cycle *cycle.Service
+	// Survey reads democratic evaluations.
+	Survey *survey.Service
 	Locale *locale.Bundle
 	Logger *slog.Logger
 }
@@ -36,9 +47,14 @@ type Config struct {
 type Handler struct {
 	auth   *auth.Service
 	org    *org.Service
-	loc    *locale.Bundle
-	log    *slog.Logger
-	routes []string
+	scheme *scheme.Service
+	// collect takes values from machines.
+	collect *collect.Service
+	cycle   *cycle.Service
+	survey  *survey.Service
+	loc     *locale.Bundle
+	log     *slog.Logger
+	routes  []string
 }
 
 // New returns the API handler.
@@ -46,7 +62,7 @@ func New(cfg Config) *Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Handler{auth: cfg.Auth, org: cfg.Org, loc: cfg.Locale, log: cfg.Logger}
+	return &Handler{auth: cfg.Auth, org: cfg.Org, scheme: cfg.Scheme, collect: cfg.Collect, cycle: cfg.Cycle, survey: cfg.Survey, loc: cfg.Locale, log: cfg.Logger}
 }
 
 // endpoint is a handler that needs a signed-in actor.
@@ -65,6 +81,20 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("GET "+Prefix+"/units/{id}/cadres", h.cadreList)
 	handle("GET "+Prefix+"/cadres/{id}", h.cadreGet)
 	handle("GET "+Prefix+"/users", h.userList)
+	handle("GET "+Prefix+"/schemes", h.schemeList)
+	handle("GET "+Prefix+"/schemes/{id}", h.schemeGet)
+	handle("GET "+Prefix+"/schemes/{id}/versions/{n}", h.schemeVersionGet)
+	handle("POST "+Prefix+"/schemes/{id}/versions", h.schemeVersionCreate)
+	handle("GET "+Prefix+"/schemes/{id}/diff", h.schemeDiff)
+	handle("GET "+Prefix+"/indicators", h.indicatorList)
+	handle("GET "+Prefix+"/streamline", h.streamlineReport)
+	handle("POST "+Prefix+"/values", h.valuesSubmit)
+	handle("GET "+Prefix+"/evaluations", h.evaluationList)
+	handle("GET "+Prefix+"/evaluations/{id}/results", h.evaluationResults)
+	handle("GET "+Prefix+"/evaluations/{id}/ratings", h.evaluationRatings)
+	handle("GET "+Prefix+"/cycles", h.cycleList)
+	handle("GET "+Prefix+"/cycles/{id}/results", h.cycleResults)
+	handle("GET "+Prefix+"/cycles/{id}/results/{entity}", h.cycleResult)
 	// Anything else under the prefix answers the API's error shape.
 	mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		h.ServeError(w, r, errNotFound())

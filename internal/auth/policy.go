@@ -69,6 +69,21 @@ const (
 	// closed one.
 	ActEvalManage  Action = "evaluation.manage"
 	ActEvalResults Action = "evaluation.results"
+
+	// Assessment cycles (internal/cycle), checked on the owner unit of a
+	// cycle, or on the unit of an assessed entity for results.
+	// ActCycleRead sees cycles and their dashboards; ActCycleManage makes
+	// cycles, moves their stages and runs scoring; ActResultApprove
+	// approves a snapshot, calibrates grades and publishes. ActResultRead
+	// reads cadres' results and ActTeamResultRead units' (leadership
+	// teams') results; before publication only readers who may also read
+	// the cycle see them (the service checks). See
+	// docs/decisions/0080-cycle-results-scope.md.
+	ActCycleRead      Action = "cycle.read"
+	ActCycleManage    Action = "cycle.manage"
+	ActResultApprove  Action = "result.approve"
+	ActResultRead     Action = "result.read"
+	ActTeamResultRead Action = "result.team_read"
 )
 
 // Reach is how far a grant carries an action from the grant's unit.
@@ -104,7 +119,7 @@ var matrix = map[Action]map[Role]Reach{
 	// Schemes belong to the unit whose office sets them. Providers,
 	// supervisors and cadres see the indicators that concern them through
 	// their own pages (collection, findings, results), not the scheme
-	// editor; see docs/decisions/0020-scheme-permissions.md.
+	// editor; see docs/decisions/0060-scheme-permissions.md.
 	ActSchemeRead:  {RoleOffice: Subtree, RoleTeam: Subtree, RoleViewer: Subtree},
 	ActSchemeWrite: {RoleOffice: Subtree},
 	// A provider submits the items its department owns; the office of a
@@ -118,6 +133,14 @@ var matrix = map[Action]map[Role]Reach{
 	ActCollectStatus: {RoleOffice: Subtree, RoleViewer: Subtree},
 	ActEvalManage:    {RoleOffice: Subtree},
 	ActEvalResults:   {RoleOffice: Subtree, RoleTeam: Subtree, RoleViewer: Subtree},
+	// Cycles are run by the office; the assessment team and leaders follow
+	// them. An assessed cadre sees its own published results only, an
+	// assessed unit's cadres the published results of their unit's team.
+	ActCycleRead:      {RoleOffice: Subtree, RoleTeam: Subtree, RoleViewer: Subtree},
+	ActCycleManage:    {RoleOffice: Subtree},
+	ActResultApprove:  {RoleOffice: Subtree},
+	ActResultRead:     {RoleOffice: Subtree, RoleTeam: Subtree, RoleViewer: Subtree, RoleCadre: Self},
+	ActTeamResultRead: {RoleOffice: Subtree, RoleTeam: Subtree, RoleViewer: Subtree, RoleCadre: Unit},
 }
 
 // Actions lists every action of the matrix in a stable order.
@@ -125,7 +148,8 @@ func Actions() []Action {
 	return []Action{ActUnitRead, ActUnitWrite, ActPersonRead, ActPersonWrite, ActUserManage, ActAuditRead,
 		ActSchemeRead, ActSchemeWrite,
 		ActItemWrite, ActValueSubmit, ActValueRead, ActValueVerify, ActCollectStatus,
-		ActEvalManage, ActEvalResults}
+		ActEvalManage, ActEvalResults,
+		ActCycleRead, ActCycleManage, ActResultApprove, ActResultRead, ActTeamResultRead}
 }
 
 // ReachOf returns how far role carries action.

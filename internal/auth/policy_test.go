@@ -44,6 +44,8 @@ var policyWant = map[Role]map[Action]string{
 		ActItemWrite: "yyn yyn", ActValueSubmit: "yyn yyn", ActValueRead: "yyn yyn",
 		ActValueVerify: "yyn yyn", ActCollectStatus: "yyn yyn",
 		ActEvalManage: "yyn yyn", ActEvalResults: "yyn yyn",
+		ActCycleRead: "yyn yyn", ActCycleManage: "yyn yyn", ActResultApprove: "yyn yyn",
+		ActResultRead: "yyn yyn", ActTeamResultRead: "yyn yyn",
 	},
 	RoleTeam: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -52,6 +54,8 @@ var policyWant = map[Role]map[Action]string{
 		ActItemWrite: "ffn ffn", ActValueSubmit: "ffn ffn", ActValueRead: "yyn yyn",
 		ActValueVerify: "ffn ffn", ActCollectStatus: "ffn ffn",
 		ActEvalManage: "ffn ffn", ActEvalResults: "yyn yyn",
+		ActCycleRead: "yyn yyn", ActCycleManage: "ffn ffn", ActResultApprove: "ffn ffn",
+		ActResultRead: "yyn yyn", ActTeamResultRead: "yyn yyn",
 	},
 	RoleProvider: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "ffn ffn",
@@ -60,6 +64,8 @@ var policyWant = map[Role]map[Action]string{
 		ActItemWrite: "ffn ffn", ActValueSubmit: "yyn yyn", ActValueRead: "ffn ffn",
 		ActValueVerify: "ffn ffn", ActCollectStatus: "ffn ffn",
 		ActEvalManage: "ffn ffn", ActEvalResults: "ffn ffn",
+		ActCycleRead: "ffn ffn", ActCycleManage: "ffn ffn", ActResultApprove: "ffn ffn",
+		ActResultRead: "ffn ffn", ActTeamResultRead: "ffn ffn",
 	},
 	RoleSupervisor: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -68,6 +74,8 @@ var policyWant = map[Role]map[Action]string{
 		ActItemWrite: "ffn ffn", ActValueSubmit: "ffn ffn", ActValueRead: "ffn ffn",
 		ActValueVerify: "ffn ffn", ActCollectStatus: "ffn ffn",
 		ActEvalManage: "ffn ffn", ActEvalResults: "ffn ffn",
+		ActCycleRead: "ffn ffn", ActCycleManage: "ffn ffn", ActResultApprove: "ffn ffn",
+		ActResultRead: "ffn ffn", ActTeamResultRead: "ffn ffn",
 	},
 	RoleCadre: {
 		ActUnitRead: "ynn yyn", ActUnitWrite: "fnn ffn", ActPersonRead: "fnn yfn",
@@ -76,6 +84,8 @@ var policyWant = map[Role]map[Action]string{
 		ActItemWrite: "fnn ffn", ActValueSubmit: "fnn ffn", ActValueRead: "ynn yyn",
 		ActValueVerify: "fnn ffn", ActCollectStatus: "fnn ffn",
 		ActEvalManage: "fnn ffn", ActEvalResults: "fnn ffn",
+		ActCycleRead: "fnn ffn", ActCycleManage: "fnn ffn", ActResultApprove: "fnn ffn",
+		ActResultRead: "fnn yfn", ActTeamResultRead: "ynn yyn",
 	},
 	RoleViewer: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -84,6 +94,8 @@ var policyWant = map[Role]map[Action]string{
 		ActItemWrite: "ffn ffn", ActValueSubmit: "ffn ffn", ActValueRead: "yyn yyn",
 		ActValueVerify: "ffn ffn", ActCollectStatus: "yyn yyn",
 		ActEvalManage: "ffn ffn", ActEvalResults: "yyn yyn",
+		ActCycleRead: "yyn yyn", ActCycleManage: "ffn ffn", ActResultApprove: "ffn ffn",
+		ActResultRead: "yyn yyn", ActTeamResultRead: "yyn yyn",
 	},
 }
 

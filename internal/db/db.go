@@ -98,6 +98,13 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		sqldb, err = openSQLite(t.Source)
 	case Postgres:
 		sqldb, err = sql.Open("pgx", t.Source)
+		if err == nil {
+			// A bounded pool: a burst of requests (2,000 raters at once)
+			// queues for a connection instead of exceeding the server's
+			// max_connections.
+			sqldb.SetMaxOpenConns(20)
+			sqldb.SetMaxIdleConns(20)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, redact(dsn), err)

@@ -102,6 +102,10 @@ var steps = []step{
 	{"units", buildUnits},
 	{"people", buildPeople},
 	{"sign-ins", buildUsers},
+	{"schemes", buildSchemes},
+	{"values", buildValues},
+	{"evaluations", buildEvaluations},
+	{"cycles", buildCycles},
 }
 
 // Build fills an empty database with the demo jurisdiction. It refuses

@@ -17,7 +17,10 @@ type signIn struct {
 }
 
 // signIns are the demo's sign-ins, one per role (two offices: the city's,
-// and the province's, whose scope holds every city at larger scales).
+// and the province's, whose scope holds every city at larger scales; two
+// data providers: a county's, and the city statistics bureau, which owns
+// data items and so has a collection grid to fill in). New sign-ins go at
+// the end, so that the passwords of the others stay as they were.
 var signIns = []signIn{
 	{auth.RoleOffice, "kaoheban", "青州市委组织部考核办", "910100", "青州市"},
 	{auth.RoleOffice, "sheng.kaoheban", "江南省委组织部考核办", "910000", "江南省"},
@@ -26,6 +29,7 @@ var signIns = []signIn{
 	{auth.RoleSupervisor, "jiwei", "青州市纪委监委", "910100", "青州市"},
 	{auth.RoleCadre, "ganbu", "清河区区长", "910102", "清河区"},
 	{auth.RoleViewer, "lingdao", "青州市领导", "910100", "青州市"},
+	{auth.RoleProvider, "shi.tongji", "青州市统计局", "910100-TJJ", "青州市统计局"},
 }
 
 // passwordAlphabet leaves out look-alike characters (0/O, 1/l/I).

@@ -38,9 +38,10 @@ func (o object) String() string { return [...]string{"-", "in-scope", "out-of-sc
 // route is a page or endpoint with the status each role gets.
 type route struct {
 	// path has %s where the object's id goes; unit routes take a unit,
-	// person routes a person.
+	// person routes a person, scheme routes a scheme.
 	path   string
 	person bool
+	scheme bool
 	htmx   bool
 	obj    object
 	// want is the status per role; roles absent get all.
@@ -62,6 +63,17 @@ const (
 // role: they see their units but may not manage users or read the log.
 var officeOnly = map[auth.Role]int{office: 200, team: 403, provider: 403, supervisor: 403, cadre: 403, viewer: 403}
 
+// evalRead is who may see evaluations: the office, the inspection team and
+// viewers; the others see the unit but not its evaluations.
+var evalRead = map[auth.Role]int{office: 200, team: 200, provider: 403, supervisor: 403, cadre: 403, viewer: 200}
+
+// collectGrid is who may open a department's collection grid: the office
+// above it and its provider; collectWatch who may see collection status.
+var (
+	collectGrid  = map[auth.Role]int{office: 200, team: 403, provider: 200, supervisor: 403, cadre: 403, viewer: 403}
+	collectWatch = map[auth.Role]int{office: 200, team: 403, provider: 403, supervisor: 403, cadre: 403, viewer: 200}
+)
+
 // routes lists every page and API endpoint that reads. Out-of-scope
 // objects answer 404 for every role, never 403, so that probing reveals
 // nothing.
@@ -80,6 +92,17 @@ var routes = []route{
 	{path: "/people/%s", person: true, obj: in, all: 200, want: map[auth.Role]int{provider: 403}},
 	{path: "/people/%s", person: true, obj: out, all: 404},
 
+	// Evaluations: the office manages them; the inspection team and
+	// viewers read their results.
+	{path: "/evaluations", want: evalRead},
+	{path: "/evaluations?unit=%s", obj: in, want: evalRead},
+	{path: "/evaluations?unit=%s", obj: out, all: 404},
+
+	// Assessment cycles: every role may list them (the list holds what it
+	// may see); the pages of one cycle are in cycle_test.go.
+	{path: "/cycles", all: 200},
+	{path: "/api/v1/cycles", all: 200},
+
 	{path: "/api/v1/me", all: 200},
 	{path: "/api/v1/units", all: 200},
 	{path: "/api/v1/units?q=%E5%8E%BF", all: 200},
@@ -94,6 +117,38 @@ var routes = []route{
 	{path: "/api/v1/units/%s/cadres", obj: out, all: 404},
 	{path: "/api/v1/cadres/%s", person: true, obj: in, all: 200, want: map[auth.Role]int{provider: 403}},
 	{path: "/api/v1/cadres/%s", person: true, obj: out, all: 404},
+
+	// Schemes: the office, the inspection team and viewers read them; the
+	// others see the unit that owns a scheme (403) or not even that (404).
+	{path: "/schemes", want: schemeRead},
+	{path: "/indicators", want: schemeRead},
+	{path: "/schemes/streamline", want: schemeRead},
+	{path: "/schemes/%s", scheme: true, obj: in, want: schemeObject},
+	{path: "/schemes/%s", scheme: true, obj: out, all: 404},
+	{path: "/schemes/%s/versions/2", scheme: true, obj: in, want: schemeObject},
+	{path: "/schemes/%s/versions/1", scheme: true, obj: out, all: 404},
+	{path: "/schemes/%s/diff?from=1&to=2", scheme: true, obj: in, want: schemeObject},
+	{path: "/schemes/%s/diff?from=1&to=2", scheme: true, obj: out, all: 404},
+	{path: "/schemes/%s/versions/1/export.xlsx", scheme: true, obj: in, want: schemeObject},
+	{path: "/schemes/%s/versions/1/export.json", scheme: true, obj: in, want: schemeObject},
+	{path: "/schemes/%s/versions/1/export.xlsx", scheme: true, obj: out, all: 404},
+	{path: "/api/v1/schemes", all: 200},
+	{path: "/collect", all: 200},
+	{path: "/collect?owner=%s&period=2025", obj: in, want: collectGrid},
+	{path: "/collect?owner=%s&period=2025", obj: out, all: 404},
+	{path: "/collect/status", want: collectWatch},
+	{path: "/collect/status?unit=%s&period=2025", obj: in, want: collectWatch},
+	{path: "/collect/status?unit=%s&period=2025", obj: out, all: 404},
+	{path: "/collect/status/reminders.xlsx?unit=%s&period=2025", obj: in, want: collectWatch},
+	{path: "/collect/status/reminders.xlsx?unit=%s&period=2025", obj: out, all: 404},
+	{path: "/api/v1/indicators", want: schemeRead},
+	{path: "/api/v1/streamline", want: schemeRead},
+	{path: "/api/v1/schemes/%s", scheme: true, obj: in, want: schemeObject},
+	{path: "/api/v1/schemes/%s", scheme: true, obj: out, all: 404},
+	{path: "/api/v1/schemes/%s/versions/2", scheme: true, obj: in, want: schemeObject},
+	{path: "/api/v1/schemes/%s/versions/1", scheme: true, obj: out, all: 404},
+	{path: "/api/v1/schemes/%s/diff?from=1&to=2", scheme: true, obj: in, want: schemeObject},
+	{path: "/api/v1/schemes/%s/diff?from=1&to=2", scheme: true, obj: out, all: 404},
 }
 
 // TestRoleScope asks every page and endpoint as every role about an
@@ -105,10 +160,12 @@ func TestRoleScope(t *testing.T) {
 		for _, role := range auth.Roles {
 			clients[role] = f.signIn(t, string(role))
 		}
+		inScheme, outScheme := schemeObjects(t, f)
 		objects := func(auth.Role) scopeObjects {
 			return scopeObjects{
 				inUnit: f.units["330102"].ID, inUnitName: "甲县", outUnit: f.units["330202"].ID,
 				inPerson: f.inPerson.ID, inPersonName: "张三", outPerson: f.outPerson.ID,
+				inScheme: inScheme, inSchemeName: "甲市县区考核", outScheme: outScheme,
 			}
 		}
 		checkRoutes(t, f, clients, objects)
@@ -135,6 +192,9 @@ func TestRoleScope(t *testing.T) {
 type scopeObjects struct {
 	inUnit, outUnit, inPerson, outPerson int64
 	inUnitName, inPersonName             string
+	// inScheme is a scheme of 甲市 (two versions), outScheme one of 乙市.
+	inScheme, outScheme int64
+	inSchemeName        string
 }
 
 // checkRoutes asks every route as every role and checks the status.
@@ -155,6 +215,10 @@ func checkRoutes(t *testing.T, f *fixture, clients map[auth.Role]*http.Client, o
 					id, text = obj.inPerson, obj.inPersonName
 				case rt.person:
 					id = obj.outPerson
+				case rt.scheme && rt.obj == in:
+					id, text = obj.inScheme, obj.inSchemeName
+				case rt.scheme:
+					id = obj.outScheme
 				case rt.obj == in:
 					id, text = obj.inUnit, obj.inUnitName
 				default:
@@ -180,7 +244,9 @@ func checkRoutes(t *testing.T, f *fixture, clients map[auth.Role]*http.Client, o
 				if strings.HasPrefix(path, "/api/") && res.StatusCode >= 400 && !strings.Contains(body, `"error":{"code":`) {
 					t.Errorf("GET %s: error body %q lacks the error shape", path, body)
 				}
-				names := !strings.HasSuffix(rt.path, "/children") && !strings.HasSuffix(rt.path, "/cadres")
+				names := !strings.HasSuffix(rt.path, "/children") && !strings.HasSuffix(rt.path, "/cadres") &&
+					!strings.Contains(rt.path, "/export.") && !strings.Contains(rt.path, "/diff?") &&
+					!strings.Contains(rt.path, ".xlsx")
 				if res.StatusCode == 200 && names && text != "" && !strings.Contains(body, text) {
 					t.Errorf("GET %s as %s: response lacks %q", path, role, text)
 				}

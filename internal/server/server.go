@@ -13,8 +13,12 @@ import (
 
 	"kaohe/internal/api"
 	"kaohe/internal/auth"
+	"kaohe/internal/collect"
+	"kaohe/internal/cycle"
 	"kaohe/internal/db"
 	"kaohe/internal/org"
+	"kaohe/internal/scheme"
+	"kaohe/internal/survey"
 	"kaohe/internal/web"
 	"kaohe/internal/web/locale"
 )
@@ -49,13 +53,17 @@ func New(cfg Config) (*Server, error) {
 	var pol auth.Policy
 	s := &Server{cfg: cfg, log: cfg.Logger, auth: auth.NewService(cfg.DB, pol)}
 	orgs := org.NewService(cfg.DB, pol)
+	schemes := scheme.NewService(cfg.DB, pol)
+	collects := collect.NewService(cfg.DB, pol)
+	surveys := survey.NewService(cfg.DB, pol)
+	cycles := cycle.NewService(cfg.DB, pol, cycle.DBSource{Survey: surveys})
 	s.web, err = web.New(web.Config{
-		DB: cfg.DB, Auth: s.auth, Org: orgs, Policy: pol, Locale: bundle, Logger: cfg.Logger,
+		DB: cfg.DB, Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Policy: pol, Locale: bundle, Logger: cfg.Logger,
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.api = api.New(api.Config{Auth: s.auth, Org: orgs, Locale: bundle, Logger: cfg.Logger})
+	s.api = api.New(api.Config{Auth: s.auth, Org: orgs, Scheme: schemes, Collect: collects, Survey: surveys, Cycle: cycles, Locale: bundle, Logger: cfg.Logger})
 
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET /healthz", s.healthz)

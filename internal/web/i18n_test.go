@@ -57,7 +57,7 @@ func TestSourceKeysInLocales(t *testing.T) {
 	}
 	var missing []string
 	seen := map[string]bool{}
-	for _, dir := range []string{".", "../api", "../server", "../auth", "../org", "../audit"} {
+	for _, dir := range []string{".", "../api", "../server", "../auth", "../org", "../audit", "../survey", "../scheme", "../cycle"} {
 		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -118,6 +118,10 @@ func TestViewsLoad(t *testing.T) {
 	}
 }
 
+// jsonBlock is a chart's data block, read by a static script:
+// <script type="application/json" id="…">{{.Data}}</script>.
+var jsonBlock = regexp.MustCompile(`<script type="application/json" id="[a-z0-9-]+">\{\{[^{}]*\}\}</script>`)
+
 // TestNoInlineScriptOrStyle keeps the templates within the
 // Content-Security-Policy: no inline script, style or event handler.
 func TestNoInlineScriptOrStyle(t *testing.T) {
@@ -135,6 +139,9 @@ func TestNoInlineScriptOrStyle(t *testing.T) {
 			return err
 		}
 		src, _ := fs.ReadFile(templateFS, path)
+		// Chart data blocks are data, not script (design.md, Security):
+		// one template action as the body of a JSON script element.
+		src = jsonBlock.ReplaceAll(src, nil)
 		for _, re := range bad {
 			if loc := re.FindIndex(src); loc != nil {
 				t.Errorf("%s: %q breaks the CSP", path, src[loc[0]:min(loc[1]+20, len(src))])

@@ -30,7 +30,13 @@ type page struct {
 	loc *locale.Localizer
 }
 
-type menu struct{ Users, Audit bool }
+type menu struct {
+	Users, Audit, Evaluations, Schemes bool
+	// Collect opens data submission, CollectStatus the collection status.
+	Collect, CollectStatus bool
+	// Cycles opens the assessment cycles.
+	Cycles bool
+}
 
 type crumb struct{ Name, URL string }
 
@@ -43,6 +49,14 @@ func (h *Handler) newPage(r *http.Request, nav string) *page {
 		p.Menu = menu{
 			Users: !h.policy.Scope(a, auth.ActUserManage).Empty(),
 			Audit: !h.policy.Scope(a, auth.ActAuditRead).Empty(),
+			// Schemes opens the scheme pages: schemes, library, streamlining.
+			Schemes:       !h.policy.Scope(a, auth.ActSchemeRead).Empty(),
+			Collect:       !h.policy.Scope(a, auth.ActValueSubmit).Empty(),
+			CollectStatus: !h.policy.Scope(a, auth.ActCollectStatus).Empty(),
+			Cycles: !h.policy.Scope(a, auth.ActCycleRead).Empty() || !h.policy.Scope(a, auth.ActResultRead).Empty() ||
+				!h.policy.Scope(a, auth.ActTeamResultRead).Empty(),
+			Evaluations: !h.policy.Scope(a, auth.ActEvalManage).Empty() ||
+				!h.policy.Scope(a, auth.ActEvalResults).Empty(),
 		}
 	}
 	if f := r.URL.Query().Get("flash"); f != "" {

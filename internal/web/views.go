@@ -39,12 +39,19 @@ const layoutFile = "templates/layout.html"
 var pages = []string{
 	"signin", "home", "unit_tree", "unit_search", "unit_show", "person_show",
 	"user_list", "audit_list", "password_change", "error",
+	"evaluation_list", "evaluation_show", "evaluation_codes", "evaluation_results",
+	"ballot_show",
+	"scheme_list", "scheme_show", "scheme_version", "scheme_diff", "indicator_list", "streamline_report",
+	"collect", "collect_status", "collect_values",
+	"cycle_list", "cycle_show", "ranking_show", "profile_show", "heatmap_show",
 }
 
 // partials names every template rendered alone for htmx, with the page
 // file that defines it.
 var partials = map[string]string{
-	"unit_children": "unit_tree",
+	"scheme_ahp_result":        "scheme_version",
+	"unit_children":            "unit_tree",
+	"evaluation_participation": "evaluation_show",
 }
 
 // views holds the parsed templates, one set per page and language, each

@@ -12,11 +12,16 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"kaohe/internal/auth"
+	"kaohe/internal/collect"
+	"kaohe/internal/cycle"
 	"kaohe/internal/db"
 	"kaohe/internal/errs"
 	"kaohe/internal/org"
+	"kaohe/internal/scheme"
+	"kaohe/internal/survey"
 	"kaohe/internal/web/locale"
 	"kaohe/internal/web/session"
 )
@@ -26,6 +31,12 @@ type Config struct {
 	DB     *db.DB
 	Auth   *auth.Service
 	Org    *org.Service
+	Survey *survey.Service
+	Scheme *scheme.Service
+	// Collect serves data submission and collection status.
+	Collect *collect.Service
+	// Cycle runs assessment cycles and serves their results.
+	Cycle  *cycle.Service
 	Policy auth.Policy
 	Locale *locale.Bundle
 	Logger *slog.Logger
@@ -36,10 +47,18 @@ type Handler struct {
 	db     *db.DB
 	auth   *auth.Service
 	org    *org.Service
-	policy auth.Policy
-	loc    *locale.Bundle
-	log    *slog.Logger
-	views  *views
+	survey *survey.Service
+	scheme *scheme.Service
+	// collect serves data submission and collection status.
+	collect *collect.Service
+	cycle   *cycle.Service
+	policy  auth.Policy
+	loc     *locale.Bundle
+	log     *slog.Logger
+	views   *views
+	// ballotFields caches the rendered fields of blank ballots, by
+	// evaluation and language (see ballot_show.go).
+	ballotFields sync.Map
 }
 
 // New parses and checks every template; a template that is missing, does
@@ -53,7 +72,8 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	return &Handler{
-		db: cfg.DB, auth: cfg.Auth, org: cfg.Org, policy: cfg.Policy,
+		db: cfg.DB, auth: cfg.Auth, org: cfg.Org, survey: cfg.Survey, scheme: cfg.Scheme,
+		collect: cfg.Collect, cycle: cfg.Cycle, policy: cfg.Policy,
 		loc: cfg.Locale, log: cfg.Logger, views: v,
 	}, nil
 }
@@ -80,8 +100,66 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /users/{id}/revoke", h.signedIn(h.userRevoke))
 	mux.HandleFunc("POST /users/{id}/password", h.signedIn(h.userReset))
 	mux.HandleFunc("GET /audit", h.signedIn(h.auditList))
+	mux.HandleFunc("GET /schemes", h.signedIn(h.schemeList))
+	mux.HandleFunc("POST /schemes", h.signedIn(h.schemeSave))
+	mux.HandleFunc("GET /schemes/streamline", h.signedIn(h.streamlineReport))
+	mux.HandleFunc("GET /schemes/{id}", h.signedIn(h.schemeShow))
+	mux.HandleFunc("GET /schemes/{id}/diff", h.signedIn(h.schemeDiff))
+	mux.HandleFunc("POST /schemes/{id}/versions", h.signedIn(h.schemeVersionCreate))
+	mux.HandleFunc("GET /schemes/{id}/versions/{n}", h.signedIn(h.schemeVersionShow))
+	mux.HandleFunc("GET /schemes/{id}/versions/{n}/{format}", h.signedIn(h.schemeExport))
+	mux.HandleFunc("POST /schemes/{id}/versions/{n}/weights", h.signedIn(h.schemeWeightsSave))
+	mux.HandleFunc("POST /schemes/{id}/versions/{n}/ahp", h.signedIn(h.schemeAHP))
+	mux.HandleFunc("POST /schemes/{id}/versions/{n}/activate", h.signedIn(h.schemeVersionActivate))
+	mux.HandleFunc("POST /schemes/{id}/versions/{n}/retire", h.signedIn(h.schemeVersionRetire))
+	mux.HandleFunc("GET /indicators", h.signedIn(h.indicatorList))
+	mux.HandleFunc("POST /indicators", h.signedIn(h.indicatorSave))
+	// Data submission by providers; collection status for the office.
+	mux.HandleFunc("GET /collect", h.signedIn(h.collectPage))
+	mux.HandleFunc("POST /collect", h.signedIn(h.collectSave))
+	mux.HandleFunc("POST /collect/upload", h.signedIn(h.collectUpload))
+	mux.HandleFunc("GET /collect/template.xlsx", h.signedIn(h.collectTemplate))
+	mux.HandleFunc("GET /collect/status", h.signedIn(h.collectStatus))
+	mux.HandleFunc("GET /collect/status/reminders.xlsx", h.signedIn(h.collectReminders))
+	mux.HandleFunc("POST /collect/evidence", h.signedIn(h.collectEvidenceSave))
+	mux.HandleFunc("GET /collect/evidence/{id}", h.signedIn(h.collectEvidenceShow))
+	mux.HandleFunc("GET /collect/values", h.signedIn(h.collectValues))
+	mux.HandleFunc("POST /collect/values/review", h.signedIn(h.collectReview))
+	// Assessment cycles: dashboard, scoring, review, results.
+	mux.HandleFunc("GET /cycles", h.signedIn(h.cycleList))
+	mux.HandleFunc("POST /cycles", h.signedIn(h.cycleSave))
+	mux.HandleFunc("GET /cycles/{id}", h.signedIn(h.cycleShow))
+	mux.HandleFunc("POST /cycles/{id}/move", h.signedIn(h.cycleMove))
+	mux.HandleFunc("POST /cycles/{id}/run", h.signedIn(h.cycleRun))
+	mux.HandleFunc("POST /cycles/{id}/approve", h.signedIn(h.resultApprove))
+	mux.HandleFunc("GET /cycles/{id}/ranking", h.signedIn(h.rankingShow))
+	mux.HandleFunc("GET /cycles/{id}/ranking.xlsx", h.signedIn(h.rankingExport))
+	mux.HandleFunc("GET /cycles/{id}/heatmap", h.signedIn(h.heatmapShow))
+	mux.HandleFunc("GET /cycles/{id}/feedback.xlsx", h.signedIn(h.resultFeedback))
+	mux.HandleFunc("GET /cycles/{id}/results/{entity}", h.signedIn(h.profileShow))
+	mux.HandleFunc("GET /cycles/{id}/results/{entity}/decomposition.xlsx", h.signedIn(h.profileExport))
+	mux.HandleFunc("POST /cycles/{id}/results/{entity}/calibrate", h.signedIn(h.resultCalibrate))
 	mux.HandleFunc("GET /password", h.signedIn(h.passwordForm))
 	mux.HandleFunc("POST /password", h.signedIn(h.passwordChange))
+
+	// Democratic evaluation: the organisers' pages, then the raters' and
+	// the public's, which need no sign-in.
+	mux.HandleFunc("GET /evaluations", h.signedIn(h.evaluationList))
+	mux.HandleFunc("POST /evaluations", h.signedIn(h.evaluationSave))
+	mux.HandleFunc("GET /evaluations/{id}", h.signedIn(h.evaluationShow))
+	mux.HandleFunc("GET /evaluations/{id}/participation", h.signedIn(h.evaluationParticipation))
+	mux.HandleFunc("POST /evaluations/{id}/codes", h.signedIn(h.evaluationCodesIssue))
+	mux.HandleFunc("GET /evaluations/{id}/codes", h.signedIn(h.evaluationCodes))
+	mux.HandleFunc("GET /evaluations/{id}/codes.csv", h.signedIn(h.evaluationCodesCSV))
+	mux.HandleFunc("POST /evaluations/{id}/open", h.signedIn(h.evaluationOpen))
+	mux.HandleFunc("POST /evaluations/{id}/close", h.signedIn(h.evaluationClose))
+	mux.HandleFunc("GET /evaluations/{id}/results", h.signedIn(h.evaluationResults))
+	mux.HandleFunc("GET /evaluations/{id}/results.xlsx", h.signedIn(h.evaluationResultsExport))
+	mux.HandleFunc("GET /b", h.ballotEnter)
+	mux.HandleFunc("GET /b/{code}", h.ballotShow)
+	mux.HandleFunc("POST /b/{code}", h.ballotSubmit)
+	mux.HandleFunc("GET /s/{token}", h.surveyShow)
+	mux.HandleFunc("POST /s/{token}", h.surveySubmit)
 }
 
 // staticHandler lets browsers cache static files: their URLs carry a hash

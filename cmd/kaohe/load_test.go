@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"kaohe/internal/auth"
+	"kaohe/internal/db"
+	"kaohe/internal/survey"
+)
+
+// TestLoadCommand runs a small load: every ballot cast over HTTP, counted.
+func TestLoadCommand(t *testing.T) {
+	code, stdout, stderr := runKaohe(t, "load", "--raters", "60", "--cadres", "3", "--within", "1s", "--p99", "10s")
+	if code != 0 || !strings.Contains(stdout, "PASS") || !strings.Contains(stdout, "errors 0; ballots stored 60, codes used 60") {
+		t.Fatalf("kaohe load: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}
+
+// mainEnv makes a re-executed test binary run kaohe itself with the
+// arguments in it, separated by newlines.
+const mainEnv = "KAOHE_TEST_MAIN_ARGS"
+
+// TestMainProcess is not a test: run by TestServeKill9 in a child
+// process, it is kaohe.
+func TestMainProcess(t *testing.T) {
+	args := os.Getenv(mainEnv)
+	if args == "" {
+		t.Skip("helper process for TestServeKill9")
+	}
+	os.Exit(run(context.Background(), strings.Split(args, "\n"), os.Stdout, os.Stderr))
+}
+
+// TestServeKill9 runs `kaohe serve` in a child process, casts ballots on
+// the phone pages from 16 goroutines, kills the server with SIGKILL in the
+// middle, reopens the database and checks that no acknowledged ballot was
+// lost: every acknowledged code is marked used, and every used code has
+// its ballot. (Ballots cannot be matched to codes; that is the point.)
+func TestServeKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "kaohe.db")
+	d, err := db.Open(ctx, "sqlite:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	const n = 900
+	e, codes, err := loadFixture(ctx, d, n, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := loadForm(e)
+	d.Close()
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestMainProcess$")
+	cmd.Env = append(os.Environ(), mainEnv+"=serve\n--db\nsqlite:"+path+"\n--addr\n127.0.0.1:0")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	var base string
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		if _, after, ok := strings.Cut(sc.Text(), " on http://"); ok {
+			base = "http://" + strings.TrimSuffix(after, "/")
+			break
+		}
+	}
+	if base == "" {
+		t.Fatal("kaohe serve did not start")
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+
+	var (
+		acked   sync.Map
+		nAcked  atomic.Int64
+		next    atomic.Int64
+		wg      sync.WaitGroup
+		killed  atomic.Bool
+		killOne sync.Once
+		client  = &http.Client{Timeout: 10 * time.Second}
+	)
+	const killAt = n / 3
+	for range 16 {
+		wg.Go(func() {
+			for {
+				k := next.Add(1) - 1
+				if k >= n {
+					return
+				}
+				code := codes[k].Code
+				if _, _, err := castOne(ctx, client, base, code, form); err != nil {
+					if !killed.Load() {
+						t.Errorf("cast before the kill: %v", err)
+					}
+					return
+				}
+				acked.Store(code, true)
+				if nAcked.Add(1) == killAt {
+					killOne.Do(func() {
+						killed.Store(true)
+						cmd.Process.Kill() // SIGKILL: no shutdown, no checkpoint
+					})
+				}
+			}
+		})
+	}
+	wg.Wait()
+	cmd.Wait()
+	if !killed.Load() {
+		t.Fatalf("the server was not killed: only %d ballots acknowledged", nAcked.Load())
+	}
+
+	d, err = db.Open(ctx, "sqlite:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	all, err := survey.NewService(d, auth.Policy{}).Codes(ctx, auth.SystemActor("test"), e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := 0
+	for _, c := range all {
+		if c.Used {
+			used++
+		}
+		if _, ok := acked.Load(c.Code); ok && !c.Used {
+			t.Errorf("acknowledged code %s is not marked used after kill -9", c.Code)
+		}
+	}
+	var ballots int
+	if err := d.SQL.QueryRow(`SELECT COUNT(*) FROM ballots`).Scan(&ballots); err != nil {
+		t.Fatal(err)
+	}
+	if ballots != used || int64(ballots) < nAcked.Load() {
+		t.Errorf("after kill -9: %d ballots, %d codes used, %d acknowledged; want ballots = used ≥ acknowledged", ballots, used, nAcked.Load())
+	}
+	t.Logf("killed after %d acknowledged ballots; %d acknowledged in all, %d stored", killAt, nAcked.Load(), ballots)
+}

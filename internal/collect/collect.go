@@ -1,0 +1,89 @@
+// Package collect holds the data items the assessment uses and their
+// values: each item is owned by one provider department (统计局, 财政局,
+// 生态环境局 …), which submits its values once per entity and period, by
+// form, Excel workbook, CSV or the API; every scheme reuses them.
+//
+// A value is never overwritten: a correction is a new version with a
+// reason, the old one kept. A value far from the entity's value of the
+// previous period is flagged for checking, not rejected. Every submission
+// is all-or-nothing: a batch with one bad row writes nothing and reports
+// every bad row and field at once.
+package collect
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"kaohe/internal/auth"
+	"kaohe/internal/db"
+	"kaohe/internal/errs"
+	"kaohe/internal/org"
+)
+
+// Service manages data items, values, deadlines and evidence. Each method
+// checks the actor against the policy, runs in one transaction and records
+// an audit event for every change.
+type Service struct {
+	db  *db.DB
+	pol auth.Policy
+}
+
+// NewService returns a Service on d that asks pol who may do what.
+func NewService(d *db.DB, pol auth.Policy) *Service {
+	return &Service{db: d, pol: pol}
+}
+
+// invalid returns an Invalid error naming field.
+func invalid(field, key, msg string) *errs.Error {
+	e := errs.New(errs.Invalid, key, msg)
+	e.Field = field
+	return e
+}
+
+// notFound returns the NotFound error that also answers for objects
+// outside the actor's sight.
+func notFound(what string) *errs.Error {
+	return errs.New(errs.NotFound, auth.KeyNotFound, what+" not found")
+}
+
+// signedIn returns Unauthorized for a nil actor.
+func signedIn(a *auth.Actor) error {
+	if a == nil {
+		return errs.New(errs.Unauthorized, auth.KeySignedOut, "not signed in")
+	}
+	return nil
+}
+
+// arg appends v to args and returns its placeholder.
+func arg(args *[]any, v any) string {
+	*args = append(*args, v)
+	return "$" + strconv.Itoa(len(*args))
+}
+
+// placeholders returns "$from, $from+1, …" for n arguments.
+func placeholders(from, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(from + i))
+	}
+	return b.String()
+}
+
+// micros converts unix microseconds to a time.
+func micros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// idString formats an id for the audit log.
+func idString(id int64) string { return strconv.FormatInt(id, 10) }
+
+// subtreeSQL returns the condition that the path in col lies in the
+// subtree at path (the same range as org.SubtreeBounds).
+func subtreeSQL(col, path string, args *[]any) string {
+	lo, hi := org.SubtreeBounds(path)
+	return fmt.Sprintf("(%s >= %s AND %s < %s)", col, arg(args, lo), col, arg(args, hi))
+}

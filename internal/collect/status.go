@@ -1,0 +1,363 @@
+package collect
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"kaohe/internal/audit"
+	"kaohe/internal/auth"
+	"kaohe/internal/db"
+)
+
+// Beijing is the time zone deadlines are kept in: a deadline passes at
+// midnight in China, not in UTC.
+var Beijing = time.FixedZone("CST", 8*3600)
+
+// SetDeadline sets the date ('YYYY-MM-DD') by which the values of item for
+// period are due; "" removes it. The actor needs ActItemWrite on the
+// item's owner: the office that set up the item sets its deadlines.
+func (s *Service) SetDeadline(ctx context.Context, a *auth.Actor, item, period, due string) error {
+	if err := signedIn(a); err != nil {
+		return err
+	}
+	if due != "" {
+		if t, err := time.Parse(time.DateOnly, due); err != nil || t.Format(time.DateOnly) != due {
+			return invalid("due", "collect.deadline.date_invalid", fmt.Sprintf("%q is not a date YYYY-MM-DD", due))
+		}
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		it, err := getItem(ctx, tx, item)
+		if err != nil {
+			return err
+		}
+		if err := s.pol.Authorize(a, auth.ActItemWrite, it.OwnerPath); err != nil {
+			return err
+		}
+		if !ValidPeriod(it.Frequency, period) {
+			return invalid("period", "collect.row.period_invalid", fmt.Sprintf("period %q is not a period of frequency %s", period, it.Frequency))
+		}
+		var before string
+		err = tx.QueryRowContext(ctx, `SELECT due_date FROM collect_deadlines WHERE item_code = $1 AND period = $2`, item, period).Scan(&before)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read deadline: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM collect_deadlines WHERE item_code = $1 AND period = $2`, item, period); err != nil {
+			return fmt.Errorf("set deadline: %w", err)
+		}
+		if due != "" {
+			now := tx.Now.UnixMicro()
+			if _, err := tx.ExecContext(ctx, `INSERT INTO collect_deadlines (item_code, period, due_date, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5)`, item, period, due, now, now); err != nil {
+				return fmt.Errorf("set deadline: %w", err)
+			}
+		}
+		return auth.Record(ctx, tx, a, audit.Event{Action: "deadline.set", ObjectType: "data_item", ObjectID: item,
+			UnitPath: it.OwnerPath, Before: map[string]any{"period": period, "due": before},
+			After: map[string]any{"period": period, "due": due}})
+	})
+}
+
+// ItemStatus is the collection progress of one item for a period.
+type ItemStatus struct {
+	Item *Item
+	// Due is the deadline, "" for none; Overdue is true when it has passed
+	// with values missing.
+	Due     string
+	Overdue bool
+	// Expected counts the entities the item is collected for in the
+	// region; Submitted those with a current value, of which Flagged are
+	// far from the previous period, Returned sent back and Verified checked.
+	Expected, Submitted, Flagged, Returned, Verified int
+	// Missing names the first MaxMissing entities without a value.
+	Missing []string
+}
+
+// Percent is the share of expected values submitted, 0 to 100.
+func (s *ItemStatus) Percent() float64 {
+	if s.Expected == 0 {
+		return 100
+	}
+	return 100 * float64(s.Submitted) / float64(s.Expected)
+}
+
+// DepartmentStatus sums the items of one provider department.
+type DepartmentStatus struct {
+	ID                  int64
+	Code, Name          string
+	Items               []*ItemStatus
+	Expected, Submitted int
+	Overdue             bool
+	// Contacts are the provider accounts that can submit its items.
+	Contacts []string
+}
+
+// Percent is the share of expected values submitted, 0 to 100.
+func (d *DepartmentStatus) Percent() float64 {
+	if d.Expected == 0 {
+		return 100
+	}
+	return 100 * float64(d.Submitted) / float64(d.Expected)
+}
+
+// CollectionStatus is the progress of collection in a region for a period.
+type CollectionStatus struct {
+	Period      string
+	Region      string // the region's name
+	Today       string
+	Departments []*DepartmentStatus
+}
+
+// MaxMissing is how many missing entities a status names per item.
+const MaxMissing = 30
+
+// Status returns the collection progress for period in the region
+// regionID: each item collected there of the period's frequency, with its
+// owner, deadline, completeness and missing entities. The actor needs
+// ActCollectStatus on the region.
+func (s *Service) Status(ctx context.Context, a *auth.Actor, regionID int64, period string) (*CollectionStatus, error) {
+	if err := signedIn(a); err != nil {
+		return nil, err
+	}
+	freq := FrequencyOf(period)
+	if freq == "" {
+		return nil, invalid("period", "collect.grid.period_invalid", fmt.Sprintf("%q is not a period such as 2025, 2025Q3 or 2025-07", period))
+	}
+	out := &CollectionStatus{Period: period}
+	err := s.db.View(ctx, func(tx *db.Tx) error {
+		var region string
+		err := tx.QueryRowContext(ctx, `SELECT path, name FROM units WHERE id = $1`, regionID).Scan(&region, &out.Region)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("unit")
+		}
+		if err != nil {
+			return fmt.Errorf("read region: %w", err)
+		}
+		if err := s.pol.Authorize(a, auth.ActCollectStatus, region); err != nil {
+			return err
+		}
+		out.Today = tx.Now.In(Beijing).Format(time.DateOnly)
+		items, err := queryItems(ctx, tx, `WHERE i.frequency = $1 ORDER BY o.path, i.code`, string(freq))
+		if err != nil {
+			return err
+		}
+		byOwner := map[int64]*DepartmentStatus{}
+		for _, it := range items {
+			// The entities in both the region and the owner's jurisdiction.
+			scope := ""
+			switch {
+			case strings.HasPrefix(it.ScopePath, region):
+				scope = it.ScopePath
+			case strings.HasPrefix(region, it.ScopePath):
+				scope = region
+			default:
+				continue
+			}
+			st, err := itemStatus(ctx, tx, it, period, scope, out.Today)
+			if err != nil {
+				return err
+			}
+			d := byOwner[it.OwnerID]
+			if d == nil {
+				d = &DepartmentStatus{ID: it.OwnerID, Code: it.OwnerCode, Name: it.OwnerName}
+				byOwner[it.OwnerID] = d
+				out.Departments = append(out.Departments, d)
+			}
+			d.Items = append(d.Items, st)
+			d.Expected += st.Expected
+			d.Submitted += st.Submitted
+			d.Overdue = d.Overdue || st.Overdue
+		}
+		return contacts(ctx, tx, out.Departments)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// itemStatus counts the values of it for period in the subtree at scope.
+func itemStatus(ctx context.Context, tx *db.Tx, it *Item, period, scope, today string) (*ItemStatus, error) {
+	st := &ItemStatus{Item: it}
+	err := tx.QueryRowContext(ctx, `SELECT due_date FROM collect_deadlines WHERE item_code = $1 AND period = $2`, it.Code, period).Scan(&st.Due)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("read deadline: %w", err)
+	}
+	// The entity table, its path column and the condition on its kind.
+	var args []any
+	from := "units e"
+	cond := subtreeSQL("e.path", scope, &args)
+	if it.EntityKind == EntityPerson {
+		from = "people e JOIN units eu ON eu.id = e.unit_id"
+		args = nil
+		cond = subtreeSQL("eu.path", scope, &args)
+	} else {
+		if it.UnitKind != "" {
+			cond += " AND e.kind = " + arg(&args, string(it.UnitKind))
+		}
+		if it.UnitLevel != "" {
+			cond += " AND e.level = " + arg(&args, string(it.UnitLevel))
+		}
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+cond, args...).Scan(&st.Expected); err != nil {
+		return nil, fmt.Errorf("count entities of %s: %w", it.Code, err)
+	}
+	n := len(args)
+	vargs := append(append([]any{}, args...), it.Code, period)
+	var flagged, returned, verified sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT count(*),
+		SUM(CASE WHEN v.flagged THEN 1 ELSE 0 END),
+		SUM(CASE WHEN v.status = 'returned' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN v.status = 'verified' THEN 1 ELSE 0 END)
+		FROM data_values v JOIN `+from+` ON e.id = v.entity_id
+		WHERE `+cond+` AND v.item_code = $`+strconv.Itoa(n+1)+` AND v.period = $`+strconv.Itoa(n+2)+` AND v.is_current`, vargs...).
+		Scan(&st.Submitted, &flagged, &returned, &verified)
+	if err != nil {
+		return nil, fmt.Errorf("count values of %s: %w", it.Code, err)
+	}
+	st.Flagged, st.Returned, st.Verified = int(flagged.Int64), int(returned.Int64), int(verified.Int64)
+	if st.Submitted < st.Expected {
+		name := "e.name"
+		rows, err := tx.QueryContext(ctx, `SELECT `+name+` FROM `+from+` WHERE `+cond+` AND NOT EXISTS (
+			SELECT 1 FROM data_values v WHERE v.entity_id = e.id AND v.item_code = $`+strconv.Itoa(n+1)+`
+			AND v.period = $`+strconv.Itoa(n+2)+` AND v.is_current) ORDER BY e.id LIMIT `+strconv.Itoa(MaxMissing), vargs...)
+		if err != nil {
+			return nil, fmt.Errorf("list missing entities of %s: %w", it.Code, err)
+		}
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("list missing entities of %s: %w", it.Code, err)
+			}
+			st.Missing = append(st.Missing, s)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("list missing entities of %s: %w", it.Code, err)
+		}
+		st.Overdue = st.Due != "" && today > st.Due
+	}
+	return st, nil
+}
+
+// contacts fills the provider accounts that can submit each department's
+// items: those granted the provider role on the department or a region
+// above it.
+func contacts(ctx context.Context, tx *db.Tx, ds []*DepartmentStatus) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT u.name, u.login, g.unit_id, gu.path FROM user_grants g
+		JOIN users u ON u.id = g.user_id JOIN units gu ON gu.id = g.unit_id WHERE g.role = $1 ORDER BY u.login`, string(auth.RoleProvider))
+	if err != nil {
+		return fmt.Errorf("list provider accounts: %w", err)
+	}
+	defer rows.Close()
+	type grant struct{ who, path string }
+	var gs []grant
+	for rows.Next() {
+		var name, login, path string
+		var unit int64
+		if err := rows.Scan(&name, &login, &unit, &path); err != nil {
+			return fmt.Errorf("list provider accounts: %w", err)
+		}
+		gs = append(gs, grant{name + " (" + login + ")", path})
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, d := range ds {
+		var path string
+		if err := tx.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, d.ID).Scan(&path); err != nil {
+			return fmt.Errorf("read department: %w", err)
+		}
+		for _, g := range gs {
+			if strings.HasPrefix(path, g.path) {
+				d.Contacts = append(d.Contacts, g.who)
+			}
+		}
+	}
+	return nil
+}
+
+// Reminder is a line of the reminder list: a department with values
+// missing for an item.
+type Reminder struct {
+	Department string
+	Contacts   string
+	Item       *Item
+	Due        string
+	Overdue    bool
+	Missing    int
+	Entities   string
+}
+
+// Reminders lists, from a status, every department and item with values
+// missing, overdue ones first.
+func (c *CollectionStatus) Reminders() []Reminder {
+	var out, later []Reminder
+	for _, d := range c.Departments {
+		for _, st := range d.Items {
+			if st.Submitted >= st.Expected {
+				continue
+			}
+			r := Reminder{Department: d.Name, Contacts: strings.Join(d.Contacts, "、"), Item: st.Item, Due: st.Due,
+				Overdue: st.Overdue, Missing: st.Expected - st.Submitted, Entities: strings.Join(st.Missing, "、")}
+			if st.Expected-st.Submitted > len(st.Missing) {
+				r.Entities += "……"
+			}
+			if r.Overdue {
+				out = append(out, r)
+			} else {
+				later = append(later, r)
+			}
+		}
+	}
+	return append(out, later...)
+}
+
+// WriteReminders writes the reminder list as an Excel workbook.
+func WriteReminders(w io.Writer, c *CollectionStatus) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "催报清单"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	if err := sw.SetColWidth(1, 8, 18); err != nil {
+		return err
+	}
+	head := []any{"报送单位", "联系人", "数据项代码", "数据项", "截止日期", "是否逾期", "缺报数", "缺报对象"}
+	if err := sw.SetRow("A1", []any{c.Region + " " + c.Period + " 数据催报清单（" + c.Today + "）"}); err != nil {
+		return err
+	}
+	if err := sw.SetRow("A2", head); err != nil {
+		return err
+	}
+	for i, r := range c.Reminders() {
+		over := "否"
+		if r.Overdue {
+			over = "是"
+		}
+		row := []any{r.Department, r.Contacts, r.Item.Code, r.Item.Name, r.Due, over, r.Missing, r.Entities}
+		if err := sw.SetRow("A"+strconv.Itoa(i+3), row); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return f.Write(w)
+}

@@ -1,0 +1,696 @@
+package cycle
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"kaohe/internal/audit"
+	"kaohe/internal/auth"
+	"kaohe/internal/db"
+)
+
+// Selection names what a new cycle assesses: units (for a unit cycle),
+// people (for a cadre cycle), or — for a cadre cycle without People — the
+// leadership-team members holding current posts in Units.
+type Selection struct {
+	UnitIDs   []int64
+	PersonIDs []int64
+	// Categories adds the units of these categories (codes) in the owner
+	// unit's subtree to UnitIDs.
+	Categories []string
+}
+
+// Entity is one assessed unit or cadre of a cycle.
+type Entity struct {
+	// ID is the engine's entity ID: the decimal unit or person id.
+	ID       string
+	UnitID   int64
+	PersonID int64
+	UnitPath string
+	// Group is the comparison group: the unit's category code (or its
+	// level when it has none).
+	Group    string
+	Name     string
+	Sanction bool
+}
+
+const cycleCols = `c.id, c.code, c.name, c.kind, c.task, c.subject, c.owner_unit_id, c.owner_path, u.name, c.scheme_version_id,
+	c.period, c.starts_on, c.ends_on, c.stage, c.draws, c.seed, c.evaluation_id, c.fold_indicator,
+	c.approved_snapshot_id, c.published_snapshot_id, c.created_at, c.updated_at, c.entities`
+
+const cycleFrom = ` FROM cycles c JOIN units u ON u.id = c.owner_unit_id`
+
+func scanCycle(r interface{ Scan(...any) error }) (*Cycle, error) {
+	var (
+		c                Cycle
+		seed             int64
+		created, updated int64
+	)
+	if err := r.Scan(&c.ID, &c.Code, &c.Name, &c.Kind, &c.Task, &c.Subject, &c.OwnerUnitID, &c.OwnerPath, &c.OwnerName,
+		&c.SchemeVersionID, &c.Period, &c.StartsOn, &c.EndsOn, &c.Stage, &c.Draws, &seed, &c.EvaluationID,
+		&c.FoldIndicator, &c.ApprovedSnapshotID, &c.PublishedSnapshotID, &created, &updated, &c.Entities); err != nil {
+		return nil, err
+	}
+	c.Seed = uint64(seed)
+	c.CreatedAt, c.UpdatedAt = micros(created), micros(updated)
+	return &c, nil
+}
+
+func getCycle(ctx context.Context, tx *db.Tx, id int64) (*Cycle, error) {
+	c, err := scanCycle(tx.QueryRowContext(ctx, `SELECT `+cycleCols+cycleFrom+` WHERE c.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("cycle")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read cycle %d: %w", id, err)
+	}
+	if c.Parts, err = cycleParts(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func cycleParts(ctx context.Context, tx *db.Tx, id int64) ([]Part, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT p.part_cycle_id, p.weight, c.code, c.name FROM cycle_parts p
+		JOIN cycles c ON c.id = p.part_cycle_id WHERE p.cycle_id = $1 ORDER BY c.code`, id)
+	if err != nil {
+		return nil, fmt.Errorf("read cycle parts: %w", err)
+	}
+	defer rows.Close()
+	var out []Part
+	for rows.Next() {
+		var p Part
+		if err := rows.Scan(&p.CycleID, &p.Weight, &p.Code, &p.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// authorizeCycle reads cycle id and checks that a may do action on it.
+func (s *Service) authorizeCycle(ctx context.Context, tx *db.Tx, a *auth.Actor, action auth.Action, id int64) (*Cycle, error) {
+	c, err := getCycle(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.pol.Authorize(a, action, c.OwnerPath); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Cycle) summary() map[string]any {
+	return map[string]any{"code": c.Code, "name": c.Name, "kind": c.Kind, "task": c.Task, "subject": c.Subject,
+		"scheme_version_id": c.SchemeVersionID, "period": c.Period, "stage": c.Stage, "draws": c.Draws,
+		"seed": c.Seed, "evaluation_id": c.EvaluationID, "fold_indicator": c.FoldIndicator}
+}
+
+// Create makes a cycle in stage draft, bound to its scheme version (which
+// is locked from now on) and to the entities of sel. The actor needs
+// ActCycleManage on the owner unit, and every entity must lie in the owner
+// unit's subtree. A zero Seed is derived from the code; Draws 0 means
+// DefaultDraws — pass a negative value to score without draws.
+func (s *Service) Create(ctx context.Context, a *auth.Actor, c Cycle, sel Selection) (*Cycle, error) {
+	if c.Draws == 0 {
+		c.Draws = DefaultDraws
+	} else if c.Draws < 0 {
+		c.Draws = 0
+	}
+	if c.Seed == 0 {
+		c.Seed = seedOf(c.Code)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	var out *Cycle
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, c.OwnerUnitID).Scan(&c.OwnerPath); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return invalid("owner_unit_id", "cycle.owner_unknown", "unknown owner unit")
+			}
+			return fmt.Errorf("read owner unit: %w", err)
+		}
+		if err := s.pol.Authorize(a, auth.ActCycleManage, c.OwnerPath); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cycles WHERE code = $1`, c.Code).Scan(&n); err != nil {
+			return fmt.Errorf("check cycle code: %w", err)
+		}
+		if n > 0 {
+			e := conflict("cycle.code_taken", fmt.Sprintf("cycle code %q is taken", c.Code))
+			e.Field = "code"
+			return e
+		}
+		doc, _, subject, err := s.src.Scheme(ctx, tx, c.SchemeVersionID)
+		if err != nil {
+			return err
+		}
+		if subject != "" && Subject(subject) != c.Subject {
+			return invalid("scheme_version_id", "cycle.scheme_subject", "the scheme assesses "+subject+", the cycle "+string(c.Subject))
+		}
+		if c.FoldIndicator != "" && !isLeaf(doc.Indicators, c.FoldIndicator) {
+			return invalid("fold_indicator", "cycle.fold_indicator_unknown", fmt.Sprintf("%q is not a leaf of the scheme", c.FoldIndicator))
+		}
+		for i, p := range c.Parts {
+			pc, err := getCycle(ctx, tx, p.CycleID)
+			if err != nil {
+				return invalid("parts", "cycle.part_unknown", "unknown cycle to fold in")
+			}
+			if pc.Kind != Ordinary && pc.Kind != Special {
+				return invalid("parts", "cycle.part_kind", "only ordinary and special cycles are folded in")
+			}
+			if pc.Subject != c.Subject {
+				return invalid("parts", "cycle.part_subject", "a folded cycle assesses other subjects")
+			}
+			if err := s.pol.Authorize(a, auth.ActCycleRead, pc.OwnerPath); err != nil {
+				return err
+			}
+			c.Parts[i].Code, c.Parts[i].Name = pc.Code, pc.Name
+		}
+		if len(sel.Categories) > 0 {
+			ids, err := categoryUnits(ctx, tx, c.OwnerPath, sel.Categories)
+			if err != nil {
+				return err
+			}
+			sel.UnitIDs = append(slices.Clone(sel.UnitIDs), ids...)
+		}
+		ents, err := selectEntities(ctx, tx, c.Subject, sel)
+		if err != nil {
+			return err
+		}
+		lo, hi := subtreeBounds(c.OwnerPath)
+		for _, e := range ents {
+			if e.UnitPath < lo || e.UnitPath >= hi {
+				return invalid("entities", "cycle.entity_out_of_scope", e.Name+" is outside the owner unit's jurisdiction")
+			}
+		}
+		if err := s.src.Lock(ctx, tx, c.SchemeVersionID); err != nil {
+			return err
+		}
+		c.ID = db.NewID()
+		c.Stage = Draft
+		now := tx.Now.UnixMicro()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO cycles (id, code, name, kind, task, subject, owner_unit_id, owner_path,
+			scheme_version_id, period, starts_on, ends_on, stage, draws, seed, evaluation_id, fold_indicator,
+			approved_snapshot_id, published_snapshot_id, entities, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 0, 0, $18, $19, $19)`,
+			c.ID, c.Code, c.Name, c.Kind, c.Task, c.Subject, c.OwnerUnitID, c.OwnerPath, c.SchemeVersionID, c.Period,
+			c.StartsOn, c.EndsOn, c.Stage, c.Draws, int64(c.Seed), c.EvaluationID, c.FoldIndicator, len(ents), now); err != nil {
+			return fmt.Errorf("insert cycle: %w", err)
+		}
+		for _, p := range c.Parts {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO cycle_parts (cycle_id, part_cycle_id, weight) VALUES ($1, $2, $3)`,
+				c.ID, p.CycleID, p.Weight); err != nil {
+				return fmt.Errorf("insert cycle part: %w", err)
+			}
+		}
+		if err := insertEntities(ctx, tx, c.ID, ents); err != nil {
+			return err
+		}
+		sum := c.summary()
+		sum["entities"] = len(ents)
+		if err := auth.Record(ctx, tx, a, audit.Event{Action: "cycle.create", ObjectType: "cycle", ObjectID: idString(c.ID),
+			UnitPath: c.OwnerPath, After: sum}); err != nil {
+			return err
+		}
+		out, err = getCycle(ctx, tx, c.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// categoryUnits returns the units of the categories in the subtree at path.
+func categoryUnits(ctx context.Context, tx *db.Tx, path string, codes []string) ([]int64, error) {
+	lo, hi := subtreeBounds(path)
+	args := []any{lo, hi}
+	var ph []string
+	for _, c := range codes {
+		ph = append(ph, arg(&args, c))
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT u.id FROM units u JOIN categories k ON k.id = u.category_id
+		WHERE u.path >= $1 AND u.path < $2 AND k.code IN (`+strings.Join(ph, ",")+`) ORDER BY u.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read units of categories: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// seedOf derives a stable seed from a cycle code (FNV-1a).
+func seedOf(code string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(code); i++ {
+		h ^= uint64(code[i])
+		h *= 1099511628211
+	}
+	if h == 0 {
+		h = 1
+	}
+	return h
+}
+
+// selectEntities resolves a selection into entities, sorted by ID.
+func selectEntities(ctx context.Context, tx *db.Tx, subject Subject, sel Selection) ([]Entity, error) {
+	var out []Entity
+	const unitSQL = `SELECT u.id, u.path, u.name, COALESCE(k.code, u.level) FROM units u
+		LEFT JOIN categories k ON k.id = u.category_id WHERE u.id = $1`
+	unitOf := func(id int64) (Entity, error) {
+		var e Entity
+		err := tx.QueryRowContext(ctx, unitSQL, id).Scan(&e.UnitID, &e.UnitPath, &e.Name, &e.Group)
+		if errors.Is(err, sql.ErrNoRows) {
+			return e, invalid("units", "cycle.unit_unknown", fmt.Sprintf("unknown unit %d", id))
+		}
+		return e, err
+	}
+	personIDs := slices.Clone(sel.PersonIDs)
+	switch subject {
+	case SubjectUnit:
+		if len(sel.PersonIDs) > 0 {
+			return nil, invalid("people", "cycle.people_for_units", "a unit cycle assesses units, not people")
+		}
+		for _, id := range sel.UnitIDs {
+			e, err := unitOf(id)
+			if err != nil {
+				return nil, err
+			}
+			e.ID = idString(id)
+			out = append(out, e)
+		}
+	case SubjectPerson:
+		if len(personIDs) == 0 {
+			for _, uid := range sel.UnitIDs {
+				rows, err := tx.QueryContext(ctx, `SELECT DISTINCT person_id FROM posts WHERE unit_id = $1 AND team AND end_date IS NULL`, uid)
+				if err != nil {
+					return nil, fmt.Errorf("read team posts: %w", err)
+				}
+				for rows.Next() {
+					var id int64
+					if err := rows.Scan(&id); err != nil {
+						rows.Close()
+						return nil, err
+					}
+					personIDs = append(personIDs, id)
+				}
+				rows.Close()
+				if err := rows.Err(); err != nil {
+					return nil, err
+				}
+			}
+		}
+		units := map[int64]Entity{}
+		for _, id := range personIDs {
+			var name string
+			var uid int64
+			err := tx.QueryRowContext(ctx, `SELECT name, unit_id FROM people WHERE id = $1`, id).Scan(&name, &uid)
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil, invalid("people", "cycle.person_unknown", fmt.Sprintf("unknown person %d", id))
+			}
+			if err != nil {
+				return nil, fmt.Errorf("read person: %w", err)
+			}
+			u, ok := units[uid]
+			if !ok {
+				if u, err = unitOf(uid); err != nil {
+					return nil, err
+				}
+				units[uid] = u
+			}
+			out = append(out, Entity{ID: idString(id), UnitID: uid, PersonID: id, UnitPath: u.UnitPath, Group: u.Group, Name: name})
+		}
+	}
+	if len(out) == 0 {
+		return nil, invalid("entities", "cycle.no_entities", "the cycle assesses nothing")
+	}
+	slices.SortFunc(out, func(x, y Entity) int { return strings.Compare(x.ID, y.ID) })
+	for i := 1; i < len(out); i++ {
+		if out[i].ID == out[i-1].ID {
+			return nil, invalid("entities", "cycle.entity_duplicate", out[i].Name+" is selected twice")
+		}
+	}
+	return out, nil
+}
+
+// insertEntities writes entities in batches of multi-row inserts.
+func insertEntities(ctx context.Context, tx *db.Tx, cycleID int64, ents []Entity) error {
+	const cols, batch = 8, 500
+	for start := 0; start < len(ents); start += batch {
+		part := ents[start:min(start+batch, len(ents))]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO cycle_entities (cycle_id, entity, unit_id, person_id, unit_path, grp, name, sanction) VALUES `)
+		args := make([]any, 0, len(part)*cols)
+		for i, e := range part {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('(')
+			for k := 1; k <= cols; k++ {
+				if k > 1 {
+					b.WriteByte(',')
+				}
+				b.WriteString(placeholder(tx, i*cols+k))
+			}
+			b.WriteByte(')')
+			args = append(args, cycleID, e.ID, e.UnitID, e.PersonID, e.UnitPath, e.Group, e.Name, e.Sanction)
+		}
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("insert cycle entities: %w", err)
+		}
+	}
+	return nil
+}
+
+// entities reads a cycle's entities sorted by ID.
+func entities(ctx context.Context, tx *db.Tx, cycleID int64) ([]Entity, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT entity, unit_id, person_id, unit_path, grp, name, sanction
+		FROM cycle_entities WHERE cycle_id = $1 ORDER BY entity`, cycleID)
+	if err != nil {
+		return nil, fmt.Errorf("read cycle entities: %w", err)
+	}
+	defer rows.Close()
+	var out []Entity
+	for rows.Next() {
+		var e Entity
+		if err := rows.Scan(&e.ID, &e.UnitID, &e.PersonID, &e.UnitPath, &e.Group, &e.Name, &e.Sanction); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// SQL orders by collation; the engine's order must be byte order on
+	// both engines.
+	slices.SortFunc(out, func(x, y Entity) int { return strings.Compare(x.ID, y.ID) })
+	return out, nil
+}
+
+// Cycle returns cycle id; the actor needs ActCycleRead on its owner unit.
+func (s *Service) Cycle(ctx context.Context, a *auth.Actor, id int64) (*Cycle, error) {
+	var out *Cycle
+	err := s.db.View(ctx, func(tx *db.Tx) (err error) {
+		out, err = s.authorizeCycle(ctx, tx, a, auth.ActCycleRead, id)
+		return err
+	})
+	return out, err
+}
+
+// Filter selects cycles for a list.
+type Filter struct {
+	Kind  Kind
+	Stage Stage
+	// Subject is unit or person; "" for both.
+	Subject Subject
+}
+
+// Cycles lists the cycles the actor may read, newest period first. An
+// actor without ActCycleRead (a cadre) sees the published cycles that
+// assess it or its unit.
+func (s *Service) Cycles(ctx context.Context, a *auth.Actor, f Filter) ([]*Cycle, error) {
+	var out []*Cycle
+	err := s.db.View(ctx, func(tx *db.Tx) error {
+		var args []any
+		cond := scopeSQL("c.owner_path", s.pol.Scope(a, auth.ActCycleRead), &args)
+		var own []string
+		if a != nil && a.PersonID != 0 && s.pol.Scope(a, auth.ActResultRead).Self {
+			own = append(own, "EXISTS (SELECT 1 FROM cycle_entities e WHERE e.cycle_id = c.id AND e.person_id = "+arg(&args, a.PersonID)+")")
+		}
+		if ts := s.pol.Scope(a, auth.ActTeamResultRead); len(ts.Units) > 0 {
+			own = append(own, "EXISTS (SELECT 1 FROM cycle_entities e WHERE e.cycle_id = c.id AND e.person_id = 0 AND "+
+				scopeSQL("e.unit_path", auth.Scope{Units: ts.Units}, &args)+")")
+		}
+		if len(own) > 0 {
+			cond = "(" + cond + " OR (c.published_snapshot_id <> 0 AND (" + strings.Join(own, " OR ") + ")))"
+		}
+		q := `SELECT ` + cycleCols + cycleFrom + ` WHERE ` + cond
+		if f.Kind != "" {
+			q += " AND c.kind = " + arg(&args, f.Kind)
+		}
+		if f.Stage != "" {
+			q += " AND c.stage = " + arg(&args, f.Stage)
+		}
+		if f.Subject != "" {
+			q += " AND c.subject = " + arg(&args, f.Subject)
+		}
+		q += " ORDER BY c.period DESC, c.code"
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("list cycles: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanCycle(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// StageMove is one recorded stage move.
+type StageMove struct {
+	From, To Stage
+	Actor    string
+	Reason   string
+	At       int64
+}
+
+// History returns the cycle's stage moves, oldest first.
+func (s *Service) History(ctx context.Context, a *auth.Actor, id int64) ([]StageMove, error) {
+	var out []StageMove
+	err := s.db.View(ctx, func(tx *db.Tx) error {
+		if _, err := s.authorizeCycle(ctx, tx, a, auth.ActCycleRead, id); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT from_stage, to_stage, actor, reason, created_at FROM cycle_stage_log
+			WHERE cycle_id = $1 ORDER BY created_at, id`, id)
+		if err != nil {
+			return fmt.Errorf("read stage log: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m StageMove
+			if err := rows.Scan(&m.From, &m.To, &m.Actor, &m.Reason, &m.At); err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// Blocker is a reason a cycle cannot move to its next stage.
+type Blocker struct {
+	// Key is the locale key; Args its arguments; Msg the English text.
+	Key  string
+	Args map[string]any
+	Msg  string
+}
+
+// blockers returns what stops c from moving to its next stage.
+func (s *Service) blockers(ctx context.Context, tx *db.Tx, c *Cycle) ([]Blocker, error) {
+	var out []Blocker
+	add := func(key, msg string, args map[string]any) { out = append(out, Blocker{Key: key, Msg: msg, Args: args}) }
+	switch c.Stage {
+	case Draft:
+		if c.Entities == 0 {
+			add("cycle.blocker.no_entities", "the cycle assesses nothing", nil)
+		}
+	case Collecting:
+		cm, err := s.src.Completeness(ctx, tx, c)
+		if err != nil {
+			return nil, err
+		}
+		if miss := cm.RequiredExpected - cm.RequiredFilled; miss > 0 {
+			add("cycle.blocker.values_missing", fmt.Sprintf("%d of %d required values are missing", miss, cm.RequiredExpected),
+				map[string]any{"missing": miss, "expected": cm.RequiredExpected})
+		}
+	case Evaluating:
+		open, err := s.src.EvaluationOpen(ctx, tx, c)
+		if err != nil {
+			return nil, err
+		}
+		if open {
+			add("cycle.blocker.evaluation_open", "the democratic evaluation is still open", nil)
+		}
+		for _, p := range c.Parts {
+			var pub int64
+			if err := tx.QueryRowContext(ctx, `SELECT published_snapshot_id FROM cycles WHERE id = $1`, p.CycleID).Scan(&pub); err != nil {
+				return nil, fmt.Errorf("read part: %w", err)
+			}
+			if pub == 0 {
+				add("cycle.blocker.part_unpublished", p.Name+" is not published", map[string]any{"cycle": p.Name})
+			}
+		}
+	case Scoring:
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM snapshots WHERE cycle_id = $1`, c.ID).Scan(&n); err != nil {
+			return nil, fmt.Errorf("count snapshots: %w", err)
+		}
+		if n == 0 {
+			add("cycle.blocker.no_snapshot", "no scoring run yet", nil)
+		}
+	case Review:
+		if c.ApprovedSnapshotID == 0 {
+			add("cycle.blocker.not_approved", "no snapshot is approved", nil)
+		}
+	case Closed:
+		add("cycle.blocker.closed", "the cycle is closed", nil)
+	}
+	return out, nil
+}
+
+// Blockers returns what stops cycle id from moving to its next stage.
+func (s *Service) Blockers(ctx context.Context, a *auth.Actor, id int64) ([]Blocker, error) {
+	var out []Blocker
+	err := s.db.View(ctx, func(tx *db.Tx) error {
+		c, err := s.authorizeCycle(ctx, tx, a, auth.ActCycleRead, id)
+		if err != nil {
+			return err
+		}
+		out, err = s.blockers(ctx, tx, c)
+		return err
+	})
+	return out, err
+}
+
+// Move moves cycle id to its next stage, to, with a reason (optional). The
+// actor needs MoveAction(to) on the owner unit; nothing may block the move
+// (see Blockers). Publishing publishes the approved snapshot. The move is
+// recorded in the stage log and the audit log.
+func (s *Service) Move(ctx context.Context, a *auth.Actor, id int64, to Stage, reason string) (*Cycle, error) {
+	if len(reason) > 2000 {
+		return nil, invalid("reason", "cycle.reason_too_long", "the reason is too long")
+	}
+	var out *Cycle
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		c, err := s.authorizeCycle(ctx, tx, a, MoveAction(to), id)
+		if err != nil {
+			return err
+		}
+		if c.Stage.Next() != to || to == "" {
+			e := conflict("cycle.stage_order", fmt.Sprintf("a cycle in stage %s cannot move to %s", c.Stage, to))
+			e.Args = map[string]any{"from": string(c.Stage), "to": string(to)}
+			return e
+		}
+		bl, err := s.blockers(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		if len(bl) > 0 {
+			e := conflict(bl[0].Key, bl[0].Msg)
+			e.Args = bl[0].Args
+			return e
+		}
+		now := tx.Now.UnixMicro()
+		q := `UPDATE cycles SET stage = $1, updated_at = $2`
+		if to == Published {
+			q += `, published_snapshot_id = approved_snapshot_id`
+		}
+		if _, err := tx.ExecContext(ctx, q+` WHERE id = $3 AND stage = $4`, to, now, id, c.Stage); err != nil {
+			return fmt.Errorf("move cycle: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO cycle_stage_log (id, cycle_id, from_stage, to_stage, actor_id, actor, reason, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, db.NewID(), id, c.Stage, to, a.UserID, a.AuditName(), reason, now); err != nil {
+			return fmt.Errorf("log stage move: %w", err)
+		}
+		after := map[string]any{"stage": to}
+		if to == Published {
+			after["published_snapshot_id"] = c.ApprovedSnapshotID
+		}
+		if err := auth.Record(ctx, tx, a, audit.Event{Action: "cycle.move", ObjectType: "cycle", ObjectID: idString(id),
+			UnitPath: c.OwnerPath, Before: map[string]any{"stage": c.Stage}, After: after, Reason: reason}); err != nil {
+			return err
+		}
+		out, err = getCycle(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// mayReview reports whether a sees a cycle's results before publication:
+// the office that runs it.
+func (s *Service) mayReview(a *auth.Actor, c *Cycle) bool {
+	return s.pol.Authorize(a, auth.ActCycleManage, c.OwnerPath) == nil
+}
+
+// authorizeEntity checks that a may read the results of entity e.
+func (s *Service) authorizeEntity(a *auth.Actor, e *Entity) error {
+	if e.PersonID != 0 {
+		return s.pol.AuthorizePerson(a, auth.ActResultRead, e.PersonID, []string{e.UnitPath})
+	}
+	return s.pol.Authorize(a, auth.ActTeamResultRead, e.UnitPath)
+}
+
+// entityScope returns an SQL condition limiting cycle_entities (alias e) to
+// the entities a may read the results of.
+func (s *Service) entityScope(a *auth.Actor, args *[]any) string {
+	ps := s.pol.Scope(a, auth.ActResultRead)
+	ts := s.pol.Scope(a, auth.ActTeamResultRead)
+	parts := []string{
+		"(e.person_id <> 0 AND " + scopeSQL("e.unit_path", ps, args) + ")",
+		"(e.person_id = 0 AND " + scopeSQL("e.unit_path", ts, args) + ")",
+	}
+	if ps.Self && a != nil && a.PersonID != 0 {
+		parts = append(parts, "e.person_id = "+arg(args, a.PersonID))
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
+// VersionChoice is a scheme version a new cycle may use.
+type VersionChoice struct {
+	ID      int64
+	Scheme  string
+	Number  int
+	Subject Subject
+	Status  string
+}
+
+// VersionChoices lists the active and retired scheme versions of the
+// schemes the actor may read, for the form that makes a cycle.
+func (s *Service) VersionChoices(ctx context.Context, a *auth.Actor) ([]VersionChoice, error) {
+	var out []VersionChoice
+	err := s.db.View(ctx, func(tx *db.Tx) error {
+		var args []any
+		cond := scopeSQL("u.path", s.pol.Scope(a, auth.ActCycleManage), &args)
+		rows, err := tx.QueryContext(ctx, `SELECT v.id, s.name, v.number, s.subject, v.status FROM scheme_versions v
+			JOIN schemes s ON s.id = v.scheme_id JOIN units u ON u.id = s.owner_unit_id
+			WHERE v.status <> 'draft' AND `+cond+` ORDER BY s.name, v.number DESC`, args...)
+		if err != nil {
+			return fmt.Errorf("list scheme versions: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var v VersionChoice
+			if err := rows.Scan(&v.ID, &v.Scheme, &v.Number, &v.Subject, &v.Status); err != nil {
+				return err
+			}
+			out = append(out, v)
+		}
+		return rows.Err()
+	})
+	return out, err
+}

@@ -1,0 +1,145 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+
+	"kaohe/internal/auth"
+	"kaohe/internal/survey"
+)
+
+// The evaluations step holds the 2025 democratic evaluation (民主测评) of
+// every county of 青州市 — its leadership team and each team member, rated
+// by 上级, 同级, 下级 and 服务对象 with one-time codes — cast and closed, so
+// that results and tallies are there to see; and, to try on a phone, an
+// open 2026 evaluation of 清河区 with printed codes and an open public
+// satisfaction survey of 青州市. At larger scales only 青州市's counties get
+// evaluations, so that the build stays quick.
+
+// demoGroups are the rater groups of the demo evaluations, with the codes
+// issued to each.
+var demoGroups = []struct {
+	group  survey.GroupCode
+	weight float64
+	codes  int
+}{
+	{survey.GroupSuperior, 0.3, 8},
+	{survey.GroupPeer, 0.3, 12},
+	{survey.GroupSubordinate, 0.2, 20},
+	{survey.GroupClient, 0.2, 10},
+}
+
+func buildEvaluations(ctx context.Context, b *builder) error {
+	r := b.rand("evaluations")
+	s := survey.NewService(b.d, auth.Policy{})
+	city := b.j.cities[0]
+	ballots := 0
+	for _, k := range city.counties {
+		n, err := finishedEvaluation(ctx, b, s, r, k.unit.ID, k.unit.Name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", k.unit.Name, err)
+		}
+		ballots += n
+	}
+	b.logf("evaluations: %d counties evaluated, %d ballots cast", len(city.counties), ballots)
+	try := city.counties[0].unit
+	e, codes, err := openEvaluation(ctx, b, s, try.ID, try.Name+"2026年度领导班子和领导干部民主测评（体验）", "2026")
+	if err != nil {
+		return err
+	}
+	b.logf("evaluation to try: %s, %d printed codes at /evaluations/%d/codes, e.g. /b/%s",
+		e.Title, len(codes), e.ID, codes[0].Code)
+	sat, err := s.Create(ctx, b.actor, survey.Evaluation{UnitID: city.unit.ID, Kind: survey.KindSatisfaction,
+		Title: city.unit.Name + "2026年度群众满意度调查", Period: "2026",
+		Groups:   []survey.Group{{Code: survey.GroupPublic, Weight: 1}},
+		Subjects: []survey.Subject{{Kind: survey.SubjectRegion, UnitID: city.unit.ID}}})
+	if err != nil {
+		return err
+	}
+	if sat, err = s.Open(ctx, b.actor, sat.ID); err != nil {
+		return err
+	}
+	b.logf("public survey to try: /s/%s", sat.PublicToken)
+	return nil
+}
+
+// openEvaluation sets up, issues codes for and opens a county's evaluation.
+func openEvaluation(ctx context.Context, b *builder, s *survey.Service, unitID int64, title, period string) (*survey.Evaluation, []survey.Code, error) {
+	subjects, err := s.TeamSubjects(ctx, b.actor, unitID)
+	if err != nil {
+		return nil, nil, err
+	}
+	e := survey.Evaluation{UnitID: unitID, Kind: survey.KindEvaluation, Title: title, Period: period,
+		Rules:    survey.Rules{MinGroupSize: 5, UniformTopInvalid: true, MaxTop: max(2, ((len(subjects)-1)*4+9)/10)},
+		Subjects: subjects}
+	for _, g := range demoGroups {
+		e.Groups = append(e.Groups, survey.Group{Code: g.group, Weight: g.weight})
+	}
+	ev, err := s.Create(ctx, b.actor, e)
+	if err != nil {
+		return nil, nil, err
+	}
+	var codes []survey.Code
+	for _, g := range demoGroups {
+		cs, err := s.IssueCodes(ctx, b.actor, ev.ID, g.group, g.codes)
+		if err != nil {
+			return nil, nil, err
+		}
+		codes = append(codes, cs...)
+	}
+	if ev, err = s.Open(ctx, b.actor, ev.ID); err != nil {
+		return nil, nil, err
+	}
+	return ev, codes, nil
+}
+
+// finishedEvaluation runs a county's 2025 evaluation: about nine in ten
+// codes cast, each rater grading the team and cadres around their drawn
+// standing, a ballot that breaks a rule cast as invalid; then closed.
+func finishedEvaluation(ctx context.Context, b *builder, s *survey.Service, r *rand.Rand, unitID int64, name string) (int, error) {
+	e, codes, err := openEvaluation(ctx, b, s, unitID, "2025年度"+name+"领导班子和领导干部民主测评", "2025")
+	if err != nil {
+		return 0, err
+	}
+	// Each subject's standing: the chance of the top grade from a rater.
+	standing := make([]float64, len(e.Subjects))
+	for i := range standing {
+		standing[i] = 0.1 + 0.35*r.Float64()
+	}
+	var subs []survey.CodeSubmission
+	for _, c := range codes {
+		if r.Float64() < 0.1 {
+			continue // this rater did not come
+		}
+		var answers []survey.Answer
+		for i, sub := range e.Subjects {
+			for _, it := range sub.Q().Items {
+				answers = append(answers, survey.Answer{Subject: sub.ID, Item: it.Code, Grade: drawGrade(r, it.Scale, standing[i])})
+			}
+		}
+		subs = append(subs, survey.CodeSubmission{Code: c.Code, Submission: survey.Submission{Answers: answers, AcceptInvalid: true}})
+	}
+	if err := s.SubmitAll(ctx, subs); err != nil {
+		return 0, err
+	}
+	if _, err := s.Close(ctx, b.actor, e.ID); err != nil {
+		return 0, err
+	}
+	return len(subs), nil
+}
+
+// drawGrade draws a grade: the top one with chance top, the second most of
+// the rest, rarely the lowest.
+func drawGrade(r *rand.Rand, sc *survey.Scale, top float64) string {
+	u := r.Float64()
+	switch {
+	case u < top:
+		return sc.Grades[0].Label
+	case u < top+(1-top)*0.8:
+		return sc.Grades[1].Label
+	case u < top+(1-top)*0.97:
+		return sc.Grades[2].Label
+	}
+	return sc.Grades[3].Label
+}

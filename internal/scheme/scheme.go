@@ -1,0 +1,434 @@
+// Package scheme holds assessment schemes (考核方案): the indicator library,
+// schemes for leadership teams and for cadres with the categories they apply
+// to, their versions — each stored whole as the engine's scheme document
+// (score.Scheme) in canonical JSON — diffs between versions, import and
+// export as Excel and JSON, and the streamlining report (精简考核事项).
+//
+// A version is a draft until it is activated; only a draft that no cycle
+// uses may change. Lock marks a version used by a cycle, after which it
+// never changes, so a past cycle is always scored with the scheme it ran
+// under (R1.4).
+package scheme
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"kaohe/internal/audit"
+	"kaohe/internal/auth"
+	"kaohe/internal/db"
+	"kaohe/internal/errs"
+	"kaohe/internal/org"
+)
+
+// Service manages the indicator library, schemes and versions. Each method
+// checks the actor against the policy, runs in one transaction and records
+// an audit event for every change.
+type Service struct {
+	db  *db.DB
+	pol auth.Policy
+}
+
+// NewService returns a Service on d that asks pol who may do what.
+func NewService(d *db.DB, pol auth.Policy) *Service {
+	return &Service{db: d, pol: pol}
+}
+
+// Subject is what a scheme assesses.
+type Subject string
+
+// The subjects.
+const (
+	// SubjectUnit assesses leadership teams (领导班子), one entity per unit.
+	SubjectUnit Subject = "unit"
+	// SubjectPerson assesses cadres (干部).
+	SubjectPerson Subject = "person"
+)
+
+// Valid reports whether s is a known subject.
+func (s Subject) Valid() bool { return s == SubjectUnit || s == SubjectPerson }
+
+// Scheme is an assessment scheme: who sets it, what it assesses and which
+// unit categories it applies to. Its content lives in its versions.
+type Scheme struct {
+	ID int64
+	// Code is a stable short name, e.g. "county-team"; it becomes the
+	// document's code. Letters, digits, '_', '-' and '.'.
+	Code string
+	Name string
+	// Subject is unit (leadership teams) or person (cadres).
+	Subject Subject
+	// OwnerUnitID is the unit whose office sets the scheme; the scheme
+	// applies within its subtree.
+	OwnerUnitID int64
+	// OwnerPath and OwnerName describe the owner unit; loaded, ignored on
+	// store.
+	OwnerPath, OwnerName string
+	Description          string
+	// Categories are the codes of the unit categories the scheme applies
+	// to, sorted; the keys of per-category weights must be among them.
+	Categories []string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Validate checks the scheme's own fields.
+func (s *Scheme) Validate() error {
+	if !validCode(s.Code, 64) {
+		return invalid("code", "scheme.code_invalid",
+			"a scheme code is 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit")
+	}
+	if e := checkText("name", "scheme.name", "name", s.Name, 64); e != nil {
+		return e
+	}
+	if !s.Subject.Valid() {
+		return invalid("subject", "scheme.subject_invalid", fmt.Sprintf("subject %q is not unit or person", s.Subject))
+	}
+	if s.OwnerUnitID == 0 {
+		return invalid("owner_unit_id", "scheme.owner_required", "the owner unit is required")
+	}
+	if utf8.RuneCountInString(s.Description) > 2000 {
+		return invalid("description", "scheme.description_too_long", "description is longer than 2000 characters")
+	}
+	seen := map[string]bool{}
+	for _, c := range s.Categories {
+		if seen[c] {
+			return invalid("categories", "scheme.category_duplicate", fmt.Sprintf("category %q is listed twice", c))
+		}
+		seen[c] = true
+	}
+	return nil
+}
+
+// validCode reports whether s is 1 to max ASCII letters, digits, '_', '-'
+// or '.', starting with a letter or digit.
+func validCode(s string, max int) bool {
+	if s == "" || len(s) > max {
+		return false
+	}
+	for i, c := range s {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !ok && (i == 0 || c != '_' && c != '-' && c != '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// invalid returns an Invalid error naming field.
+func invalid(field, key, msg string) *errs.Error {
+	e := errs.New(errs.Invalid, key, msg)
+	e.Field = field
+	return e
+}
+
+// notFound returns the NotFound error that also answers for objects outside
+// the actor's sight.
+func notFound(what string) *errs.Error {
+	return errs.New(errs.NotFound, auth.KeyNotFound, what+" not found")
+}
+
+// conflict returns a Conflict error.
+func conflict(key, msg string) *errs.Error {
+	return errs.New(errs.Conflict, key, msg)
+}
+
+// checkText validates a required text field of at most max characters.
+func checkText(field, keyPrefix, what, s string, max int) *errs.Error {
+	switch {
+	case strings.TrimSpace(s) == "":
+		return invalid(field, keyPrefix+"_required", what+" is required")
+	case utf8.RuneCountInString(s) > max:
+		e := invalid(field, keyPrefix+"_too_long", fmt.Sprintf("%s is longer than %d characters", what, max))
+		e.Args = map[string]any{"max": max}
+		return e
+	case s != strings.TrimSpace(s):
+		return invalid(field, keyPrefix+"_spaces", what+" has leading or trailing spaces")
+	}
+	return nil
+}
+
+func micros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+func idString(id int64) string { return strconv.FormatInt(id, 10) }
+
+func arg(args *[]any, v any) string {
+	*args = append(*args, v)
+	return "$" + strconv.Itoa(len(*args))
+}
+
+// scopeSQL returns an SQL condition that the unit path in col lies in sc.
+func scopeSQL(col string, sc auth.Scope, args *[]any) string {
+	if sc.All {
+		return "1 = 1"
+	}
+	var parts []string
+	for _, p := range sc.Subtrees {
+		lo, hi := org.SubtreeBounds(p)
+		parts = append(parts, fmt.Sprintf("(%s >= %s AND %s < %s)", col, arg(args, lo), col, arg(args, hi)))
+	}
+	for _, u := range sc.Units {
+		parts = append(parts, fmt.Sprintf("%s = %s", col, arg(args, u)))
+	}
+	if len(parts) == 0 {
+		return "1 = 0"
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
+const schemeCols = `s.id, s.code, s.name, s.subject, s.owner_unit_id, u.path, u.name, s.description, s.created_at, s.updated_at`
+
+const schemeFrom = ` FROM schemes s JOIN units u ON u.id = s.owner_unit_id`
+
+func scanScheme(r interface{ Scan(...any) error }) (*Scheme, error) {
+	var (
+		s                Scheme
+		created, updated int64
+	)
+	if err := r.Scan(&s.ID, &s.Code, &s.Name, &s.Subject, &s.OwnerUnitID, &s.OwnerPath, &s.OwnerName, &s.Description,
+		&created, &updated); err != nil {
+		return nil, err
+	}
+	s.CreatedAt, s.UpdatedAt = micros(created), micros(updated)
+	return &s, nil
+}
+
+// getScheme reads a scheme with its categories; NotFound when there is none.
+func getScheme(ctx context.Context, tx *db.Tx, id int64) (*Scheme, error) {
+	s, err := scanScheme(tx.QueryRowContext(ctx, `SELECT `+schemeCols+schemeFrom+` WHERE s.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("scheme")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read scheme %d: %w", id, err)
+	}
+	if s.Categories, err = schemeCategories(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func schemeCategories(ctx context.Context, tx *db.Tx, id int64) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT c.code FROM scheme_categories sc JOIN categories c ON c.id = sc.category_id
+		WHERE sc.scheme_id = $1 ORDER BY c.code`, id)
+	if err != nil {
+		return nil, fmt.Errorf("read scheme categories: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, fmt.Errorf("read scheme categories: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (s *Scheme) summary() map[string]any {
+	return map[string]any{"code": s.Code, "name": s.Name, "subject": s.Subject, "owner_unit_id": s.OwnerUnitID,
+		"description": s.Description, "categories": s.Categories}
+}
+
+// authorizeScheme reads scheme id and checks that a may do action on it.
+func (s *Service) authorizeScheme(ctx context.Context, tx *db.Tx, a *auth.Actor, action auth.Action, id int64) (*Scheme, error) {
+	sc, err := getScheme(ctx, tx, id)
+	if err != nil {
+		if errs.Is(err, errs.NotFound) && a == nil {
+			return nil, s.pol.Authorize(a, action, "/")
+		}
+		return nil, err
+	}
+	if err := s.pol.Authorize(a, action, sc.OwnerPath); err != nil {
+		return nil, err
+	}
+	return sc, nil
+}
+
+// setCategories replaces the categories of scheme id by codes, which must
+// name existing categories.
+func setCategories(ctx context.Context, tx *db.Tx, id int64, codes []string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM scheme_categories WHERE scheme_id = $1`, id); err != nil {
+		return fmt.Errorf("clear scheme categories: %w", err)
+	}
+	for _, code := range codes {
+		var cid int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM categories WHERE code = $1`, code).Scan(&cid)
+		if errors.Is(err, sql.ErrNoRows) {
+			e := invalid("categories", "scheme.category_unknown", fmt.Sprintf("unknown category %q", code))
+			e.Args = map[string]any{"category": code}
+			return e
+		}
+		if err != nil {
+			return fmt.Errorf("read category %q: %w", code, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO scheme_categories (scheme_id, category_id) VALUES ($1, $2)`, id, cid); err != nil {
+			return fmt.Errorf("insert scheme category: %w", err)
+		}
+	}
+	return nil
+}
+
+// CreateScheme adds a scheme. The actor needs ActSchemeWrite on the owner
+// unit.
+func (s *Service) CreateScheme(ctx context.Context, a *auth.Actor, sc Scheme) (*Scheme, error) {
+	sc.Categories = sortedUnique(sc.Categories)
+	if err := sc.Validate(); err != nil {
+		return nil, err
+	}
+	var out *Scheme
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		var path string
+		err := tx.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, sc.OwnerUnitID).Scan(&path)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("unit")
+		}
+		if err != nil {
+			return fmt.Errorf("read owner unit: %w", err)
+		}
+		if err := s.pol.Authorize(a, auth.ActSchemeWrite, path); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schemes WHERE code = $1`, sc.Code).Scan(&n); err != nil {
+			return fmt.Errorf("check scheme code: %w", err)
+		}
+		if n > 0 {
+			e := conflict("scheme.code_taken", fmt.Sprintf("scheme code %q is taken", sc.Code))
+			e.Field = "code"
+			return e
+		}
+		sc.ID = db.NewID()
+		now := tx.Now.UnixMicro()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schemes (id, code, name, subject, owner_unit_id, description, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, sc.ID, sc.Code, sc.Name, sc.Subject, sc.OwnerUnitID, sc.Description, now, now); err != nil {
+			return fmt.Errorf("insert scheme: %w", err)
+		}
+		if err := setCategories(ctx, tx, sc.ID, sc.Categories); err != nil {
+			return err
+		}
+		if out, err = getScheme(ctx, tx, sc.ID); err != nil {
+			return err
+		}
+		return auth.Record(ctx, tx, a, audit.Event{Action: "scheme.create", ObjectType: "scheme", ObjectID: idString(sc.ID),
+			UnitPath: path, After: out.summary()})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// UpdateScheme replaces the name, description and categories of scheme
+// sc.ID; code, subject and owner are fixed. Removing a category that a
+// version's weights use makes later versions fail validation, not the
+// stored ones.
+func (s *Service) UpdateScheme(ctx context.Context, a *auth.Actor, sc Scheme) (*Scheme, error) {
+	sc.Categories = sortedUnique(sc.Categories)
+	var out *Scheme
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		old, err := s.authorizeScheme(ctx, tx, a, auth.ActSchemeWrite, sc.ID)
+		if err != nil {
+			return err
+		}
+		sc.Code, sc.Subject, sc.OwnerUnitID = old.Code, old.Subject, old.OwnerUnitID
+		if err := sc.Validate(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE schemes SET name = $1, description = $2, updated_at = $3 WHERE id = $4`,
+			sc.Name, sc.Description, tx.Now.UnixMicro(), sc.ID); err != nil {
+			return fmt.Errorf("update scheme: %w", err)
+		}
+		if err := setCategories(ctx, tx, sc.ID, sc.Categories); err != nil {
+			return err
+		}
+		if out, err = getScheme(ctx, tx, sc.ID); err != nil {
+			return err
+		}
+		return auth.Record(ctx, tx, a, audit.Event{Action: "scheme.update", ObjectType: "scheme", ObjectID: idString(sc.ID),
+			UnitPath: old.OwnerPath, Before: old.summary(), After: out.summary()})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Scheme returns scheme id with its categories.
+func (s *Service) Scheme(ctx context.Context, a *auth.Actor, id int64) (*Scheme, error) {
+	var out *Scheme
+	err := s.db.View(ctx, func(tx *db.Tx) (err error) {
+		out, err = s.authorizeScheme(ctx, tx, a, auth.ActSchemeRead, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Schemes lists the schemes the actor may read, by code.
+func (s *Service) Schemes(ctx context.Context, a *auth.Actor) ([]*Scheme, error) {
+	if a == nil {
+		return nil, s.pol.Authorize(a, auth.ActSchemeRead, "/")
+	}
+	var out []*Scheme
+	err := s.db.View(ctx, func(tx *db.Tx) (err error) {
+		out, err = listSchemes(ctx, tx, s.pol.Scope(a, auth.ActSchemeRead))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func listSchemes(ctx context.Context, tx *db.Tx, sc auth.Scope) ([]*Scheme, error) {
+	var args []any
+	rows, err := tx.QueryContext(ctx, `SELECT `+schemeCols+schemeFrom+` WHERE `+scopeSQL("u.path", sc, &args)+` ORDER BY s.code`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list schemes: %w", err)
+	}
+	var out []*Scheme
+	for rows.Next() {
+		sch, err := scanScheme(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list schemes: %w", err)
+		}
+		out = append(out, sch)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list schemes: %w", err)
+	}
+	for _, sch := range out {
+		if sch.Categories, err = schemeCategories(ctx, tx, sch.ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// sortedUnique returns the strings sorted without duplicates or blanks.
+func sortedUnique(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		s = strings.TrimSpace(s)
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,78 @@
+package web
+
+import (
+	"net/http"
+
+	"kaohe/internal/auth"
+	"kaohe/internal/cycle"
+)
+
+// cycleListData is the content of the cycles page.
+type cycleListData struct {
+	Cycles []cycleRow
+	// CanCreate shows the form that makes a cycle.
+	CanCreate bool
+	Form      cycleForm
+	Versions  []cycle.VersionChoice
+	Kinds     []cycle.Kind
+	Owners    []ownerChoice
+}
+
+// cycleRow is one cycle of the list.
+type cycleRow struct {
+	ID                       int64
+	Code, Name, Task, Period string
+	Kind, Stage, Subject     string
+	Owner                    string
+	Entities                 int
+	Published                bool
+}
+
+// cycleForm is what the form that makes a cycle holds.
+type cycleForm struct {
+	Owner, Code, Name, Kind, Task, Subject, Version, Period string
+	StartsOn, EndsOn, Draws, Categories, Evaluation         string
+}
+
+// ownerChoice is a unit the actor may run cycles for.
+type ownerChoice struct {
+	ID   int64
+	Name string
+}
+
+// cycleList lists the cycles the actor may see, with the form that makes
+// one for the office.
+func (h *Handler) cycleList(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	h.renderCycles(w, r, a, http.StatusOK, "", cycleForm{Kind: string(cycle.Annual), Subject: string(cycle.SubjectPerson), Draws: "200"})
+}
+
+func (h *Handler) renderCycles(w http.ResponseWriter, r *http.Request, a *auth.Actor, status int, msg string, form cycleForm) {
+	ctx := r.Context()
+	list, err := h.cycle.Cycles(ctx, a, cycle.Filter{})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p := h.newPage(r, "cycles")
+	data := cycleListData{Form: form, Kinds: cycle.Kinds}
+	for _, c := range list {
+		data.Cycles = append(data.Cycles, cycleRow{ID: c.ID, Code: c.Code, Name: c.Name, Task: c.Task, Period: c.Period,
+			Kind: string(c.Kind), Stage: string(c.Stage), Subject: string(c.Subject), Owner: c.OwnerName, Entities: c.Entities,
+			Published: c.PublishedSnapshotID != 0})
+	}
+	for _, g := range a.Grants {
+		if g.Role == auth.RoleOffice {
+			data.Owners = append(data.Owners, ownerChoice{ID: g.UnitID, Name: g.UnitName})
+		}
+	}
+	if len(data.Owners) > 0 || a.System {
+		data.CanCreate = true
+		if data.Versions, err = h.cycle.VersionChoices(ctx, a); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	p.Error = msg
+	p.Data = data
+	h.render(w, r, status, "cycle_list", p)
+}

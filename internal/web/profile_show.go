@@ -1,0 +1,158 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"kaohe/internal/auth"
+	"kaohe/internal/cycle"
+	"kaohe/internal/score"
+)
+
+// profileData is the content of a unit's or cadre's profile (画像) in a
+// cycle.
+type profileData struct {
+	C         *cycle.Cycle
+	Published bool
+	Entity    string
+	Name      string
+	PersonID  int64
+	UnitID    int64
+	R         rankRow
+	Interval  bool
+	Radar     radarChart
+	Trend     trendChart
+	Axes      []axisRow
+	Items     []itemRow
+	Sum       string
+	History   []historyRow
+	Cals      []calRow
+	// Calibrate shows the calibration form; Grades are its choices.
+	Calibrate bool
+	Grades    []string
+	Export    string
+	Feedback  string
+}
+
+// radarChart is the radar chart's data for charts.js: the entity's score
+// per dimension against the group mean and median.
+type radarChart struct {
+	Kind       string       `json:"kind"`
+	Indicators []radarAxis  `json:"indicators"`
+	Series     []radarSerie `json:"series"`
+}
+
+type radarAxis struct {
+	Name string  `json:"name"`
+	Max  float64 `json:"max"`
+}
+
+type radarSerie struct {
+	Name string      `json:"name"`
+	Data []score.Num `json:"data"`
+}
+
+// trendChart is the total and rank over past cycles for charts.js.
+type trendChart struct {
+	Kind       string    `json:"kind"`
+	Labels     []string  `json:"labels"`
+	Totals     []float64 `json:"totals"`
+	Ranks      []int     `json:"ranks"`
+	TotalLabel string    `json:"total_label"`
+	RankLabel  string    `json:"rank_label"`
+}
+
+type axisRow struct {
+	Name                string
+	Score, Mean, Median string
+}
+
+type itemRow struct {
+	Indicator, Name, Kind       string
+	Raw, Normalised, Weight     string
+	Contribution, Note, Finding string
+}
+
+type historyRow struct {
+	CycleID            int64
+	Name, Kind, Period string
+	Total              string
+	Rank, N            int
+	Grade              string
+	Current            bool
+}
+
+type calRow struct {
+	From, To, Reason, Actor string
+	At                      int64
+}
+
+// profileShow shows an entity's profile in a cycle: result and rank
+// interval, radar chart of dimension scores against the group mean and
+// median, total and rank over past cycles, the decomposition that adds up
+// to the total, grade history and calibrations. Every chart's numbers are
+// also in a table.
+func (h *Handler) profileShow(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	id, err := pathID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	entity := r.PathValue("entity")
+	pr, err := h.cycle.Profile(r.Context(), a, id, entity)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p := h.newPage(r, "cycles")
+	res := pr.Result
+	data := profileData{C: pr.Cycle, Published: pr.Published, Entity: res.Entity.ID, Name: res.Entity.Name,
+		PersonID: res.Entity.PersonID, UnitID: res.Entity.UnitID, R: rankRowOf(res), Interval: pr.Snapshot.Draws > 0}
+	data.Radar = radarChart{Kind: "radar"}
+	me := radarSerie{Name: res.Entity.Name}
+	mean := radarSerie{Name: p.loc.T("profile.group_mean")}
+	median := radarSerie{Name: p.loc.T("profile.group_median")}
+	for _, d := range pr.Dimensions {
+		data.Radar.Indicators = append(data.Radar.Indicators, radarAxis{Name: d.Name, Max: 100})
+		me.Data = append(me.Data, d.Score)
+		mean.Data = append(mean.Data, d.Mean)
+		median.Data = append(median.Data, d.Median)
+		data.Axes = append(data.Axes, axisRow{Name: d.Name, Score: num(d.Score, 2), Mean: num(d.Mean, 2), Median: num(d.Median, 2)})
+	}
+	data.Radar.Series = []radarSerie{me, mean, median}
+	data.Trend = trendChart{Kind: "trend", TotalLabel: p.loc.T("ranking.total"), RankLabel: p.loc.T("ranking.rank")}
+	for _, pt := range pr.History {
+		data.Trend.Labels = append(data.Trend.Labels, pt.Name)
+		data.Trend.Totals = append(data.Trend.Totals, pt.Total)
+		data.Trend.Ranks = append(data.Trend.Ranks, pt.Rank)
+		data.History = append(data.History, historyRow{CycleID: pt.CycleID, Name: pt.Name, Kind: string(pt.Kind), Period: pt.Period,
+			Total: fixed(pt.Total, 2), Rank: pt.Rank, N: pt.GroupSize, Grade: pt.Grade, Current: pt.Current})
+	}
+	sum := 0.0
+	for _, it := range pr.Explanation.Items {
+		name := pr.Names[it.Indicator]
+		if name == "" {
+			name = it.Indicator
+		}
+		data.Items = append(data.Items, itemRow{Indicator: it.Indicator, Name: name, Kind: it.Kind, Raw: num(it.Raw, 4),
+			Normalised: num(it.Normalised, 2), Weight: num(it.Weight, 4), Contribution: fixed(it.Contribution, 4),
+			Note: it.Note, Finding: it.Finding})
+		sum += it.Contribution
+	}
+	data.Sum = fixed(sum, 4)
+	for _, c := range pr.Calibrations {
+		data.Cals = append(data.Cals, calRow{From: c.From, To: c.To, Reason: c.Reason, Actor: c.Actor, At: c.At})
+	}
+	c := pr.Cycle
+	data.Calibrate = h.policy.Authorize(a, auth.ActResultApprove, c.OwnerPath) == nil &&
+		((c.Stage == cycle.Review && c.ApprovedSnapshotID != 0) || c.Stage == cycle.Published)
+	for _, b := range pr.Snapshot.Header.Grading.Bands {
+		data.Grades = append(data.Grades, b.Grade)
+	}
+	base := "/cycles/" + strconv.FormatInt(c.ID, 10)
+	data.Export = base + "/results/" + res.Entity.ID + "/decomposition.xlsx"
+	data.Feedback = base + "/feedback.xlsx?unit=" + strconv.FormatInt(res.Entity.UnitID, 10)
+	p.Title = res.Entity.Name
+	p.Data = data
+	h.render(w, r, http.StatusOK, "profile_show", p)
+}

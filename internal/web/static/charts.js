@@ -1,0 +1,103 @@
+// charts.js draws the results pages' charts with ECharts. Each chart is an
+// element with data-chart naming a <script type="application/json"> block
+// that holds its data; the same numbers are in a table beside it. No
+// inline script or style: the Content-Security-Policy forbids them.
+(function () {
+  "use strict";
+
+  var palette = ["#b4232a", "#3b6ea5", "#8a8f98", "#d08c2d", "#4f8a5b", "#7a5ba8"];
+
+  function radar(d) {
+    return {
+      color: palette,
+      tooltip: {},
+      legend: { bottom: 0, data: d.series.map(function (s) { return s.name; }) },
+      radar: { indicator: d.indicators, radius: "62%" },
+      series: [{
+        type: "radar",
+        data: d.series.map(function (s, i) {
+          return { name: s.name, value: s.data, lineStyle: { type: i === 0 ? "solid" : "dashed" }, areaStyle: i === 0 ? { opacity: 0.15 } : undefined };
+        })
+      }]
+    };
+  }
+
+  function trend(d) {
+    return {
+      color: palette,
+      tooltip: { trigger: "axis" },
+      legend: { bottom: 0, data: [d.total_label, d.rank_label] },
+      grid: { left: 48, right: 48, top: 24, bottom: 48 },
+      xAxis: { type: "category", data: d.labels },
+      yAxis: [{ type: "value", name: d.total_label, scale: true }, { type: "value", name: d.rank_label, inverse: true, minInterval: 1 }],
+      series: [
+        { name: d.total_label, type: "line", data: d.totals },
+        { name: d.rank_label, type: "line", yAxisIndex: 1, data: d.ranks }
+      ]
+    };
+  }
+
+  function distribution(d) {
+    return {
+      color: palette,
+      tooltip: { trigger: "axis" },
+      legend: { bottom: 0 },
+      grid: { left: 48, right: 16, top: 24, bottom: 48 },
+      xAxis: { type: "category", data: d.labels },
+      yAxis: { type: "value", minInterval: 1 },
+      series: d.series.map(function (s) { return { name: s.name, type: "bar", data: s.data }; })
+    };
+  }
+
+  function heatmap(d) {
+    return {
+      tooltip: { position: "top" },
+      grid: { left: 120, right: 16, top: 16, bottom: 120 },
+      xAxis: { type: "category", data: d.x, axisLabel: { rotate: 60 } },
+      yAxis: { type: "category", data: d.y, inverse: true },
+      visualMap: { min: d.min, max: d.max, calculable: true, orient: "horizontal", left: "center", bottom: 0,
+        inRange: { color: ["#b4232a", "#f4d6a0", "#3b8a5b"] } },
+      series: [{ type: "heatmap", data: d.data.filter(function (c) { return c[2] !== null; }) }]
+    };
+  }
+
+  var kinds = { radar: radar, trend: trend, distribution: distribution, heatmap: heatmap };
+
+  function draw() {
+    if (typeof echarts === "undefined") {
+      return;
+    }
+    var els = document.querySelectorAll("[data-chart]");
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      var src = document.getElementById(el.getAttribute("data-chart"));
+      if (!src) {
+        continue;
+      }
+      var d = JSON.parse(src.textContent);
+      var make = kinds[d.kind];
+      if (!make) {
+        continue;
+      }
+      var chart = echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption(make(d));
+      el.setAttribute("data-drawn", "true");
+    }
+  }
+
+  window.addEventListener("resize", function () {
+    var els = document.querySelectorAll("[data-chart]");
+    for (var i = 0; i < els.length; i++) {
+      var c = typeof echarts !== "undefined" && echarts.getInstanceByDom(els[i]);
+      if (c) {
+        c.resize();
+      }
+    }
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
+})();
