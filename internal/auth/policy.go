@@ -166,7 +166,7 @@ type Policy struct{}
 
 // Error keys of the policy's answers.
 const (
-	KeyNotFound  = "error.not_found"
+	KeyNotFound  = errs.KeyNotFound
 	KeyForbidden = "error.forbidden"
 	KeySignedOut = "auth.signed_out"
 )

@@ -90,12 +90,6 @@ type NewUser struct {
 	Grants []Grant
 }
 
-func invalid(field, key, msg string) *errs.Error {
-	e := errs.New(errs.Invalid, key, msg)
-	e.Field = field
-	return e
-}
-
 // NormalizeLogin returns the stored form of a login: trimmed and lower-case.
 func NormalizeLogin(login string) string {
 	return strings.ToLower(strings.TrimSpace(login))
@@ -105,11 +99,11 @@ func NormalizeLogin(login string) string {
 func checkLogin(login string) error {
 	n := utf8.RuneCountInString(login)
 	if n == 0 || n > 64 {
-		return invalid("login", "auth.user.login_invalid", "login must have 1 to 64 characters")
+		return errs.Field("login", "auth.user.login_invalid", "login must have 1 to 64 characters")
 	}
 	for _, r := range login {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("._-@", r) {
-			return invalid("login", "auth.user.login_invalid", "login may contain only letters, digits and . _ - @")
+			return errs.Field("login", "auth.user.login_invalid", "login may contain only letters, digits and . _ - @")
 		}
 	}
 	return nil
@@ -123,13 +117,13 @@ func (u *NewUser) Validate() error {
 		return err
 	}
 	if u.Name == "" || utf8.RuneCountInString(u.Name) > 100 {
-		return invalid("name", "auth.user.name_invalid", "name must have 1 to 100 characters")
+		return errs.Field("name", "auth.user.name_invalid", "name must have 1 to 100 characters")
 	}
 	if err := CheckPassword(u.Password); err != nil {
 		return err
 	}
 	if len(u.Grants) == 0 {
-		return invalid("role", "auth.user.no_grant", "a user needs at least one role in a unit")
+		return errs.Field("role", "auth.user.no_grant", "a user needs at least one role in a unit")
 	}
 	for _, g := range u.Grants {
 		if err := checkRole(g.Role); err != nil {
@@ -141,7 +135,7 @@ func (u *NewUser) Validate() error {
 
 func checkRole(r Role) error {
 	if !r.Valid() {
-		e := invalid("role", "auth.grant.role_unknown", fmt.Sprintf("unknown role %q", r))
+		e := errs.Field("role", "auth.grant.role_unknown", fmt.Sprintf("unknown role %q", r))
 		e.Args = map[string]any{"role": string(r)}
 		return e
 	}
@@ -237,7 +231,7 @@ func insertGrant(ctx context.Context, tx *db.Tx, userID int64, g Grant) error {
 }
 
 func unknownUnit(what string) error {
-	e := invalid("unit", "auth.unit.unknown", fmt.Sprintf("unknown unit %s", what))
+	e := errs.Field("unit", "auth.unit.unknown", fmt.Sprintf("unknown unit %s", what))
 	e.Args = map[string]any{"unit": what}
 	return e
 }
@@ -281,7 +275,7 @@ func (s *Service) UnitByCode(ctx context.Context, code string) (id int64, path s
 		case 1:
 			return nil
 		default:
-			e := invalid("unit", "auth.unit.ambiguous", fmt.Sprintf("%d units have code %s", n, code))
+			e := errs.Field("unit", "auth.unit.ambiguous", fmt.Sprintf("%d units have code %s", n, code))
 			e.Args = map[string]any{"unit": code}
 			return e
 		}
@@ -610,7 +604,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor *Actor, oldPassword,
 		if err := s.db.InTx(ctx, func(tx *db.Tx) error { return s.recordFailure(ctx, tx, login, "") }); err != nil {
 			return err
 		}
-		return invalid("old_password", "auth.password.wrong", "the current password is wrong")
+		return errs.Field("old_password", "auth.password.wrong", "the current password is wrong")
 	}
 	newHash, err := HashPassword(newPassword)
 	if err != nil {
@@ -699,7 +693,7 @@ func (s *Service) SetLanguage(ctx context.Context, actor *Actor, lang string) er
 		return signedOut()
 	}
 	if lang != DefaultLang && lang != LangEnglish {
-		e := invalid("lang", "auth.lang.unknown", fmt.Sprintf("unknown language %q", lang))
+		e := errs.Field("lang", "auth.lang.unknown", fmt.Sprintf("unknown language %q", lang))
 		e.Args = map[string]any{"lang": lang}
 		return e
 	}

@@ -274,7 +274,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor *Actor, name string,
 		return APIToken{}, "", signedOut()
 	}
 	if name == "" || len(name) > 100 {
-		return APIToken{}, "", invalid("name", "auth.token.name_invalid", "a token needs a name of 1 to 100 characters")
+		return APIToken{}, "", errs.Field("name", "auth.token.name_invalid", "a token needs a name of 1 to 100 characters")
 	}
 	token, th := newToken(APITokenPrefix)
 	t := APIToken{ID: db.NewID(), UserID: actor.UserID, Name: name}
@@ -323,19 +323,12 @@ func (s *Service) APITokens(ctx context.Context, actor *Actor) ([]APIToken, erro
 			if err := rs.Scan(&t.ID, &t.Name, &created, &expires, &used); err != nil {
 				return fmt.Errorf("list API tokens: %w", err)
 			}
-			t.CreatedAt, t.ExpiresAt, t.LastUsedAt = micros(created), micros(expires), micros(used)
+			t.CreatedAt, t.ExpiresAt, t.LastUsedAt = db.Micros(created), db.Micros(expires), db.Micros(used)
 			out = append(out, t)
 		}
 		return rs.Err()
 	})
 	return out, err
-}
-
-func micros(us int64) time.Time {
-	if us == 0 {
-		return time.Time{}
-	}
-	return time.UnixMicro(us).UTC()
 }
 
 // RevokeAPIToken deletes one of the actor's API tokens; the system may

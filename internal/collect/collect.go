@@ -11,15 +11,12 @@
 package collect
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
 	"kaohe/internal/errs"
-	"kaohe/internal/org"
 )
 
 // Service manages data items, values, deadlines and evidence. Each method
@@ -35,31 +32,12 @@ func NewService(d *db.DB, pol auth.Policy) *Service {
 	return &Service{db: d, pol: pol}
 }
 
-// invalid returns an Invalid error naming field.
-func invalid(field, key, msg string) *errs.Error {
-	e := errs.New(errs.Invalid, key, msg)
-	e.Field = field
-	return e
-}
-
-// notFound returns the NotFound error that also answers for objects
-// outside the actor's sight.
-func notFound(what string) *errs.Error {
-	return errs.New(errs.NotFound, auth.KeyNotFound, what+" not found")
-}
-
 // signedIn returns Unauthorized for a nil actor.
 func signedIn(a *auth.Actor) error {
 	if a == nil {
 		return errs.New(errs.Unauthorized, auth.KeySignedOut, "not signed in")
 	}
 	return nil
-}
-
-// arg appends v to args and returns its placeholder.
-func arg(args *[]any, v any) string {
-	*args = append(*args, v)
-	return "$" + strconv.Itoa(len(*args))
 }
 
 // placeholders returns "$from, $from+1, …" for n arguments.
@@ -75,15 +53,5 @@ func placeholders(from, n int) string {
 	return b.String()
 }
 
-// micros converts unix microseconds to a time.
-func micros(us int64) time.Time { return time.UnixMicro(us).UTC() }
-
 // idString formats an id for the audit log.
 func idString(id int64) string { return strconv.FormatInt(id, 10) }
-
-// subtreeSQL returns the condition that the path in col lies in the
-// subtree at path (the same range as org.SubtreeBounds).
-func subtreeSQL(col, path string, args *[]any) string {
-	lo, hi := org.SubtreeBounds(path)
-	return fmt.Sprintf("(%s >= %s AND %s < %s)", col, arg(args, lo), col, arg(args, hi))
-}

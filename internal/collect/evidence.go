@@ -95,7 +95,7 @@ func (s *Service) AttachEvidence(ctx context.Context, a *auth.Actor, entityID in
 	}
 	name = strings.TrimSpace(name)
 	if name == "" || utf8.RuneCountInString(name) > 200 || strings.ContainsAny(name, "/\\\x00") {
-		return nil, invalid("name", "collect.evidence.name_invalid", "the file name is missing, too long or has a path in it")
+		return nil, errs.Field("name", "collect.evidence.name_invalid", "the file name is missing, too long or has a path in it")
 	}
 	var out *Evidence
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -149,7 +149,7 @@ func (s *Service) EvidenceFile(ctx context.Context, a *auth.Actor, id int64) (*E
 			content, uploader_id, created_at FROM value_evidence WHERE id = $1`, id).Scan(&ev.ID, &ev.EntityID, &ev.Item,
 			&ev.Period, &ev.Version, &ev.Name, &ev.ContentType, &ev.Size, &ev.SHA256, &content, &ev.UploaderID, &created)
 		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("evidence")
+			return errs.NoSuch("evidence")
 		}
 		if err != nil {
 			return fmt.Errorf("read evidence: %w", err)
@@ -163,7 +163,7 @@ func (s *Service) EvidenceFile(ctx context.Context, a *auth.Actor, id int64) (*E
 			return err
 		}
 		if err := s.mayRead(a, it, e); err != nil {
-			return notFound("evidence")
+			return errs.NoSuch("evidence")
 		}
 		return nil
 	})
@@ -174,7 +174,7 @@ func (s *Service) EvidenceFile(ctx context.Context, a *auth.Actor, id int64) (*E
 	if err != nil {
 		return nil, nil, fmt.Errorf("decode evidence %d: %w", id, err)
 	}
-	ev.CreatedAt = micros(created)
+	ev.CreatedAt = db.Micros(created)
 	return &ev, data, nil
 }
 
@@ -190,7 +190,7 @@ func (s *Service) EvidenceOf(ctx context.Context, a *auth.Actor, ownerID int64, 
 		var path string
 		err := tx.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, ownerID).Scan(&path)
 		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("department")
+			return errs.NoSuch("department")
 		}
 		if err != nil {
 			return fmt.Errorf("read department: %w", err)
@@ -215,7 +215,7 @@ func (s *Service) EvidenceOf(ctx context.Context, a *auth.Actor, ownerID int64, 
 				&ev.SHA256, &ev.UploaderID, &created, &ev.EntityName); err != nil {
 				return fmt.Errorf("list evidence: %w", err)
 			}
-			ev.CreatedAt = micros(created)
+			ev.CreatedAt = db.Micros(created)
 			out = append(out, &ev)
 		}
 		return rows.Err()

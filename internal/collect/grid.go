@@ -79,14 +79,14 @@ func (s *Service) Grid(ctx context.Context, a *auth.Actor, ownerID int64, period
 	}
 	freq := FrequencyOf(period)
 	if freq == "" {
-		return nil, invalid("period", "collect.grid.period_invalid", fmt.Sprintf("%q is not a period such as 2025, 2025Q3 or 2025-07", period))
+		return nil, errs.Field("period", "collect.grid.period_invalid", fmt.Sprintf("%q is not a period such as 2025, 2025Q3 or 2025-07", period))
 	}
 	g := &Grid{Period: period}
 	err := s.db.View(ctx, func(tx *db.Tx) error {
 		o := &Owner{ID: ownerID}
 		err := tx.QueryRowContext(ctx, `SELECT code, name, path FROM units WHERE id = $1`, ownerID).Scan(&o.Code, &o.Name, &o.Path)
 		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("department")
+			return errs.NoSuch("department")
 		}
 		if err != nil {
 			return fmt.Errorf("read department: %w", err)
@@ -106,7 +106,7 @@ func (s *Service) Grid(ctx context.Context, a *auth.Actor, ownerID int64, period
 		// Entities: the units of the jurisdiction some item is collected for.
 		var args []any
 		rows, err := tx.QueryContext(ctx, `SELECT id, code, name, path, kind, level FROM units u WHERE `+
-			subtreeSQL("u.path", items[0].ScopePath, &args)+` ORDER BY u.path`, args...)
+			auth.SubtreeSQL("u.path", items[0].ScopePath, &args)+` ORDER BY u.path`, args...)
 		if err != nil {
 			return fmt.Errorf("list grid entities: %w", err)
 		}

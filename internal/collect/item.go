@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"kaohe/internal/audit"
 	"kaohe/internal/auth"
@@ -106,46 +105,46 @@ type Item struct {
 // Validate checks the item's own fields.
 func (it *Item) Validate() error {
 	if !itemCode(it.Code) {
-		return invalid("code", "collect.item.code_invalid",
+		return errs.Field("code", "collect.item.code_invalid",
 			"an item code is 1 to 40 letters, digits, '_', '.' or '-', starting with a letter")
 	}
-	if e := checkText("name", "collect.item", "name", it.Name, 64, true); e != nil {
+	if e := errs.CheckText("name", "collect.item.name", "name", it.Name, 64, true); e != nil {
 		return e
 	}
-	if e := checkText("measure", "collect.item", "unit of measure", it.Measure, 16, false); e != nil {
+	if e := errs.CheckText("measure", "collect.item.measure", "unit of measure", it.Measure, 16, false); e != nil {
 		return e
 	}
-	if e := checkText("description", "collect.item", "description", it.Description, 2000, false); e != nil {
+	if e := errs.CheckText("description", "collect.item.description", "description", it.Description, 2000, false); e != nil {
 		return e
 	}
 	if it.OwnerID == 0 {
-		return invalid("owner_id", "collect.item.owner_required", "the owning department is required")
+		return errs.Field("owner_id", "collect.item.owner_required", "the owning department is required")
 	}
 	if !it.Frequency.Valid() {
-		return invalid("frequency", "collect.item.frequency_invalid", fmt.Sprintf("frequency %q is not annual, quarterly or monthly", it.Frequency))
+		return errs.Field("frequency", "collect.item.frequency_invalid", fmt.Sprintf("frequency %q is not annual, quarterly or monthly", it.Frequency))
 	}
 	if !it.Type.Valid() {
-		return invalid("type", "collect.item.type_invalid", fmt.Sprintf("value type %q is not number, percent or integer", it.Type))
+		return errs.Field("type", "collect.item.type_invalid", fmt.Sprintf("value type %q is not number, percent or integer", it.Type))
 	}
 	if !it.EntityKind.Valid() {
-		return invalid("entity_kind", "collect.item.entity_kind_invalid", fmt.Sprintf("entity kind %q is not unit or person", it.EntityKind))
+		return errs.Field("entity_kind", "collect.item.entity_kind_invalid", fmt.Sprintf("entity kind %q is not unit or person", it.EntityKind))
 	}
 	if it.EntityKind == EntityPerson && (it.UnitKind != "" || it.UnitLevel != "") {
-		return invalid("unit_kind", "collect.item.person_unit_kind", "an item about people has no unit kind or level")
+		return errs.Field("unit_kind", "collect.item.person_unit_kind", "an item about people has no unit kind or level")
 	}
 	if it.UnitKind != "" && !it.UnitKind.Valid() {
-		return invalid("unit_kind", "collect.item.unit_kind_invalid", fmt.Sprintf("unit kind %q is not region or department", it.UnitKind))
+		return errs.Field("unit_kind", "collect.item.unit_kind_invalid", fmt.Sprintf("unit kind %q is not region or department", it.UnitKind))
 	}
 	if it.UnitLevel != "" && !it.UnitLevel.Valid() {
-		return invalid("unit_level", "collect.item.unit_level_invalid", fmt.Sprintf("unit level %q is not province, city, county or township", it.UnitLevel))
+		return errs.Field("unit_level", "collect.item.unit_level_invalid", fmt.Sprintf("unit level %q is not province, city, county or township", it.UnitLevel))
 	}
 	for _, b := range []*float64{it.Min, it.Max} {
 		if b != nil && (math.IsNaN(*b) || math.IsInf(*b, 0)) {
-			return invalid("min", "collect.item.bound_invalid", "a bound is not a finite number")
+			return errs.Field("min", "collect.item.bound_invalid", "a bound is not a finite number")
 		}
 	}
 	if it.Min != nil && it.Max != nil && *it.Min > *it.Max {
-		return invalid("max", "collect.item.bounds_order", "the maximum is below the minimum")
+		return errs.Field("max", "collect.item.bounds_order", "the maximum is below the minimum")
 	}
 	return nil
 }
@@ -164,21 +163,6 @@ func itemCode(s string) bool {
 		}
 	}
 	return true
-}
-
-// checkText validates a text field of at most max characters.
-func checkText(field, keyPrefix, what, s string, max int, required bool) *errs.Error {
-	switch {
-	case required && strings.TrimSpace(s) == "":
-		return invalid(field, keyPrefix+"."+field+"_required", what+" is required")
-	case utf8.RuneCountInString(s) > max:
-		e := invalid(field, keyPrefix+"."+field+"_too_long", fmt.Sprintf("%s is longer than %d characters", what, max))
-		e.Args = map[string]any{"max": max}
-		return e
-	case s != strings.TrimSpace(s):
-		return invalid(field, keyPrefix+"."+field+"_spaces", what+" has leading or trailing spaces")
-	}
-	return nil
 }
 
 // Label is the item's name with its unit of measure: 地区生产总值（亿元）.
@@ -242,7 +226,7 @@ func scanItem(s interface{ Scan(...any) error }) (*Item, error) {
 	if hi.Valid {
 		it.Max = &hi.Float64
 	}
-	it.CreatedAt, it.UpdatedAt = micros(created), micros(updated)
+	it.CreatedAt, it.UpdatedAt = db.Micros(created), db.Micros(updated)
 	return &it, nil
 }
 
@@ -270,7 +254,7 @@ func queryItems(ctx context.Context, tx *db.Tx, tail string, args ...any) ([]*It
 func getItem(ctx context.Context, tx *db.Tx, code string) (*Item, error) {
 	it, err := scanItem(tx.QueryRowContext(ctx, `SELECT `+itemCols+itemFrom+` WHERE i.code = $1`, code))
 	if errors.Is(err, sql.ErrNoRows) {
-		e := notFound("data item")
+		e := errs.NoSuch("data item")
 		e.Field = "item"
 		return nil, e
 	}
@@ -304,7 +288,7 @@ func itemsByCode(ctx context.Context, tx *db.Tx, codes []string) (map[string]*It
 func ownerUnit(ctx context.Context, tx *db.Tx, id int64) (path string, err error) {
 	err = tx.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, id).Scan(&path)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", invalid("owner_id", "collect.item.owner_unknown", "no such owning department")
+		return "", errs.Field("owner_id", "collect.item.owner_unknown", "no such owning department")
 	}
 	if err != nil {
 		return "", fmt.Errorf("read owner unit: %w", err)
@@ -432,10 +416,10 @@ func (s *Service) Items(ctx context.Context, a *auth.Actor, f ItemFilter) ([]*It
 			conds []string
 		)
 		if f.OwnerID != 0 {
-			conds = append(conds, "i.owner_unit_id = "+arg(&args, f.OwnerID))
+			conds = append(conds, "i.owner_unit_id = "+db.Arg(&args, f.OwnerID))
 		}
 		if f.Frequency != "" {
-			conds = append(conds, "i.frequency = "+arg(&args, string(f.Frequency)))
+			conds = append(conds, "i.frequency = "+db.Arg(&args, string(f.Frequency)))
 		}
 		tail := ""
 		if len(conds) > 0 {

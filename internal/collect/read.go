@@ -11,6 +11,7 @@ import (
 	"kaohe/internal/audit"
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
+	"kaohe/internal/errs"
 )
 
 // entityOf reads an entity by id: a unit, or a person placed at the unit
@@ -26,7 +27,7 @@ func entityOf(ctx context.Context, tx *db.Tx, id int64) (*entity, error) {
 			Scan(&e.name, &e.path)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("entity")
+		return nil, errs.NoSuch("entity")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read entity %d: %w", id, err)
@@ -59,7 +60,7 @@ func scanValue(s interface{ Scan(...any) error }) (*Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	v.CreatedAt = micros(created)
+	v.CreatedAt = db.Micros(created)
 	return &v, nil
 }
 
@@ -109,10 +110,10 @@ func (s *Service) Review(ctx context.Context, a *auth.Actor, entityID int64, ite
 		return nil, err
 	}
 	if status != StatusVerified && status != StatusReturned {
-		return nil, invalid("status", "collect.review.status_invalid", "a review verifies or returns a value")
+		return nil, errs.Field("status", "collect.review.status_invalid", "a review verifies or returns a value")
 	}
 	if status == StatusReturned {
-		if e := checkText("reason", "collect.review", "reason", reason, 500, true); e != nil {
+		if e := errs.CheckText("reason", "collect.review.reason", "reason", reason, 500, true); e != nil {
 			return nil, e
 		}
 	}
@@ -121,7 +122,7 @@ func (s *Service) Review(ctx context.Context, a *auth.Actor, entityID int64, ite
 		v, err := scanValue(tx.QueryRowContext(ctx, `SELECT `+valueCols2+` FROM data_values v
 			WHERE v.item_code = $1 AND v.period = $2 AND v.entity_id = $3 AND v.is_current`, item, period, entityID))
 		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("value")
+			return errs.NoSuch("value")
 		}
 		if err != nil {
 			return fmt.Errorf("read value: %w", err)
@@ -184,7 +185,7 @@ func (s *Service) ItemValues(ctx context.Context, a *auth.Actor, regionID int64,
 		var region string
 		err := tx.QueryRowContext(ctx, `SELECT path, name FROM units WHERE id = $1`, regionID).Scan(&region, &out.Region)
 		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("unit")
+			return errs.NoSuch("unit")
 		}
 		if err != nil {
 			return fmt.Errorf("read region: %w", err)
@@ -208,12 +209,12 @@ func (s *Service) ItemValues(ctx context.Context, a *auth.Actor, regionID int64,
 			return nil
 		}
 		var args []any
-		cond := subtreeSQL("u.path", scope, &args)
+		cond := auth.SubtreeSQL("u.path", scope, &args)
 		if it.UnitKind != "" {
-			cond += " AND u.kind = " + arg(&args, string(it.UnitKind))
+			cond += " AND u.kind = " + db.Arg(&args, string(it.UnitKind))
 		}
 		if it.UnitLevel != "" {
-			cond += " AND u.level = " + arg(&args, string(it.UnitLevel))
+			cond += " AND u.level = " + db.Arg(&args, string(it.UnitLevel))
 		}
 		n := len(args)
 		args = append(args, item, period)
@@ -241,7 +242,7 @@ func (s *Service) ItemValues(ctx context.Context, a *auth.Actor, regionID int64,
 				ev.Value = &Value{ID: id.Int64, EntityKind: EntityKind(kind.String), EntityID: ent.Int64, ItemCode: code.String,
 					Period: per.String, Value: val.Float64, Source: Source(src.String), SubmitterID: sub.Int64,
 					Status: Status(status.String), Version: int(version.Int64), Current: current.Bool, Reason: reason.String,
-					Flagged: flagged.Bool, CreatedAt: micros(created.Int64), EntityCode: ev.Code, EntityName: ev.Name}
+					Flagged: flagged.Bool, CreatedAt: db.Micros(created.Int64), EntityCode: ev.Code, EntityName: ev.Name}
 			}
 			out.Rows = append(out.Rows, ev)
 		}

@@ -15,6 +15,7 @@ import (
 	"kaohe/internal/audit"
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
+	"kaohe/internal/errs"
 )
 
 // Beijing is the time zone deadlines are kept in: a deadline passes at
@@ -30,7 +31,7 @@ func (s *Service) SetDeadline(ctx context.Context, a *auth.Actor, item, period, 
 	}
 	if due != "" {
 		if t, err := time.Parse(time.DateOnly, due); err != nil || t.Format(time.DateOnly) != due {
-			return invalid("due", "collect.deadline.date_invalid", fmt.Sprintf("%q is not a date YYYY-MM-DD", due))
+			return errs.Field("due", "collect.deadline.date_invalid", fmt.Sprintf("%q is not a date YYYY-MM-DD", due))
 		}
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -42,7 +43,7 @@ func (s *Service) SetDeadline(ctx context.Context, a *auth.Actor, item, period, 
 			return err
 		}
 		if !ValidPeriod(it.Frequency, period) {
-			return invalid("period", "collect.row.period_invalid", fmt.Sprintf("period %q is not a period of frequency %s", period, it.Frequency))
+			return errs.Field("period", "collect.row.period_invalid", fmt.Sprintf("period %q is not a period of frequency %s", period, it.Frequency))
 		}
 		var before string
 		err = tx.QueryRowContext(ctx, `SELECT due_date FROM collect_deadlines WHERE item_code = $1 AND period = $2`, item, period).Scan(&before)
@@ -128,14 +129,14 @@ func (s *Service) Status(ctx context.Context, a *auth.Actor, regionID int64, per
 	}
 	freq := FrequencyOf(period)
 	if freq == "" {
-		return nil, invalid("period", "collect.grid.period_invalid", fmt.Sprintf("%q is not a period such as 2025, 2025Q3 or 2025-07", period))
+		return nil, errs.Field("period", "collect.grid.period_invalid", fmt.Sprintf("%q is not a period such as 2025, 2025Q3 or 2025-07", period))
 	}
 	out := &CollectionStatus{Period: period}
 	err := s.db.View(ctx, func(tx *db.Tx) error {
 		var region string
 		err := tx.QueryRowContext(ctx, `SELECT path, name FROM units WHERE id = $1`, regionID).Scan(&region, &out.Region)
 		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("unit")
+			return errs.NoSuch("unit")
 		}
 		if err != nil {
 			return fmt.Errorf("read region: %w", err)
@@ -193,17 +194,17 @@ func itemStatus(ctx context.Context, tx *db.Tx, it *Item, period, scope, today s
 	// The entity table, its path column and the condition on its kind.
 	var args []any
 	from := "units e"
-	cond := subtreeSQL("e.path", scope, &args)
+	cond := auth.SubtreeSQL("e.path", scope, &args)
 	if it.EntityKind == EntityPerson {
 		from = "people e JOIN units eu ON eu.id = e.unit_id"
 		args = nil
-		cond = subtreeSQL("eu.path", scope, &args)
+		cond = auth.SubtreeSQL("eu.path", scope, &args)
 	} else {
 		if it.UnitKind != "" {
-			cond += " AND e.kind = " + arg(&args, string(it.UnitKind))
+			cond += " AND e.kind = " + db.Arg(&args, string(it.UnitKind))
 		}
 		if it.UnitLevel != "" {
-			cond += " AND e.level = " + arg(&args, string(it.UnitLevel))
+			cond += " AND e.level = " + db.Arg(&args, string(it.UnitLevel))
 		}
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+cond, args...).Scan(&st.Expected); err != nil {

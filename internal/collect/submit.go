@@ -123,7 +123,7 @@ func (c *collector) err() error {
 }
 
 func rowError(key, msg, field string, args map[string]any) *errs.Error {
-	e := invalid(field, key, msg)
+	e := errs.Field(field, key, msg)
 	e.Args = args
 	return e
 }
@@ -186,7 +186,7 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, b Batch) (*Report, 
 		return nil, err
 	}
 	if !b.Source.Valid() {
-		return nil, invalid("source", "collect.import.source_invalid", fmt.Sprintf("source %q is not form, excel, csv or api", b.Source))
+		return nil, errs.Field("source", "collect.import.source_invalid", fmt.Sprintf("source %q is not form, excel, csv or api", b.Source))
 	}
 	if len(b.Rows) == 0 {
 		return nil, errs.New(errs.Invalid, "collect.import.empty", "there are no values to submit")
@@ -359,7 +359,7 @@ func (s *Service) prepare(ctx context.Context, tx *db.Tx, a *auth.Actor, b *Batc
 						map[string]any{"entity": r.Entity, "old": old.value, "period": r.Period}))
 					continue
 				}
-				if e := checkText("reason", "collect.row", "reason", strings.TrimSpace(r.Reason), 500, true); e != nil {
+				if e := errs.CheckText("reason", "collect.row.reason", "reason", strings.TrimSpace(r.Reason), 500, true); e != nil {
 					bad.add(r, e)
 					continue
 				}

@@ -90,7 +90,7 @@ func Far(prev, v float64) bool {
 
 // cellError returns an Invalid error about a value.
 func cellError(key, msg string, args map[string]any) *errs.Error {
-	e := invalid("value", key, msg)
+	e := errs.Field("value", key, msg)
 	e.Args = args
 	return e
 }

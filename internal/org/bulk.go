@@ -48,7 +48,7 @@ func insertRows(ctx context.Context, tx *db.Tx, table string, cols []string, n i
 					args = append(args, v)
 					b.WriteByte('?')
 				} else {
-					b.WriteString(arg(&args, v))
+					b.WriteString(db.Arg(&args, v))
 				}
 			}
 			b.WriteByte(')')

@@ -35,18 +35,18 @@ type Category struct {
 // Validate checks the category's fields.
 func (c *Category) Validate() error {
 	if !categoryCode(c.Code) {
-		return invalid("code", "org.category.code_invalid",
+		return errs.Field("code", "org.category.code_invalid",
 			"a category code is 1 to 32 lower-case letters, digits, '_' or '-', starting with a letter")
 	}
-	if e := checkText("name", "org.category", "name", c.Name, 32); e != nil {
+	if e := errs.CheckText("name", "org.category.name", "name", c.Name, 32, true); e != nil {
 		return e
 	}
 	if !c.AppliesTo.Valid() {
-		return invalid("applies_to", "org.category.applies_to_invalid",
+		return errs.Field("applies_to", "org.category.applies_to_invalid",
 			fmt.Sprintf("applies_to %q is not region or department", c.AppliesTo))
 	}
 	if len([]rune(c.Description)) > 500 {
-		return invalid("description", "org.category.description_too_long", "description is longer than 500 characters")
+		return errs.Field("description", "org.category.description_too_long", "description is longer than 500 characters")
 	}
 	return nil
 }
@@ -77,7 +77,7 @@ func scanCategory(s interface{ Scan(...any) error }) (*Category, error) {
 	if err := s.Scan(&c.ID, &c.Code, &c.Name, &c.AppliesTo, &c.Description, &c.Sort, &created, &updated); err != nil {
 		return nil, err
 	}
-	c.CreatedAt, c.UpdatedAt = micros(created), micros(updated)
+	c.CreatedAt, c.UpdatedAt = db.Micros(created), db.Micros(updated)
 	return &c, nil
 }
 
@@ -85,7 +85,7 @@ func scanCategory(s interface{ Scan(...any) error }) (*Category, error) {
 func getCategory(ctx context.Context, tx *db.Tx, id int64) (*Category, error) {
 	c, err := scanCategory(tx.QueryRowContext(ctx, `SELECT `+categoryCols+` FROM categories WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("category")
+		return nil, errs.NoSuch("category")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read category %d: %w", id, err)
@@ -100,7 +100,7 @@ func (s *Service) mayReadCategories(a *auth.Actor) error {
 		return errs.New(errs.Unauthorized, auth.KeySignedOut, "not signed in")
 	}
 	if s.pol.Scope(a, auth.ActUnitRead).Empty() {
-		return notFound("category")
+		return errs.NoSuch("category")
 	}
 	return nil
 }
@@ -125,8 +125,8 @@ func (s *Service) authorizeCategory(ctx context.Context, tx *db.Tx, a *auth.Acto
 	}
 	var args []any
 	var outside int
-	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM units u WHERE u.category_id = `+arg(&args, id)+
-		` AND NOT `+scopeSQL("u.path", sc, &args), args...).Scan(&outside)
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM units u WHERE u.category_id = `+db.Arg(&args, id)+
+		` AND NOT `+sc.SQL("u.path", &args), args...).Scan(&outside)
 	if err != nil {
 		return fmt.Errorf("check category use: %w", err)
 	}
@@ -172,7 +172,7 @@ func (s *Service) Categories(ctx context.Context, a *auth.Actor, kind Kind) ([]*
 		var args []any
 		where := "1 = 1"
 		if kind != "" {
-			where = "applies_to = " + arg(&args, kind)
+			where = "applies_to = " + db.Arg(&args, kind)
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT `+categoryCols+` FROM categories
 			WHERE `+where+` ORDER BY applies_to DESC, sort_order, code`, args...)
@@ -263,7 +263,7 @@ func (s *Service) UpdateCategory(ctx context.Context, a *auth.Actor, c Category)
 				return err
 			}
 			if n > 0 {
-				return invalid("applies_to", "org.category.kind_in_use", "the kind of a category in use cannot change")
+				return errs.Field("applies_to", "org.category.kind_in_use", "the kind of a category in use cannot change")
 			}
 		}
 		c.CreatedAt, c.UpdatedAt = old.CreatedAt, tx.Now

@@ -10,15 +10,12 @@ package org
 
 import (
 	"database/sql"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
-	"kaohe/internal/errs"
 )
 
 // Service manages units, categories, people and posts. Each method checks
@@ -34,64 +31,11 @@ func NewService(d *db.DB, pol auth.Policy) *Service {
 	return &Service{db: d, pol: pol}
 }
 
-// SubtreeBounds returns the range [lo, hi) of the paths in the subtree of
-// the unit at path (the unit included): every path in the subtree starts
-// with path, and hi is path with its final '/' replaced by '0', the
-// character after '/'. So "/5/" gives ["/5/", "/50"), which holds "/5/7/"
-// but not "/50/". path must end with '/'; "/" gives every path.
-func SubtreeBounds(path string) (lo, hi string) {
-	if !strings.HasSuffix(path, "/") {
-		// Not a path: an empty range, so that a bad caller finds nothing.
-		return path, path
-	}
-	return path, path[:len(path)-1] + "0"
-}
-
-// invalid returns an Invalid error naming field.
-func invalid(field, key, msg string) *errs.Error {
-	e := errs.New(errs.Invalid, key, msg)
-	e.Field = field
-	return e
-}
-
-// notFound returns the NotFound error that also answers for objects
-// outside the actor's sight, so that probing reveals nothing.
-func notFound(what string) *errs.Error {
-	return errs.New(errs.NotFound, auth.KeyNotFound, what+" not found")
-}
-
-// arg appends v to args and returns its placeholder.
-func arg(args *[]any, v any) string {
-	*args = append(*args, v)
-	return "$" + strconv.Itoa(len(*args))
-}
-
 // likeArg returns a LIKE pattern that matches s anywhere, with LIKE's
 // wildcards in s escaped by '\'.
 func likeArg(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(s) + "%"
-}
-
-// scopeSQL returns an SQL condition that the unit path in col lies in sc:
-// in one of its subtrees or equal to one of its units. It ignores sc.Self,
-// which is about people; "1 = 0" when sc holds no unit.
-func scopeSQL(col string, sc auth.Scope, args *[]any) string {
-	if sc.All {
-		return "1 = 1"
-	}
-	var parts []string
-	for _, p := range sc.Subtrees {
-		lo, hi := SubtreeBounds(p)
-		parts = append(parts, fmt.Sprintf("(%s >= %s AND %s < %s)", col, arg(args, lo), col, arg(args, hi)))
-	}
-	for _, u := range sc.Units {
-		parts = append(parts, fmt.Sprintf("%s = %s", col, arg(args, u)))
-	}
-	if len(parts) == 0 {
-		return "1 = 0"
-	}
-	return "(" + strings.Join(parts, " OR ") + ")"
 }
 
 // narrow restricts sc to the subtree at under. ok is false when nothing of
@@ -138,24 +82,6 @@ func validDate(s string) bool {
 	t, err := time.Parse(DateLayout, s)
 	return err == nil && t.Format(DateLayout) == s
 }
-
-// checkText validates a required text field of at most max characters.
-func checkText(field, keyPrefix, what, s string, max int) *errs.Error {
-	switch {
-	case strings.TrimSpace(s) == "":
-		return invalid(field, keyPrefix+"."+field+"_required", what+" is required")
-	case utf8.RuneCountInString(s) > max:
-		e := invalid(field, keyPrefix+"."+field+"_too_long", fmt.Sprintf("%s is longer than %d characters", what, max))
-		e.Args = map[string]any{"max": max}
-		return e
-	case s != strings.TrimSpace(s):
-		return invalid(field, keyPrefix+"."+field+"_spaces", what+" has leading or trailing spaces")
-	}
-	return nil
-}
-
-// micros converts unix microseconds to a time.
-func micros(us int64) time.Time { return time.UnixMicro(us).UTC() }
 
 // nullID maps 0 to NULL.
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }

@@ -12,6 +12,7 @@ import (
 	"kaohe/internal/audit"
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
+	"kaohe/internal/errs"
 )
 
 // Gender of a person.
@@ -90,26 +91,26 @@ type Person struct {
 
 // Validate checks the person's fields.
 func (p *Person) Validate() error {
-	if e := checkText("name", "org.person", "name", p.Name, 32); e != nil {
+	if e := errs.CheckText("name", "org.person.name", "name", p.Name, 32, true); e != nil {
 		return e
 	}
 	if p.Gender != Male && p.Gender != Female {
-		return invalid("gender", "org.person.gender_invalid", fmt.Sprintf("gender %q is not male or female", p.Gender))
+		return errs.Field("gender", "org.person.gender_invalid", fmt.Sprintf("gender %q is not male or female", p.Gender))
 	}
 	if !validDate(p.BirthDate) || p.BirthDate < "1900-01-01" {
-		return invalid("birth_date", "org.person.birth_date_invalid", "birth date is not a date YYYY-MM-DD after 1900")
+		return errs.Field("birth_date", "org.person.birth_date_invalid", "birth date is not a date YYYY-MM-DD after 1900")
 	}
 	if !slices.Contains(Ethnicities, p.Ethnicity) {
-		return invalid("ethnicity", "org.person.ethnicity_invalid", fmt.Sprintf("ethnicity %q is not one of the 56 ethnic groups", p.Ethnicity))
+		return errs.Field("ethnicity", "org.person.ethnicity_invalid", fmt.Sprintf("ethnicity %q is not one of the 56 ethnic groups", p.Ethnicity))
 	}
 	if !slices.Contains(Parties, p.Party) {
-		return invalid("party", "org.person.party_invalid", fmt.Sprintf("party %q is not cpc, democratic or none", p.Party))
+		return errs.Field("party", "org.person.party_invalid", fmt.Sprintf("party %q is not cpc, democratic or none", p.Party))
 	}
 	if !slices.Contains(Educations, p.Education) {
-		return invalid("education", "org.person.education_invalid", fmt.Sprintf("education %q is not postgraduate, university, college or secondary", p.Education))
+		return errs.Field("education", "org.person.education_invalid", fmt.Sprintf("education %q is not postgraduate, university, college or secondary", p.Education))
 	}
 	if p.UnitID == 0 {
-		return invalid("unit_id", "org.person.unit_required", "unit is required")
+		return errs.Field("unit_id", "org.person.unit_required", "unit is required")
 	}
 	return nil
 }
@@ -147,7 +148,7 @@ func scanPerson(s interface{ Scan(...any) error }, extra ...any) (*Person, error
 	if err := s.Scan(dest...); err != nil {
 		return nil, err
 	}
-	p.CreatedAt, p.UpdatedAt = micros(created), micros(updated)
+	p.CreatedAt, p.UpdatedAt = db.Micros(created), db.Micros(updated)
 	return &p, nil
 }
 
@@ -156,7 +157,7 @@ func getPerson(ctx context.Context, tx *db.Tx, id int64) (*Person, error) {
 	p, err := scanPerson(tx.QueryRowContext(ctx, `SELECT `+personCols+`
 		FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("person")
+		return nil, errs.NoSuch("person")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read person %d: %w", id, err)
@@ -317,26 +318,26 @@ func (s *Service) FindPeople(ctx context.Context, a *auth.Actor, f PersonFilter)
 				return err
 			}
 			narrowed, ok := narrow(sc, under.Path)
-			cond := scopeSQL("u.path", narrowed, &args)
+			cond := narrowed.SQL("u.path", &args)
 			if sc.Self && a.PersonID != 0 {
-				lo, hi := SubtreeBounds(under.Path)
+				lo, hi := auth.SubtreeBounds(under.Path)
 				cond = fmt.Sprintf("(%s OR (p.id = %s AND u.path >= %s AND u.path < %s))",
-					cond, arg(&args, a.PersonID), arg(&args, lo), arg(&args, hi))
+					cond, db.Arg(&args, a.PersonID), db.Arg(&args, lo), db.Arg(&args, hi))
 				ok = true
 			}
 			if !ok {
-				return notFound("unit")
+				return errs.NoSuch("unit")
 			}
 			where = append(where, cond)
 		} else {
-			cond := scopeSQL("u.path", sc, &args)
+			cond := sc.SQL("u.path", &args)
 			if sc.Self && a.PersonID != 0 {
-				cond = fmt.Sprintf("(%s OR p.id = %s)", cond, arg(&args, a.PersonID))
+				cond = fmt.Sprintf("(%s OR p.id = %s)", cond, db.Arg(&args, a.PersonID))
 			}
 			where = append(where, cond)
 		}
 		if n := strings.TrimSpace(f.Name); n != "" {
-			where = append(where, `p.name LIKE `+arg(&args, likeArg(n))+` ESCAPE '\'`)
+			where = append(where, `p.name LIKE `+db.Arg(&args, likeArg(n))+` ESCAPE '\'`)
 		}
 		// A person holds at most one primary post (posts_one_primary), so
 		// the join with it adds no rows: the count needs it only to keep
@@ -352,7 +353,7 @@ func (s *Service) FindPeople(ctx context.Context, a *auth.Actor, f PersonFilter)
 		if err := tx.QueryRowContext(ctx, count, args...).Scan(&total); err != nil {
 			return fmt.Errorf("count people: %w", err)
 		}
-		l, o := arg(&args, limit), arg(&args, offset)
+		l, o := db.Arg(&args, limit), db.Arg(&args, offset)
 		rows, err := tx.QueryContext(ctx, `SELECT `+personCols+`, po.title, po.rank `+from+`
 			ORDER BY u.path, COALESCE(po.sort_order, 1000000), p.id LIMIT `+l+` OFFSET `+o, args...)
 		if err != nil {

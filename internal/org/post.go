@@ -68,29 +68,29 @@ type Post struct {
 // Validate checks the post's fields.
 func (p *Post) Validate() error {
 	if p.PersonID == 0 {
-		return invalid("person_id", "org.post.person_required", "person is required")
+		return errs.Field("person_id", "org.post.person_required", "person is required")
 	}
 	if p.UnitID == 0 {
-		return invalid("unit_id", "org.post.unit_required", "unit is required")
+		return errs.Field("unit_id", "org.post.unit_required", "unit is required")
 	}
-	if e := checkText("title", "org.post", "title", p.Title, 64); e != nil {
+	if e := errs.CheckText("title", "org.post.title", "title", p.Title, 64, true); e != nil {
 		return e
 	}
 	if !p.Rank.Valid() {
-		return invalid("rank", "org.post.rank_invalid", fmt.Sprintf("rank %q is not a known rank", p.Rank))
+		return errs.Field("rank", "org.post.rank_invalid", fmt.Sprintf("rank %q is not a known rank", p.Rank))
 	}
 	if p.Sort < 0 {
-		return invalid("sort", "org.post.sort_negative", "sort order is negative")
+		return errs.Field("sort", "org.post.sort_negative", "sort order is negative")
 	}
 	if !validDate(p.Start) {
-		return invalid("start", "org.post.start_invalid", "start is not a date YYYY-MM-DD")
+		return errs.Field("start", "org.post.start_invalid", "start is not a date YYYY-MM-DD")
 	}
 	if p.End != "" {
 		if !validDate(p.End) {
-			return invalid("end", "org.post.end_invalid", "end is not a date YYYY-MM-DD")
+			return errs.Field("end", "org.post.end_invalid", "end is not a date YYYY-MM-DD")
 		}
 		if p.End < p.Start {
-			return invalid("end", "org.post.end_before_start", "end is before start")
+			return errs.Field("end", "org.post.end_before_start", "end is before start")
 		}
 	}
 	return nil
@@ -128,7 +128,7 @@ func scanPost(s interface{ Scan(...any) error }, extra ...any) (*Post, error) {
 		return nil, err
 	}
 	p.End = end.String
-	p.CreatedAt, p.UpdatedAt = micros(created), micros(updated)
+	p.CreatedAt, p.UpdatedAt = db.Micros(created), db.Micros(updated)
 	return &p, nil
 }
 
@@ -159,7 +159,7 @@ func getPost(ctx context.Context, tx *db.Tx, id int64) (*Post, error) {
 	p, err := scanPost(tx.QueryRowContext(ctx, `SELECT `+postCols+` FROM posts po JOIN units u ON u.id = po.unit_id
 		WHERE po.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("post")
+		return nil, errs.NoSuch("post")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read post %d: %w", id, err)
@@ -235,7 +235,7 @@ func endOpenPosts(ctx context.Context, tx *db.Tx, person int64, day string) ([]i
 	var ids []int64
 	for _, o := range open {
 		if day < o.Start {
-			e := invalid("start", "org.post.starts_before_current",
+			e := errs.Field("start", "org.post.starts_before_current",
 				fmt.Sprintf("the new post starts before the current post %s (from %s)", o.Title, o.Start))
 			e.Args = map[string]any{"title": o.Title, "start": o.Start}
 			return nil, e
@@ -282,10 +282,10 @@ func (s *Service) EndPost(ctx context.Context, a *auth.Actor, id int64, end, rea
 			return e
 		}
 		if !validDate(end) {
-			return invalid("end", "org.post.end_invalid", "end is not a date YYYY-MM-DD")
+			return errs.Field("end", "org.post.end_invalid", "end is not a date YYYY-MM-DD")
 		}
 		if end < p.Start {
-			return invalid("end", "org.post.end_before_start", "end is before start")
+			return errs.Field("end", "org.post.end_before_start", "end is before start")
 		}
 		before := p.summary()
 		p.End, p.UpdatedAt = end, tx.Now

@@ -6,6 +6,7 @@ import (
 
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
+	"kaohe/internal/errs"
 )
 
 // Team is a unit's leadership team (领导班子): the people holding the
@@ -28,7 +29,7 @@ type Member struct {
 // needs ActPersonRead on the unit.
 func (s *Service) Team(ctx context.Context, a *auth.Actor, id int64, on string) (*Team, error) {
 	if on != "" && !validDate(on) {
-		return nil, invalid("on", "org.team.on_invalid", "the day is not a date YYYY-MM-DD")
+		return nil, errs.Field("on", "org.team.on_invalid", "the day is not a date YYYY-MM-DD")
 	}
 	var out *Team
 	err := s.db.View(ctx, func(tx *db.Tx) error {
@@ -64,7 +65,7 @@ func (s *Service) Team(ctx context.Context, a *auth.Actor, id int64, on string) 
 			if err != nil {
 				return fmt.Errorf("list team of unit %d: %w", id, err)
 			}
-			p.CreatedAt, p.UpdatedAt = micros(created), micros(updated)
+			p.CreatedAt, p.UpdatedAt = db.Micros(created), db.Micros(updated)
 			t.Members = append(t.Members, &Member{Person: &p, Post: po})
 		}
 		if err := rows.Err(); err != nil {

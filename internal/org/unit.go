@@ -87,27 +87,27 @@ type Unit struct {
 // Validate checks the unit's own fields; placement in the tree and
 // uniqueness are checked against the database when it is stored.
 func (u *Unit) Validate() error {
-	if e := checkText("name", "org.unit", "name", u.Name, 64); e != nil {
+	if e := errs.CheckText("name", "org.unit.name", "name", u.Name, 64, true); e != nil {
 		return e
 	}
 	if !u.Kind.Valid() {
-		return invalid("kind", "org.unit.kind_invalid", fmt.Sprintf("kind %q is not region or department", u.Kind))
+		return errs.Field("kind", "org.unit.kind_invalid", fmt.Sprintf("kind %q is not region or department", u.Kind))
 	}
 	if !u.Level.Valid() {
-		return invalid("level", "org.unit.level_invalid", fmt.Sprintf("level %q is not province, city, county or township", u.Level))
+		return errs.Field("level", "org.unit.level_invalid", fmt.Sprintf("level %q is not province, city, county or township", u.Level))
 	}
 	if u.Kind == KindRegion {
 		if !regionCode(u.Level, u.Code) {
-			e := invalid("code", "org.unit.region_code", regionCodeRule[u.Level])
+			e := errs.Field("code", "org.unit.region_code", regionCodeRule[u.Level])
 			e.Args = map[string]any{"level": string(u.Level)}
 			return e
 		}
 	} else if !departmentCode(u.Code) {
-		return invalid("code", "org.unit.department_code",
+		return errs.Field("code", "org.unit.department_code",
 			"a department code is 1 to 40 letters, digits, '.', '_' or '-', starting with a letter or digit")
 	}
 	if u.Sort < 0 {
-		return invalid("sort", "org.unit.sort_negative", "sort order is negative")
+		return errs.Field("sort", "org.unit.sort_negative", "sort order is negative")
 	}
 	return nil
 }
@@ -172,21 +172,21 @@ func departmentCode(code string) bool {
 func checkPlacement(parent, u *Unit) error {
 	if parent == nil {
 		if u.Kind != KindRegion {
-			return invalid("parent_id", "org.unit.root_department", "a department needs a parent region")
+			return errs.Field("parent_id", "org.unit.root_department", "a department needs a parent region")
 		}
 		return nil
 	}
 	if parent.Kind != KindRegion {
-		return invalid("parent_id", "org.unit.parent_department", "a department has no sub-units")
+		return errs.Field("parent_id", "org.unit.parent_department", "a department has no sub-units")
 	}
 	if u.Kind == KindRegion && u.Level.depth() <= parent.Level.depth() {
-		e := invalid("level", "org.unit.level_not_below_parent",
+		e := errs.Field("level", "org.unit.level_not_below_parent",
 			fmt.Sprintf("a %s region cannot sit under a %s", u.Level, parent.Level))
 		e.Args = map[string]any{"level": string(u.Level), "parent_level": string(parent.Level)}
 		return e
 	}
 	if u.Kind == KindDepartment && u.Level != parent.Level {
-		e := invalid("level", "org.unit.department_level",
+		e := errs.Field("level", "org.unit.department_level",
 			fmt.Sprintf("a department of a %s region is at level %s", parent.Level, parent.Level))
 		e.Args = map[string]any{"level": string(u.Level), "parent_level": string(parent.Level)}
 		return e
@@ -239,7 +239,7 @@ func scanUnit(s interface{ Scan(...any) error }) (*Unit, error) {
 		return nil, err
 	}
 	u.ParentID, u.CategoryID = parent.Int64, category.Int64
-	u.CreatedAt, u.UpdatedAt = micros(created), micros(updated)
+	u.CreatedAt, u.UpdatedAt = db.Micros(created), db.Micros(updated)
 	return &u, nil
 }
 
@@ -247,7 +247,7 @@ func scanUnit(s interface{ Scan(...any) error }) (*Unit, error) {
 func getUnit(ctx context.Context, tx *db.Tx, id int64) (*Unit, error) {
 	u, err := scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitCols+` FROM units u WHERE u.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("unit")
+		return nil, errs.NoSuch("unit")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read unit %d: %w", id, err)
@@ -399,13 +399,13 @@ func checkUnitCategory(ctx context.Context, tx *db.Tx, u *Unit) error {
 	}
 	c, err := getCategory(ctx, tx, u.CategoryID)
 	if errs.Is(err, errs.NotFound) {
-		return invalid("category_id", "org.unit.category_unknown", "no such category")
+		return errs.Field("category_id", "org.unit.category_unknown", "no such category")
 	}
 	if err != nil {
 		return err
 	}
 	if c.AppliesTo != u.Kind {
-		e := invalid("category_id", "org.unit.category_kind",
+		e := errs.Field("category_id", "org.unit.category_kind",
 			fmt.Sprintf("category %s is for %s units, not %s", c.Code, c.AppliesTo, u.Kind))
 		e.Args = map[string]any{"category": c.Name, "applies_to": string(c.AppliesTo)}
 		return e
@@ -488,7 +488,7 @@ func (s *Service) MoveUnit(ctx context.Context, a *auth.Actor, id, parentID int6
 			return nil
 		}
 		if parent != nil && strings.HasPrefix(parent.Path, u.Path) {
-			return invalid("parent_id", "org.unit.move_into_own_subtree", "a unit cannot move under itself or its own sub-units")
+			return errs.Field("parent_id", "org.unit.move_into_own_subtree", "a unit cannot move under itself or its own sub-units")
 		}
 		if err := checkPlacement(parent, u); err != nil {
 			return err
@@ -517,7 +517,7 @@ func movePaths(ctx context.Context, tx *db.Tx, u, parent *Unit) (int64, error) {
 	if parent != nil {
 		newPath = parent.Path + idString(u.ID) + "/"
 	}
-	lo, hi := SubtreeBounds(oldPath)
+	lo, hi := auth.SubtreeBounds(oldPath)
 	res, err := tx.ExecContext(ctx, `UPDATE units SET path = CAST($1 AS TEXT) || substr(path, $2), updated_at = $3
 		WHERE path >= $4 AND path < $5`, newPath, len(oldPath)+1, tx.Now.UnixMicro(), lo, hi)
 	if err != nil {
@@ -573,7 +573,7 @@ func (s *Service) Roots(ctx context.Context, a *auth.Actor) ([]*Unit, error) {
 		var args []any
 		ph := make([]string, len(paths))
 		for i, p := range paths {
-			ph[i] = arg(&args, p)
+			ph[i] = db.Arg(&args, p)
 		}
 		out, err = queryUnits(ctx, tx, `SELECT `+unitCols+` FROM units u WHERE u.path IN (`+strings.Join(ph, ", ")+`)
 			ORDER BY u.path`, args...)
@@ -619,7 +619,7 @@ func (s *Service) Subtree(ctx context.Context, a *auth.Actor, id int64) ([]*Unit
 		if err != nil {
 			return err
 		}
-		lo, hi := SubtreeBounds(u.Path)
+		lo, hi := auth.SubtreeBounds(u.Path)
 		all, err := queryUnits(ctx, tx, `SELECT `+unitCols+` FROM units u WHERE u.path >= $1 AND u.path < $2
 			ORDER BY u.path`, lo, hi)
 		if err != nil {
@@ -651,29 +651,29 @@ func (s *Service) FindUnits(ctx context.Context, a *auth.Actor, f UnitFilter) ([
 			}
 			var ok bool
 			if sc, ok = narrow(sc, under.Path); !ok {
-				return notFound("unit")
+				return errs.NoSuch("unit")
 			}
 		}
 		var args []any
-		where := []string{scopeSQL("u.path", sc, &args)}
+		where := []string{sc.SQL("u.path", &args)}
 		if q := strings.TrimSpace(f.Query); q != "" {
-			p := arg(&args, likeArg(q))
+			p := db.Arg(&args, likeArg(q))
 			where = append(where, fmt.Sprintf(`(u.name LIKE %s ESCAPE '\' OR u.code LIKE %s ESCAPE '\')`, p, p))
 		}
 		if f.Kind != "" {
-			where = append(where, "u.kind = "+arg(&args, f.Kind))
+			where = append(where, "u.kind = "+db.Arg(&args, f.Kind))
 		}
 		if f.Level != "" {
-			where = append(where, "u.level = "+arg(&args, f.Level))
+			where = append(where, "u.level = "+db.Arg(&args, f.Level))
 		}
 		if f.CategoryID != 0 {
-			where = append(where, "u.category_id = "+arg(&args, f.CategoryID))
+			where = append(where, "u.category_id = "+db.Arg(&args, f.CategoryID))
 		}
 		cond := strings.Join(where, " AND ")
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM units u WHERE `+cond, args...).Scan(&total); err != nil {
 			return fmt.Errorf("count units: %w", err)
 		}
-		l, o := arg(&args, limit), arg(&args, offset)
+		l, o := db.Arg(&args, limit), db.Arg(&args, offset)
 		var err error
 		out, err = queryUnits(ctx, tx, `SELECT `+unitCols+` FROM units u WHERE `+cond+`
 			ORDER BY u.path LIMIT `+l+` OFFSET `+o, args...)

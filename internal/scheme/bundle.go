@@ -218,7 +218,7 @@ func (s *Service) Export(ctx context.Context, a *auth.Actor, id int64) (*Bundle,
 // written when anything is wrong.
 func (s *Service) Import(ctx context.Context, a *auth.Actor, schemeID int64, b *Bundle, reason, cycle, from string) (*Version, error) {
 	if b == nil || b.Scheme == nil {
-		return nil, invalid("document", "scheme.version.document_required", "the scheme document is required")
+		return nil, errs.Field("document", "scheme.version.document_required", "the scheme document is required")
 	}
 	return s.CreateVersion(ctx, a, schemeID, Draft{Doc: b.Scheme, Library: b.Library, Rows: b.Rows,
 		Reason: strings.TrimSpace(reason), EffectiveCycle: strings.TrimSpace(cycle), EffectiveFrom: strings.TrimSpace(from)})

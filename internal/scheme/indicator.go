@@ -67,53 +67,53 @@ func (ind *Indicator) Validate() error {
 func (ind *Indicator) validate(known func(string) bool) error {
 	ind.normalise()
 	if !validCode(ind.Code, 32) {
-		return invalid("code", "scheme.indicator.code_invalid",
+		return errs.Field("code", "scheme.indicator.code_invalid",
 			"an indicator code is 1 to 32 letters, digits, '_', '-' or '.', starting with a letter or digit")
 	}
-	if e := checkText("name", "scheme.indicator.name", "name", ind.Name, 64); e != nil {
+	if e := errs.CheckText("name", "scheme.indicator.name", "name", ind.Name, 64, true); e != nil {
 		return e
 	}
 	if utf8.RuneCountInString(ind.Unit) > 16 {
-		return invalid("unit", "scheme.indicator.unit_too_long", "unit of measure is longer than 16 characters")
+		return errs.Field("unit", "scheme.indicator.unit_too_long", "unit of measure is longer than 16 characters")
 	}
 	if ind.Direction != score.Higher && ind.Direction != score.Lower {
-		return invalid("direction", "scheme.indicator.direction_invalid", fmt.Sprintf("direction %q is not higher or lower", ind.Direction))
+		return errs.Field("direction", "scheme.indicator.direction_invalid", fmt.Sprintf("direction %q is not higher or lower", ind.Direction))
 	}
 	kindOK := false
 	for _, k := range Kinds {
 		kindOK = kindOK || ind.Kind == k
 	}
 	if !kindOK {
-		return invalid("kind", "scheme.indicator.kind_invalid",
+		return errs.Field("kind", "scheme.indicator.kind_invalid",
 			fmt.Sprintf("kind %q is not quantitative, qualitative, bonus, deduction or veto", ind.Kind))
 	}
 	if ind.DataItem != "" && ind.Formula != "" {
-		return invalid("formula", "scheme.indicator.item_and_formula", "give a data item or a formula, not both")
+		return errs.Field("formula", "scheme.indicator.item_and_formula", "give a data item or a formula, not both")
 	}
 	if ind.Kind == score.KindQuantitative && ind.DataItem == "" && ind.Formula == "" {
-		return invalid("data_item", "scheme.indicator.source_required", "a quantitative indicator needs a data item or a formula")
+		return errs.Field("data_item", "scheme.indicator.source_required", "a quantitative indicator needs a data item or a formula")
 	}
 	if ind.DataItem != "" {
 		if !validCode(ind.DataItem, 64) {
-			return invalid("data_item", "scheme.indicator.item_invalid", fmt.Sprintf("data item code %q is not valid", ind.DataItem))
+			return errs.Field("data_item", "scheme.indicator.item_invalid", fmt.Sprintf("data item code %q is not valid", ind.DataItem))
 		}
 		// A qualitative indicator's reference names the questionnaire
 		// item its ratings come from (package survey), not a data item.
 		if known != nil && ind.Kind != score.KindQualitative && !known(ind.DataItem) {
-			e := invalid("data_item", "scheme.indicator.item_unknown", fmt.Sprintf("unknown data item %q", ind.DataItem))
+			e := errs.Field("data_item", "scheme.indicator.item_unknown", fmt.Sprintf("unknown data item %q", ind.DataItem))
 			e.Args = map[string]any{"item": ind.DataItem}
 			return e
 		}
 	}
 	if ind.Formula != "" {
 		if _, err := CompileFormula(ind.Formula, known); err != nil {
-			e := invalid("formula", "scheme.indicator.formula_invalid", fmt.Sprintf("indicator %s: formula: %v", ind.Code, err))
+			e := errs.Field("formula", "scheme.indicator.formula_invalid", fmt.Sprintf("indicator %s: formula: %v", ind.Code, err))
 			e.Args = map[string]any{"indicator": ind.Code, "detail": err.Error()}
 			return e
 		}
 	}
 	if utf8.RuneCountInString(ind.Description) > 2000 {
-		return invalid("description", "scheme.indicator.description_too_long", "description is longer than 2000 characters")
+		return errs.Field("description", "scheme.indicator.description_too_long", "description is longer than 2000 characters")
 	}
 	return nil
 }
@@ -158,7 +158,7 @@ func scanIndicator(r interface{ Scan(...any) error }) (*Indicator, error) {
 		&ind.Key, &ind.Leading, &ind.Description, &created, &updated); err != nil {
 		return nil, err
 	}
-	ind.CreatedAt, ind.UpdatedAt = micros(created), micros(updated)
+	ind.CreatedAt, ind.UpdatedAt = db.Micros(created), db.Micros(updated)
 	return &ind, nil
 }
 
@@ -183,7 +183,7 @@ func library(ctx context.Context, tx *db.Tx) (map[string]*Indicator, error) {
 func getIndicator(ctx context.Context, tx *db.Tx, code string) (*Indicator, error) {
 	ind, err := scanIndicator(tx.QueryRowContext(ctx, `SELECT `+indicatorCols+` FROM indicators WHERE code = $1`, code))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("indicator")
+		return nil, errs.NoSuch("indicator")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read indicator %q: %w", code, err)
@@ -249,7 +249,7 @@ func (s *Service) writeScopePath(a *auth.Actor) (string, error) {
 		e.Args = map[string]any{"action": string(auth.ActSchemeWrite)}
 		return "", e
 	}
-	return "", notFound("indicator library")
+	return "", errs.NoSuch("indicator library")
 }
 
 // mayReadLibrary: the library is shared; anyone who may read some scheme
@@ -266,7 +266,7 @@ func (s *Service) mayReadLibrary(a *auth.Actor) error {
 			e.Args = map[string]any{"action": string(auth.ActSchemeRead)}
 			return e
 		}
-		return notFound("indicator library")
+		return errs.NoSuch("indicator library")
 	}
 	return nil
 }

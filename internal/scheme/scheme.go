@@ -25,7 +25,6 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
 	"kaohe/internal/errs"
-	"kaohe/internal/org"
 )
 
 // Service manages the indicator library, schemes and versions. Each method
@@ -82,25 +81,25 @@ type Scheme struct {
 // Validate checks the scheme's own fields.
 func (s *Scheme) Validate() error {
 	if !validCode(s.Code, 64) {
-		return invalid("code", "scheme.code_invalid",
+		return errs.Field("code", "scheme.code_invalid",
 			"a scheme code is 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit")
 	}
-	if e := checkText("name", "scheme.name", "name", s.Name, 64); e != nil {
+	if e := errs.CheckText("name", "scheme.name", "name", s.Name, 64, true); e != nil {
 		return e
 	}
 	if !s.Subject.Valid() {
-		return invalid("subject", "scheme.subject_invalid", fmt.Sprintf("subject %q is not unit or person", s.Subject))
+		return errs.Field("subject", "scheme.subject_invalid", fmt.Sprintf("subject %q is not unit or person", s.Subject))
 	}
 	if s.OwnerUnitID == 0 {
-		return invalid("owner_unit_id", "scheme.owner_required", "the owner unit is required")
+		return errs.Field("owner_unit_id", "scheme.owner_required", "the owner unit is required")
 	}
 	if utf8.RuneCountInString(s.Description) > 2000 {
-		return invalid("description", "scheme.description_too_long", "description is longer than 2000 characters")
+		return errs.Field("description", "scheme.description_too_long", "description is longer than 2000 characters")
 	}
 	seen := map[string]bool{}
 	for _, c := range s.Categories {
 		if seen[c] {
-			return invalid("categories", "scheme.category_duplicate", fmt.Sprintf("category %q is listed twice", c))
+			return errs.Field("categories", "scheme.category_duplicate", fmt.Sprintf("category %q is listed twice", c))
 		}
 		seen[c] = true
 	}
@@ -122,66 +121,7 @@ func validCode(s string, max int) bool {
 	return true
 }
 
-// invalid returns an Invalid error naming field.
-func invalid(field, key, msg string) *errs.Error {
-	e := errs.New(errs.Invalid, key, msg)
-	e.Field = field
-	return e
-}
-
-// notFound returns the NotFound error that also answers for objects outside
-// the actor's sight.
-func notFound(what string) *errs.Error {
-	return errs.New(errs.NotFound, auth.KeyNotFound, what+" not found")
-}
-
-// conflict returns a Conflict error.
-func conflict(key, msg string) *errs.Error {
-	return errs.New(errs.Conflict, key, msg)
-}
-
-// checkText validates a required text field of at most max characters.
-func checkText(field, keyPrefix, what, s string, max int) *errs.Error {
-	switch {
-	case strings.TrimSpace(s) == "":
-		return invalid(field, keyPrefix+"_required", what+" is required")
-	case utf8.RuneCountInString(s) > max:
-		e := invalid(field, keyPrefix+"_too_long", fmt.Sprintf("%s is longer than %d characters", what, max))
-		e.Args = map[string]any{"max": max}
-		return e
-	case s != strings.TrimSpace(s):
-		return invalid(field, keyPrefix+"_spaces", what+" has leading or trailing spaces")
-	}
-	return nil
-}
-
-func micros(us int64) time.Time { return time.UnixMicro(us).UTC() }
-
 func idString(id int64) string { return strconv.FormatInt(id, 10) }
-
-func arg(args *[]any, v any) string {
-	*args = append(*args, v)
-	return "$" + strconv.Itoa(len(*args))
-}
-
-// scopeSQL returns an SQL condition that the unit path in col lies in sc.
-func scopeSQL(col string, sc auth.Scope, args *[]any) string {
-	if sc.All {
-		return "1 = 1"
-	}
-	var parts []string
-	for _, p := range sc.Subtrees {
-		lo, hi := org.SubtreeBounds(p)
-		parts = append(parts, fmt.Sprintf("(%s >= %s AND %s < %s)", col, arg(args, lo), col, arg(args, hi)))
-	}
-	for _, u := range sc.Units {
-		parts = append(parts, fmt.Sprintf("%s = %s", col, arg(args, u)))
-	}
-	if len(parts) == 0 {
-		return "1 = 0"
-	}
-	return "(" + strings.Join(parts, " OR ") + ")"
-}
 
 const schemeCols = `s.id, s.code, s.name, s.subject, s.owner_unit_id, u.path, u.name, s.description, s.created_at, s.updated_at`
 
@@ -196,7 +136,7 @@ func scanScheme(r interface{ Scan(...any) error }) (*Scheme, error) {
 		&created, &updated); err != nil {
 		return nil, err
 	}
-	s.CreatedAt, s.UpdatedAt = micros(created), micros(updated)
+	s.CreatedAt, s.UpdatedAt = db.Micros(created), db.Micros(updated)
 	return &s, nil
 }
 
@@ -204,7 +144,7 @@ func scanScheme(r interface{ Scan(...any) error }) (*Scheme, error) {
 func getScheme(ctx context.Context, tx *db.Tx, id int64) (*Scheme, error) {
 	s, err := scanScheme(tx.QueryRowContext(ctx, `SELECT `+schemeCols+schemeFrom+` WHERE s.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("scheme")
+		return nil, errs.NoSuch("scheme")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read scheme %d: %w", id, err)
@@ -263,7 +203,7 @@ func setCategories(ctx context.Context, tx *db.Tx, id int64, codes []string) err
 		var cid int64
 		err := tx.QueryRowContext(ctx, `SELECT id FROM categories WHERE code = $1`, code).Scan(&cid)
 		if errors.Is(err, sql.ErrNoRows) {
-			e := invalid("categories", "scheme.category_unknown", fmt.Sprintf("unknown category %q", code))
+			e := errs.Field("categories", "scheme.category_unknown", fmt.Sprintf("unknown category %q", code))
 			e.Args = map[string]any{"category": code}
 			return e
 		}
@@ -289,7 +229,7 @@ func (s *Service) CreateScheme(ctx context.Context, a *auth.Actor, sc Scheme) (*
 		var path string
 		err := tx.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, sc.OwnerUnitID).Scan(&path)
 		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("unit")
+			return errs.NoSuch("unit")
 		}
 		if err != nil {
 			return fmt.Errorf("read owner unit: %w", err)
@@ -302,7 +242,7 @@ func (s *Service) CreateScheme(ctx context.Context, a *auth.Actor, sc Scheme) (*
 			return fmt.Errorf("check scheme code: %w", err)
 		}
 		if n > 0 {
-			e := conflict("scheme.code_taken", fmt.Sprintf("scheme code %q is taken", sc.Code))
+			e := errs.New(errs.Conflict, "scheme.code_taken", fmt.Sprintf("scheme code %q is taken", sc.Code))
 			e.Field = "code"
 			return e
 		}
@@ -393,7 +333,7 @@ func (s *Service) Schemes(ctx context.Context, a *auth.Actor) ([]*Scheme, error)
 
 func listSchemes(ctx context.Context, tx *db.Tx, sc auth.Scope) ([]*Scheme, error) {
 	var args []any
-	rows, err := tx.QueryContext(ctx, `SELECT `+schemeCols+schemeFrom+` WHERE `+scopeSQL("u.path", sc, &args)+` ORDER BY s.code`, args...)
+	rows, err := tx.QueryContext(ctx, `SELECT `+schemeCols+schemeFrom+` WHERE `+sc.SQL("u.path", &args)+` ORDER BY s.code`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list schemes: %w", err)
 	}

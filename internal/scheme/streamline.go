@@ -12,7 +12,6 @@ import (
 
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
-	"kaohe/internal/org"
 	"kaohe/internal/score"
 )
 
@@ -183,14 +182,14 @@ func unitLoads(ctx context.Context, tx *db.Tx, scope auth.Scope, actives []*acti
 			continue
 		}
 		var args []any
-		lo, hi := org.SubtreeBounds(as.sc.OwnerPath)
+		lo, hi := auth.SubtreeBounds(as.sc.OwnerPath)
 		var in []string
 		for _, c := range as.sc.Categories {
-			in = append(in, arg(&args, c))
+			in = append(in, db.Arg(&args, c))
 		}
 		q := `SELECT u.id, u.code, u.name, u.path, c.code FROM units u JOIN categories c ON c.id = u.category_id
-			WHERE u.path >= ` + arg(&args, lo) + ` AND u.path < ` + arg(&args, hi) + ` AND c.code IN (` + strings.Join(in, ", ") + `)
-			AND ` + scopeSQL("u.path", scope, &args) + ` ORDER BY u.path`
+			WHERE u.path >= ` + db.Arg(&args, lo) + ` AND u.path < ` + db.Arg(&args, hi) + ` AND c.code IN (` + strings.Join(in, ", ") + `)
+			AND ` + scope.SQL("u.path", &args) + ` ORDER BY u.path`
 		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
 			return fmt.Errorf("streamlining: units of %s: %w", as.sc.Code, err)
@@ -300,12 +299,12 @@ func correlations(ctx context.Context, tx *db.Tx, scope auth.Scope, actives []*a
 	var args []any
 	var in []string
 	for _, it := range sortedKeys(needed) {
-		in = append(in, arg(&args, it))
+		in = append(in, db.Arg(&args, it))
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT v.entity_id, v.item_code, v.period, v.value FROM data_values v
 		JOIN units u ON u.id = v.entity_id
 		WHERE v.is_current AND v.status <> 'returned' AND v.entity_kind = 'unit'
-		AND v.item_code IN (`+strings.Join(in, ", ")+`) AND `+scopeSQL("u.path", scope, &args), args...)
+		AND v.item_code IN (`+strings.Join(in, ", ")+`) AND `+scope.SQL("u.path", &args), args...)
 	if err != nil {
 		return fmt.Errorf("streamlining: read values: %w", err)
 	}

@@ -74,18 +74,18 @@ type Draft struct {
 
 func (d *Draft) validate() error {
 	if d.Doc == nil {
-		return invalid("document", "scheme.version.document_required", "the scheme document is required")
+		return errs.Field("document", "scheme.version.document_required", "the scheme document is required")
 	}
-	if e := checkText("reason", "scheme.version.reason", "reason", d.Reason, 500); e != nil {
+	if e := errs.CheckText("reason", "scheme.version.reason", "reason", d.Reason, 500, true); e != nil {
 		return e
 	}
 	if utf8.RuneCountInString(d.EffectiveCycle) > 64 {
-		return invalid("effective_cycle", "scheme.version.cycle_too_long", "effective cycle is longer than 64 characters")
+		return errs.Field("effective_cycle", "scheme.version.cycle_too_long", "effective cycle is longer than 64 characters")
 	}
 	if d.EffectiveFrom != "" {
 		t, err := time.Parse(time.DateOnly, d.EffectiveFrom)
 		if err != nil || t.Format(time.DateOnly) != d.EffectiveFrom {
-			return invalid("effective_from", "scheme.version.date_invalid", fmt.Sprintf("%q is not a date YYYY-MM-DD", d.EffectiveFrom))
+			return errs.Field("effective_from", "scheme.version.date_invalid", fmt.Sprintf("%q is not a date YYYY-MM-DD", d.EffectiveFrom))
 		}
 	}
 	return nil
@@ -108,14 +108,14 @@ func scanVersion(r interface{ Scan(...any) error }) (*Version, error) {
 	if err := json.Unmarshal(v.Document, v.Doc); err != nil {
 		return nil, fmt.Errorf("version %d: stored document: %w", v.ID, err)
 	}
-	v.CreatedAt, v.UpdatedAt = micros(created), micros(updated)
+	v.CreatedAt, v.UpdatedAt = db.Micros(created), db.Micros(updated)
 	return &v, nil
 }
 
 func getVersion(ctx context.Context, tx *db.Tx, id int64) (*Version, error) {
 	v, err := scanVersion(tx.QueryRowContext(ctx, `SELECT `+versionCols+` FROM scheme_versions WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("scheme version")
+		return nil, errs.NoSuch("scheme version")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read scheme version %d: %w", id, err)
@@ -255,9 +255,9 @@ func (s *Service) CreateVersion(ctx context.Context, a *auth.Actor, schemeID int
 // unused draft.
 func errImmutable(v *Version) error {
 	if v.Locked {
-		return conflict("scheme.version.locked", fmt.Sprintf("version %d is used by a cycle and cannot change", v.Number))
+		return errs.New(errs.Conflict, "scheme.version.locked", fmt.Sprintf("version %d is used by a cycle and cannot change", v.Number))
 	}
-	return conflict("scheme.version.not_draft", fmt.Sprintf("version %d is %s; only a draft can change", v.Number, v.Status))
+	return errs.New(errs.Conflict, "scheme.version.not_draft", fmt.Sprintf("version %d is %s; only a draft can change", v.Number, v.Status))
 }
 
 // UpdateVersion replaces the document, reason and effective cycle of a
@@ -321,7 +321,7 @@ func (s *Service) setStatus(ctx context.Context, a *auth.Actor, id int64, to Sta
 			from = StatusActive
 		}
 		if old.Status != from {
-			return conflict("scheme.version.status", fmt.Sprintf("version %d is %s, not %s", old.Number, old.Status, from))
+			return errs.New(errs.Conflict, "scheme.version.status", fmt.Sprintf("version %d is %s, not %s", old.Number, old.Status, from))
 		}
 		now := tx.Now.UnixMicro()
 		if to == StatusActive {
@@ -462,7 +462,7 @@ func (s *Service) VersionByNumber(ctx context.Context, a *auth.Actor, schemeID i
 		v, err := scanVersion(tx.QueryRowContext(ctx, `SELECT `+versionCols+` FROM scheme_versions
 			WHERE scheme_id = $1 AND number = $2`, schemeID, n))
 		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("scheme version")
+			return errs.NoSuch("scheme version")
 		}
 		if err != nil {
 			return fmt.Errorf("read scheme version: %w", err)

@@ -264,7 +264,7 @@ func (s *Service) submit(ctx context.Context, tx *db.Tx, code string, sub Submis
 		return err
 	}
 	if ci.status != StatusOpen {
-		return conflict(KeyNotOpen, "the evaluation is not open for ballots")
+		return errs.New(errs.Conflict, KeyNotOpen, "the evaluation is not open for ballots")
 	}
 	e, err := s.opened(ctx, tx, ci.evaluation, ci.status)
 	if err != nil {
@@ -281,7 +281,7 @@ func (s *Service) submit(ctx context.Context, tx *db.Tx, code string, sub Submis
 		return er
 	}
 	if bit(ci.used, ci.serial) {
-		return conflict(KeyCodeUsed, "this ballot code has been used")
+		return errs.New(errs.Conflict, KeyCodeUsed, "this ballot code has been used")
 	}
 	used := grow(ci.used, ci.serial+1)
 	used[ci.serial/8] |= 1 << (ci.serial % 8)
@@ -379,7 +379,7 @@ func checkAnswers(e *Evaluation, answers []Answer, extra bool) ([]Answer, error)
 	for _, a := range answers {
 		k := key{a.Subject, a.Item}
 		if _, dup := given[k]; dup {
-			return nil, invalid("answers", "survey.answer_duplicate", "an item is answered twice")
+			return nil, errs.Field("answers", "survey.answer_duplicate", "an item is answered twice")
 		}
 		given[k] = a
 	}
@@ -388,7 +388,7 @@ func checkAnswers(e *Evaluation, answers []Answer, extra bool) ([]Answer, error)
 		for _, it := range sub.Q().Items {
 			a, ok := given[key{sub.ID, it.Code}]
 			if !ok {
-				er := invalid("answers", "survey.answer_missing", fmt.Sprintf("%s: %s is not answered", sub.Name, it.Code))
+				er := errs.Field("answers", "survey.answer_missing", fmt.Sprintf("%s: %s is not answered", sub.Name, it.Code))
 				er.Args = map[string]any{"subject": sub.Name, "item": it.Key}
 				return nil, er
 			}
@@ -396,12 +396,12 @@ func checkAnswers(e *Evaluation, answers []Answer, extra bool) ([]Answer, error)
 			switch it.Kind {
 			case ItemGrade:
 				if a.Score != nil || !it.Scale.Has(a.Grade) {
-					return nil, invalid("answers", "survey.answer_invalid", fmt.Sprintf("%s: %q is not a grade of %s", sub.Name, a.Grade, it.Code))
+					return nil, errs.Field("answers", "survey.answer_invalid", fmt.Sprintf("%s: %q is not a grade of %s", sub.Name, a.Grade, it.Code))
 				}
 				out = append(out, Answer{Subject: sub.ID, Item: it.Code, Grade: a.Grade})
 			case ItemScore:
 				if a.Grade != "" || a.Score == nil || math.IsNaN(*a.Score) || *a.Score < 0 || *a.Score > 100 {
-					return nil, invalid("answers", "survey.score_invalid", fmt.Sprintf("%s: the score must be from 0 to 100", sub.Name))
+					return nil, errs.Field("answers", "survey.score_invalid", fmt.Sprintf("%s: the score must be from 0 to 100", sub.Name))
 				}
 				v := math.Round(*a.Score*10) / 10
 				out = append(out, Answer{Subject: sub.ID, Item: it.Code, Score: &v})
@@ -420,13 +420,13 @@ func checkAnswers(e *Evaluation, answers []Answer, extra bool) ([]Answer, error)
 				found = found || o == a.Grade
 			}
 			if !found || a.Score != nil {
-				return nil, invalid("answers", "survey.answer_invalid", fmt.Sprintf("%q is not an option of %s", a.Grade, q.Code))
+				return nil, errs.Field("answers", "survey.answer_invalid", fmt.Sprintf("%q is not an option of %s", a.Grade, q.Code))
 			}
 			out = append(out, Answer{Item: q.Code, Grade: a.Grade})
 		}
 	}
 	if len(given) > 0 {
-		return nil, invalid("answers", "survey.answer_unknown", "an answer names no item of this ballot")
+		return nil, errs.Field("answers", "survey.answer_unknown", "an answer names no item of this ballot")
 	}
 	return out, nil
 }

@@ -97,7 +97,7 @@ func newCode() string {
 // ActEvalManage. The audit log records how many, never the codes.
 func (s *Service) IssueCodes(ctx context.Context, a *auth.Actor, id int64, group GroupCode, n int) ([]Code, error) {
 	if n < 1 || n > MaxCodes {
-		e := invalid("count", "survey.code_count_invalid", fmt.Sprintf("the number of codes must be from 1 to %d", MaxCodes))
+		e := errs.Field("count", "survey.code_count_invalid", fmt.Sprintf("the number of codes must be from 1 to %d", MaxCodes))
 		e.Args = map[string]any{"max": MaxCodes}
 		return nil, e
 	}
@@ -108,10 +108,10 @@ func (s *Service) IssueCodes(ctx context.Context, a *auth.Actor, id int64, group
 			return err
 		}
 		if e.Status == StatusClosed {
-			return conflict("survey.closed", "the evaluation is closed")
+			return errs.New(errs.Conflict, "survey.closed", "the evaluation is closed")
 		}
 		if _, ok := e.Group(group); !ok {
-			return invalid("group", "survey.group_not_in_evaluation", fmt.Sprintf("rater group %q is not in this evaluation", group))
+			return errs.Field("group", "survey.group_not_in_evaluation", fmt.Sprintf("rater group %q is not in this evaluation", group))
 		}
 		issued, used, err := lockCodeSet(ctx, tx, id, group)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -12,6 +12,7 @@ import (
 	"kaohe/internal/audit"
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
+	"kaohe/internal/errs"
 )
 
 // Filter selects evaluations for List.
@@ -38,7 +39,7 @@ func scanEvaluation(s interface{ Scan(...any) error }) (*Evaluation, error) {
 	if err := json.Unmarshal([]byte(rules), &e.Rules); err != nil {
 		return nil, fmt.Errorf("rules of evaluation %d: %w", e.ID, err)
 	}
-	e.OpenedAt, e.ClosedAt, e.CreatedAt, e.UpdatedAt = micros(opened), micros(closed), micros(created), micros(updated)
+	e.OpenedAt, e.ClosedAt, e.CreatedAt, e.UpdatedAt = db.Micros(opened), db.Micros(closed), db.Micros(created), db.Micros(updated)
 	return &e, nil
 }
 
@@ -47,7 +48,7 @@ func getEvaluation(ctx context.Context, tx *db.Tx, id int64) (*Evaluation, error
 	e, err := scanEvaluation(tx.QueryRowContext(ctx, `SELECT `+evaluationCols+`
 		FROM evaluations e JOIN units u ON u.id = e.unit_id WHERE e.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("evaluation")
+		return nil, errs.NoSuch("evaluation")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read evaluation %d: %w", id, err)
@@ -132,7 +133,7 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, e Evaluation) (*Eva
 	err := s.write(ctx, func(tx *db.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT path, name FROM units WHERE id = $1`, e.UnitID).
 			Scan(&e.UnitPath, &e.UnitName); errors.Is(err, sql.ErrNoRows) {
-			return notFound("unit")
+			return errs.NoSuch("unit")
 		} else if err != nil {
 			return fmt.Errorf("read unit %d: %w", e.UnitID, err)
 		}
@@ -163,7 +164,7 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, e Evaluation) (*Eva
 			sub := &e.Subjects[i]
 			key := string(sub.Kind) + ":" + sub.Entity()
 			if seen[key] {
-				return invalid("subjects", "survey.subject_duplicate", "a subject is listed twice")
+				return errs.Field("subjects", "survey.subject_duplicate", "a subject is listed twice")
 			}
 			seen[key] = true
 			if err := fillSubject(ctx, tx, e.UnitPath, sub); err != nil {
@@ -192,7 +193,7 @@ func fillSubject(ctx context.Context, tx *db.Tx, root string, sub *Subject) erro
 	var path, unitName string
 	err := tx.QueryRowContext(ctx, `SELECT path, name FROM units WHERE id = $1`, sub.UnitID).Scan(&path, &unitName)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !strings.HasPrefix(path, root)) {
-		return invalid("subjects", "survey.subject_outside", "a subject's unit is not in the organising unit's jurisdiction")
+		return errs.Field("subjects", "survey.subject_outside", "a subject's unit is not in the organising unit's jurisdiction")
 	}
 	if err != nil {
 		return fmt.Errorf("read subject unit: %w", err)
@@ -209,7 +210,7 @@ func fillSubject(ctx context.Context, tx *db.Tx, root string, sub *Subject) erro
 			 ORDER BY po.sort_order, po.id LIMIT 1)
 			FROM people p WHERE p.id = $1`, sub.PersonID, sub.UnitID).Scan(&sub.Name, &title)
 		if errors.Is(err, sql.ErrNoRows) {
-			return invalid("subjects", "survey.subject_unknown", "a cadre subject names no known person")
+			return errs.Field("subjects", "survey.subject_unknown", "a cadre subject names no known person")
 		}
 		if err != nil {
 			return fmt.Errorf("read subject person: %w", err)
@@ -230,7 +231,7 @@ func (s *Service) TeamSubjects(ctx context.Context, a *auth.Actor, unitID int64)
 	err := s.db.View(ctx, func(tx *db.Tx) error {
 		var path string
 		if err := tx.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, unitID).Scan(&path); errors.Is(err, sql.ErrNoRows) {
-			return notFound("unit")
+			return errs.NoSuch("unit")
 		} else if err != nil {
 			return fmt.Errorf("read unit %d: %w", unitID, err)
 		}
@@ -292,7 +293,7 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Evaluat
 		var under string
 		if f.UnitID != 0 {
 			if err := tx.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, f.UnitID).Scan(&under); errors.Is(err, sql.ErrNoRows) {
-				return notFound("unit")
+				return errs.NoSuch("unit")
 			} else if err != nil {
 				return fmt.Errorf("read unit %d: %w", f.UnitID, err)
 			}
@@ -343,10 +344,10 @@ func (s *Service) Open(ctx context.Context, a *auth.Actor, id int64) (*Evaluatio
 			return err
 		}
 		if e.Status != StatusDraft {
-			return conflict("survey.not_draft", "the evaluation is not a draft")
+			return errs.New(errs.Conflict, "survey.not_draft", "the evaluation is not a draft")
 		}
 		if len(e.Subjects) == 0 {
-			return conflict("survey.no_subjects", "the evaluation has no subjects to rate")
+			return errs.New(errs.Conflict, "survey.no_subjects", "the evaluation has no subjects to rate")
 		}
 		before := e.summary()
 		e.Status, e.OpenedAt, e.UpdatedAt = StatusOpen, tx.Now, tx.Now
@@ -376,7 +377,7 @@ func (s *Service) Close(ctx context.Context, a *auth.Actor, id int64) (*Evaluati
 			return err
 		}
 		if e.Status != StatusOpen {
-			return conflict("survey.not_open", "the evaluation is not open")
+			return errs.New(errs.Conflict, "survey.not_open", "the evaluation is not open")
 		}
 		before := e.summary()
 		e.Status, e.ClosedAt, e.UpdatedAt = StatusClosed, tx.Now, tx.Now

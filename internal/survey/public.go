@@ -46,12 +46,12 @@ func (s *Service) PublicForm(ctx context.Context, token string) (*Evaluation, er
 
 func publicEvaluation(ctx context.Context, tx *db.Tx, token string) (*Evaluation, error) {
 	if token == "" || len(token) > 64 {
-		return nil, notFound("survey")
+		return nil, errs.NoSuch("survey")
 	}
 	var id int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM evaluations WHERE public_token = $1`, token).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("survey")
+		return nil, errs.NoSuch("survey")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read survey: %w", err)
@@ -67,7 +67,7 @@ func publicEvaluation(ctx context.Context, tx *db.Tx, token string) (*Evaluation
 // device or address is stored with the ballot.
 func (s *Service) SubmitPublic(ctx context.Context, token string, sub PublicSubmission) error {
 	if sub.Device == "" {
-		return invalid("device", "survey.device_required", "the survey needs cookies to be enabled")
+		return errs.Field("device", "survey.device_required", "the survey needs cookies to be enabled")
 	}
 	var (
 		e       *Evaluation
@@ -82,7 +82,7 @@ func (s *Service) SubmitPublic(ctx context.Context, token string, sub PublicSubm
 		return err
 	}
 	if e.Status != StatusOpen {
-		return conflict(KeyNotOpen, "the survey is not open")
+		return errs.New(errs.Conflict, KeyNotOpen, "the survey is not open")
 	}
 	if answers, err = checkAnswers(e, sub.Answers, true); err != nil {
 		return err
@@ -101,7 +101,7 @@ func (s *Service) SubmitPublic(ctx context.Context, token string, sub PublicSubm
 			return fmt.Errorf("record device: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return conflict(KeyDeviceAnswered, "this device has already answered the survey")
+			return errs.New(errs.Conflict, KeyDeviceAnswered, "this device has already answered the survey")
 		}
 		return castBallot(ctx, tx, &Ballot{Evaluation: e.ID, Group: GroupPublic, Day: Day(tx.Now), Valid: true, Answers: answers})
 	})

@@ -18,10 +18,8 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
@@ -233,75 +231,75 @@ type Evaluation struct {
 
 // Validate checks the evaluation's own fields.
 func (e *Evaluation) Validate() error {
-	if err := checkText("title", e.Title, 100); err != nil {
+	if err := errs.CheckText("title", "survey.title", "title", e.Title, 100, true); err != nil {
 		return err
 	}
-	if err := checkText("period", e.Period, 20); err != nil {
+	if err := errs.CheckText("period", "survey.period", "period", e.Period, 20, true); err != nil {
 		return err
 	}
 	if e.Kind != KindEvaluation && e.Kind != KindSatisfaction {
-		return invalid("kind", "survey.kind_invalid", fmt.Sprintf("kind %q is not evaluation or satisfaction", e.Kind))
+		return errs.Field("kind", "survey.kind_invalid", fmt.Sprintf("kind %q is not evaluation or satisfaction", e.Kind))
 	}
 	if len(e.Groups) == 0 {
-		return invalid("groups", "survey.groups_required", "at least one rater group is needed")
+		return errs.Field("groups", "survey.groups_required", "at least one rater group is needed")
 	}
 	seen := map[GroupCode]bool{}
 	sum := 0.0
 	for _, g := range e.Groups {
 		if !g.Code.Valid() {
-			return invalid("groups", "survey.group_invalid", fmt.Sprintf("unknown rater group %q", g.Code))
+			return errs.Field("groups", "survey.group_invalid", fmt.Sprintf("unknown rater group %q", g.Code))
 		}
 		if seen[g.Code] {
-			return invalid("groups", "survey.group_duplicate", fmt.Sprintf("rater group %q twice", g.Code))
+			return errs.Field("groups", "survey.group_duplicate", fmt.Sprintf("rater group %q twice", g.Code))
 		}
 		seen[g.Code] = true
 		if !(g.Weight >= 0 && g.Weight <= 1000) {
-			return invalid("weight", "survey.weight_invalid", fmt.Sprintf("weight of %s must be a number from 0 to 1000", g.Code))
+			return errs.Field("weight", "survey.weight_invalid", fmt.Sprintf("weight of %s must be a number from 0 to 1000", g.Code))
 		}
 		sum += g.Weight
 	}
 	if !(sum > 0) {
-		return invalid("weight", "survey.weights_zero", "the rater group weights sum to zero")
+		return errs.Field("weight", "survey.weights_zero", "the rater group weights sum to zero")
 	}
 	if e.Kind == KindSatisfaction && !seen[GroupPublic] {
-		return invalid("groups", "survey.public_group_required", "a satisfaction survey needs the public rater group")
+		return errs.Field("groups", "survey.public_group_required", "a satisfaction survey needs the public rater group")
 	}
 	r := &e.Rules
 	if r.MinGroupSize < 1 || r.MinGroupSize > 1000 {
-		return invalid("min_group_size", "survey.min_group_size_invalid", "the minimum group size must be from 1 to 1000")
+		return errs.Field("min_group_size", "survey.min_group_size_invalid", "the minimum group size must be from 1 to 1000")
 	}
 	if r.MaxTop < 0 {
-		return invalid("max_top", "survey.max_top_invalid", "the most top grades per ballot must not be negative")
+		return errs.Field("max_top", "survey.max_top_invalid", "the most top grades per ballot must not be negative")
 	}
 	if r.PublicPerHour < 0 {
-		return invalid("public_per_hour", "survey.public_per_hour_invalid", "the hourly limit must not be negative")
+		return errs.Field("public_per_hour", "survey.public_per_hour_invalid", "the hourly limit must not be negative")
 	}
 	for _, q := range r.Questions {
-		if err := checkText("questions", q.Label, 60); err != nil {
+		if err := errs.CheckText("questions", "survey.questions", "questions", q.Label, 60, true); err != nil {
 			return err
 		}
 		if q.Code == "" || len(q.Options) < 2 || len(q.Options) > 50 {
-			return invalid("questions", "survey.question_invalid", fmt.Sprintf("question %q needs a code and 2 to 50 options", q.Label))
+			return errs.Field("questions", "survey.question_invalid", fmt.Sprintf("question %q needs a code and 2 to 50 options", q.Label))
 		}
 	}
 	if len(e.Subjects) > 200 {
-		return invalid("subjects", "survey.subjects_too_many", "an evaluation rates at most 200 subjects")
+		return errs.Field("subjects", "survey.subjects_too_many", "an evaluation rates at most 200 subjects")
 	}
 	for _, s := range e.Subjects {
 		if s.Q() == nil {
-			return invalid("questionnaire", "survey.questionnaire_invalid", fmt.Sprintf("unknown questionnaire %q", s.Questionnaire))
+			return errs.Field("questionnaire", "survey.questionnaire_invalid", fmt.Sprintf("unknown questionnaire %q", s.Questionnaire))
 		}
 		switch s.Kind {
 		case SubjectTeam, SubjectRegion:
 			if s.UnitID == 0 || s.PersonID != 0 {
-				return invalid("subjects", "survey.subject_invalid", "a team or region subject names a unit and no person")
+				return errs.Field("subjects", "survey.subject_invalid", "a team or region subject names a unit and no person")
 			}
 		case SubjectCadre:
 			if s.PersonID == 0 || s.UnitID == 0 {
-				return invalid("subjects", "survey.subject_invalid", "a cadre subject names a person and the unit of the post")
+				return errs.Field("subjects", "survey.subject_invalid", "a cadre subject names a person and the unit of the post")
 			}
 		default:
-			return invalid("subjects", "survey.subject_invalid", fmt.Sprintf("unknown subject kind %q", s.Kind))
+			return errs.Field("subjects", "survey.subject_invalid", fmt.Sprintf("unknown subject kind %q", s.Kind))
 		}
 	}
 	return nil
@@ -338,43 +336,6 @@ func (e *Evaluation) Group(code GroupCode) (Group, bool) {
 		}
 	}
 	return Group{}, false
-}
-
-// invalid returns an Invalid error naming field.
-func invalid(field, key, msg string) *errs.Error {
-	e := errs.New(errs.Invalid, key, msg)
-	e.Field = field
-	return e
-}
-
-// notFound returns the NotFound error that also answers for objects
-// outside the actor's sight.
-func notFound(what string) *errs.Error {
-	return errs.New(errs.NotFound, auth.KeyNotFound, what+" not found")
-}
-
-// conflict returns a Conflict error.
-func conflict(key, msg string) *errs.Error { return errs.New(errs.Conflict, key, msg) }
-
-// checkText validates a required text field of at most max characters.
-func checkText(field, s string, max int) *errs.Error {
-	switch {
-	case strings.TrimSpace(s) == "":
-		return invalid(field, "survey."+field+"_required", field+" is required")
-	case utf8.RuneCountInString(s) > max:
-		e := invalid(field, "survey."+field+"_too_long", fmt.Sprintf("%s is longer than %d characters", field, max))
-		e.Args = map[string]any{"max": max}
-		return e
-	}
-	return nil
-}
-
-// micros converts unix microseconds to a time, the zero time for 0.
-func micros(us int64) time.Time {
-	if us == 0 {
-		return time.Time{}
-	}
-	return time.UnixMicro(us).UTC()
 }
 
 // idString formats an id for the audit log.

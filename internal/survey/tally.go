@@ -9,6 +9,7 @@ import (
 
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
+	"kaohe/internal/errs"
 	"kaohe/internal/score"
 )
 
@@ -82,7 +83,7 @@ func (s *Service) closedBallots(ctx context.Context, tx *db.Tx, a *auth.Actor, i
 		return nil, nil, err
 	}
 	if e.Status != StatusClosed {
-		return nil, nil, conflict("survey.results_hidden", "results are shown when the evaluation is closed")
+		return nil, nil, errs.New(errs.Conflict, "survey.results_hidden", "results are shown when the evaluation is closed")
 	}
 	bs, err := loadBallots(ctx, tx, id, true)
 	if err != nil {
