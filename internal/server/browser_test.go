@@ -50,12 +50,20 @@ func browser(t *testing.T) context.Context {
 		dbtest.Missing(t, "Chromium (KAOHE_TEST_CHROMIUM)")
 	}
 	t.Cleanup(cancel)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
+	first, cancelFirst := chromedp.NewContext(alloc)
+	t.Cleanup(cancelFirst)
+	if err := chromedp.Do(first); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	// Each test gets a browser context of its own — cookies, storage and
+	// cache — so that a shared Chromium (KAOHE_TEST_CHROMIUM) does not carry
+	// one test's sign-in into the next.
+	ctx, cancelCtx := chromedp.NewContext(first, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancelCtx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(cancelTimeout)
 	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
+		t.Fatalf("open a browser context: %v", err)
 	}
 	return ctx
 }
