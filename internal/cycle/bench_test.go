@@ -137,6 +137,13 @@ func BenchmarkResults100k(b *testing.B) {
 			}
 		}
 	})
+	b.Run("dashboard", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := w.svc.Dashboard(ctx, office, c.ID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("profile", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := w.svc.Profile(ctx, office, c.ID, entity); err != nil {

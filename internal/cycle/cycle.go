@@ -16,9 +16,7 @@ package cycle
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
@@ -270,68 +268,17 @@ func validCode(s string, max int) bool {
 	return true
 }
 
-func invalid(field, key, msg string) *errs.Error {
-	e := errs.New(errs.Invalid, key, msg)
-	e.Field = field
-	return e
-}
+func invalid(field, key, msg string) *errs.Error { return errs.Field(field, key, msg) }
 
 // notFound returns the NotFound error that also answers for objects outside
 // the actor's sight.
-func notFound(what string) *errs.Error {
-	return errs.New(errs.NotFound, auth.KeyNotFound, what+" not found")
-}
+func notFound(what string) *errs.Error { return errs.NoSuch(what) }
 
 func conflict(key, msg string) *errs.Error { return errs.New(errs.Conflict, key, msg) }
 
 // checkText validates a required text field of at most max characters.
 func checkText(field, keyPrefix, what, s string, max int) *errs.Error {
-	switch {
-	case strings.TrimSpace(s) == "":
-		return invalid(field, keyPrefix+"_required", what+" is required")
-	case utf8.RuneCountInString(s) > max:
-		e := invalid(field, keyPrefix+"_too_long", fmt.Sprintf("%s is longer than %d characters", what, max))
-		e.Args = map[string]any{"max": max}
-		return e
-	case s != strings.TrimSpace(s):
-		return invalid(field, keyPrefix+"_spaces", what+" has leading or trailing spaces")
-	}
-	return nil
+	return errs.CheckText(field, keyPrefix, what, s, max, true)
 }
-
-func micros(us int64) time.Time { return time.UnixMicro(us).UTC() }
 
 func idString(id int64) string { return strconv.FormatInt(id, 10) }
-
-// subtreeBounds is org.SubtreeBounds, kept here so that cycle does not
-// import org.
-func subtreeBounds(path string) (lo, hi string) {
-	if !strings.HasSuffix(path, "/") {
-		return path, path
-	}
-	return path, path[:len(path)-1] + "0"
-}
-
-func arg(args *[]any, v any) string {
-	*args = append(*args, v)
-	return "$" + strconv.Itoa(len(*args))
-}
-
-// scopeSQL returns an SQL condition that the unit path in col lies in sc.
-func scopeSQL(col string, sc auth.Scope, args *[]any) string {
-	if sc.All {
-		return "1 = 1"
-	}
-	var parts []string
-	for _, p := range sc.Subtrees {
-		lo, hi := subtreeBounds(p)
-		parts = append(parts, fmt.Sprintf("(%s >= %s AND %s < %s)", col, arg(args, lo), col, arg(args, hi)))
-	}
-	for _, u := range sc.Units {
-		parts = append(parts, fmt.Sprintf("%s = %s", col, arg(args, u)))
-	}
-	if len(parts) == 0 {
-		return "1 = 0"
-	}
-	return "(" + strings.Join(parts, " OR ") + ")"
-}

@@ -535,3 +535,61 @@ func appendInt(b []byte, v int64) []byte {
 	}
 	return append(b, tmp[i:]...)
 }
+
+// TestTeamScope: a unit (leadership team) cycle; once published, a cadre
+// of a unit sees its own unit's team result and no other unit's.
+func TestTeamScope(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d, 6, 1, 1, 8)
+		// The units' values: the synthetic rows of the first six cadres.
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			now := tx.Now.UnixMicro()
+			var rows [][]any
+			for j, code := range w.in.Values.Cols {
+				for i, u := range w.units {
+					if v := w.in.Values.At(i, j); !math.IsNaN(v) {
+						rows = append(rows, []any{db.NewID(), "unit", u.id, "U" + code, "2025", v, "api", 0, "verified", 1, true, "", false, now})
+					}
+				}
+			}
+			return bulk(ctx, tx, "data_values", []string{"id", "entity_kind", "entity_id", "item_code", "period", "value", "source",
+				"submitter_id", "status", "version", "is_current", "reason", "flagged", "created_at"}, len(rows), func(k int) []any { return rows[k] })
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, u := range w.units {
+			ids = append(ids, u.id)
+		}
+		c, err := w.svc.Create(ctx, sys, cycle.Cycle{Code: "team", Name: "班子考核", Kind: cycle.Annual, Subject: cycle.SubjectUnit,
+			OwnerUnitID: w.city.id, SchemeVersionID: w.unitVersion, Period: "2025", Draws: 10}, cycle.Selection{UnitIDs: ids})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A unit scheme cannot be used for cadres.
+		_, err = w.svc.Create(ctx, sys, cycle.Cycle{Code: "bad", Name: "x", Kind: cycle.Annual, Subject: cycle.SubjectPerson,
+			OwnerUnitID: w.city.id, SchemeVersionID: w.unitVersion, Period: "2025"}, cycle.Selection{PersonIDs: w.personIDs()})
+		wantCode(t, err, errs.Invalid)
+		c = w.advance(t, c, cycle.Published)
+		cadre := w.actor(auth.RoleCadre, w.units[0], w.people[0].id)
+		p, err := w.svc.Profile(ctx, cadre, c.ID, idStr(w.units[0].id))
+		if err != nil {
+			t.Fatalf("cadre reads its unit's team result: %v", err)
+		}
+		if p.Result.Entity.PersonID != 0 || p.Result.Entity.UnitID != w.units[0].id {
+			t.Fatalf("got %+v", p.Result.Entity)
+		}
+		if _, err := w.svc.Profile(ctx, cadre, c.ID, idStr(w.units[1].id)); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("cadre reads another unit's team: got %v, want not found", err)
+		}
+		fb, err := w.svc.Feedback(ctx, cadre, c.ID, w.units[0].id)
+		if err != nil || len(fb.Entries) != 1 {
+			t.Fatalf("feedback %+v %v", fb, err)
+		}
+		if _, err := w.svc.Feedback(ctx, cadre, c.ID, w.units[2].id); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("feedback of another unit: got %v, want not found", err)
+		}
+	})
+}

@@ -11,9 +11,12 @@ import (
 // completeness, what blocks the next stage, the scoring runs and the stage
 // history.
 type Dashboard struct {
-	Cycle        *Cycle
-	Completeness Completeness
-	Blockers     []Blocker
+	Cycle *Cycle
+	// Completeness is counted before the scoring stage only
+	// (CompletenessKnown).
+	Completeness      Completeness
+	CompletenessKnown bool
+	Blockers          []Blocker
 	// Snapshots are the runs, newest first (for the office only).
 	Snapshots []*Snapshot
 	History   []StageMove
@@ -33,47 +36,41 @@ func (s *Service) Dashboard(ctx context.Context, a *auth.Actor, id int64) (*Dash
 		out.Cycle = c
 		out.Manage = s.mayReview(a, c)
 		out.Approve = s.pol.Authorize(a, auth.ActResultApprove, c.OwnerPath) == nil
-		if out.Completeness, err = s.src.Completeness(ctx, tx, c); err != nil {
-			return err
+		// Completeness matters while data come in; from scoring on, the
+		// snapshot is what counts, and at 100,000 cadres the count takes
+		// seconds (docs/benchmarks.md).
+		if out.CompletenessKnown = stageIndex(c.Stage) < stageIndex(Scoring); out.CompletenessKnown {
+			if out.Completeness, err = s.src.Completeness(ctx, tx, c); err != nil {
+				return err
+			}
 		}
-		if out.Blockers, err = s.blockers(ctx, tx, c); err != nil {
+		var known *Completeness
+		if out.CompletenessKnown {
+			known = &out.Completeness
+		}
+		if out.Blockers, err = s.blockers(ctx, tx, c, known); err != nil {
 			return err
 		}
 		if out.Manage {
-			rows, err := tx.QueryContext(ctx, `SELECT `+snapshotCols+` FROM snapshots WHERE cycle_id = $1 ORDER BY number DESC`, id)
-			if err != nil {
-				return err
-			}
-			for rows.Next() {
-				sn, err := scanSnapshot(rows)
-				if err != nil {
-					rows.Close()
-					return err
-				}
-				out.Snapshots = append(out.Snapshots, sn)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
+			if out.Snapshots, err = listSnapshots(ctx, tx, id); err != nil {
 				return err
 			}
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT from_stage, to_stage, actor, reason, created_at FROM cycle_stage_log
-			WHERE cycle_id = $1 ORDER BY created_at, id`, id)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var m StageMove
-			if err := rows.Scan(&m.From, &m.To, &m.Actor, &m.Reason, &m.At); err != nil {
-				return err
-			}
-			out.History = append(out.History, m)
-		}
-		return rows.Err()
+		out.History, err = stageLog(ctx, tx, id)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// stageIndex is the position of s in Stages.
+func stageIndex(s Stage) int {
+	for i, x := range Stages {
+		if x == s {
+			return i
+		}
+	}
+	return len(Stages)
 }

@@ -37,11 +37,13 @@ const gradeSQL = `COALESCE((SELECT k.to_grade FROM calibrations k WHERE k.snapsh
 const resultCols = `r.entity, e.unit_id, e.person_id, e.unit_path, e.grp, e.name, r.base, r.bonus, r.deduction, r.total,
 	r.rank, r.rank_p05, r.rank_p50, r.rank_p95, r.grade, ` + gradeSQL + `, r.flags`
 
-func scanResult(rs interface{ Scan(...any) error }) (*Result, error) {
+// scanResult reads the resultCols of a row, then extra columns into extra.
+func scanResult(rs interface{ Scan(...any) error }, extra ...any) (*Result, error) {
 	var r Result
 	var flags string
-	if err := rs.Scan(&r.Entity.ID, &r.Entity.UnitID, &r.Entity.PersonID, &r.Entity.UnitPath, &r.Entity.Group, &r.Entity.Name,
-		&r.Base, &r.Bonus, &r.Deduction, &r.Total, &r.Rank, &r.RankP05, &r.RankP50, &r.RankP95, &r.EngineGrade, &r.Grade, &flags); err != nil {
+	dest := append([]any{&r.Entity.ID, &r.Entity.UnitID, &r.Entity.PersonID, &r.Entity.UnitPath, &r.Entity.Group, &r.Entity.Name,
+		&r.Base, &r.Bonus, &r.Deduction, &r.Total, &r.Rank, &r.RankP05, &r.RankP50, &r.RankP95, &r.EngineGrade, &r.Grade, &flags}, extra...)
+	if err := rs.Scan(dest...); err != nil {
 		return nil, err
 	}
 	r.Calibrated = r.Grade != r.EngineGrade
@@ -164,10 +166,10 @@ func (s *Service) Ranking(ctx context.Context, a *auth.Actor, id int64, f RankFi
 			where += ` AND ` + s.entityScope(a, &args)
 		}
 		if f.Grade != "" {
-			where += " AND " + gradeSQL + " = " + arg(&args, f.Grade)
+			where += " AND " + gradeSQL + " = " + db.Arg(&args, f.Grade)
 		}
 		if f.Query != "" {
-			where += " AND e.name LIKE " + arg(&args, "%"+strings.NewReplacer(`%`, ``, `_`, ``).Replace(f.Query)+"%")
+			where += " AND e.name LIKE " + db.Arg(&args, "%"+strings.NewReplacer(`%`, ``, `_`, ``).Replace(f.Query)+"%")
 		}
 		if full && f.Grade == "" && f.Query == "" {
 			out.Total = sizes[out.Group]
@@ -253,7 +255,7 @@ func (s *Service) Profile(ctx context.Context, a *auth.Actor, id int64, entity s
 		}
 		var detail string
 		args := []any{sn.ID, c.ID, entity}
-		r, err := scanResultDetail(tx.QueryRowContext(ctx, `SELECT `+resultCols+`, r.detail FROM snapshot_results r
+		r, err := scanResult(tx.QueryRowContext(ctx, `SELECT `+resultCols+`, r.detail FROM snapshot_results r
 			JOIN cycle_entities e ON e.cycle_id = $2 AND e.entity = r.entity WHERE r.snapshot_id = $1 AND r.entity = $3`, args...), &detail)
 		if err != nil {
 			return notFound("result")
@@ -284,20 +286,6 @@ func (s *Service) Profile(ctx context.Context, a *auth.Actor, id int64, entity s
 		return err
 	})
 	return out, err
-}
-
-func scanResultDetail(rs interface{ Scan(...any) error }, detail *string) (*Result, error) {
-	var r Result
-	var flags string
-	if err := rs.Scan(&r.Entity.ID, &r.Entity.UnitID, &r.Entity.PersonID, &r.Entity.UnitPath, &r.Entity.Group, &r.Entity.Name,
-		&r.Base, &r.Bonus, &r.Deduction, &r.Total, &r.Rank, &r.RankP05, &r.RankP50, &r.RankP95, &r.EngineGrade, &r.Grade, &flags, detail); err != nil {
-		return nil, err
-	}
-	r.Calibrated = r.Grade != r.EngineGrade
-	if flags != "" {
-		r.Flags = strings.Split(flags, ",")
-	}
-	return &r, nil
 }
 
 // dimensions returns the radar axes.
@@ -652,7 +640,7 @@ func (s *Service) Feedback(ctx context.Context, a *auth.Actor, id, unitID int64)
 		defer rows.Close()
 		for rows.Next() {
 			var detail string
-			r, err := scanResultDetail(rows, &detail)
+			r, err := scanResult(rows, &detail)
 			if err != nil {
 				return err
 			}

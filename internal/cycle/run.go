@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -370,7 +371,7 @@ func buildSnapshot(in *Inputs, out *score.Output) *built {
 	for i := 1; i <= n; i++ {
 		lineStart[i] += lineStart[i-1]
 	}
-	workers := 4
+	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)

@@ -49,7 +49,7 @@ func scanSnapshot(r interface{ Scan(...any) error }) (*Snapshot, error) {
 		&s.Draws, &seed, &s.Entities, &s.Digest, &s.Actor, &created); err != nil {
 		return nil, err
 	}
-	s.Seed, s.CreatedAt = uint64(seed), micros(created)
+	s.Seed, s.CreatedAt = uint64(seed), db.Micros(created)
 	return &s, nil
 }
 
@@ -67,7 +67,7 @@ func getSnapshot(ctx context.Context, tx *db.Tx, cycleID, id int64) (*Snapshot, 
 	if err != nil {
 		return nil, fmt.Errorf("read snapshot: %w", err)
 	}
-	s.Seed, s.CreatedAt = uint64(seed), micros(created)
+	s.Seed, s.CreatedAt = uint64(seed), db.Micros(created)
 	s.Header = new(Header)
 	if err := json.Unmarshal([]byte(header), s.Header); err != nil {
 		return nil, fmt.Errorf("snapshot %d: header: %w", id, err)
@@ -83,21 +83,30 @@ func (s *Service) Snapshots(ctx context.Context, a *auth.Actor, id int64) ([]*Sn
 		if _, err := s.authorizeCycle(ctx, tx, a, auth.ActCycleManage, id); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+snapshotCols+` FROM snapshots WHERE cycle_id = $1 ORDER BY number DESC`, id)
-		if err != nil {
-			return fmt.Errorf("list snapshots: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			sn, err := scanSnapshot(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, sn)
-		}
-		return rows.Err()
+		var err error
+		out, err = listSnapshots(ctx, tx, id)
+		return err
 	})
 	return out, err
+}
+
+// listSnapshots reads the snapshots of cycle id, newest first, without
+// their headers.
+func listSnapshots(ctx context.Context, tx *db.Tx, id int64) ([]*Snapshot, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+snapshotCols+` FROM snapshots WHERE cycle_id = $1 ORDER BY number DESC`, id)
+	if err != nil {
+		return nil, fmt.Errorf("list snapshots: %w", err)
+	}
+	defer rows.Close()
+	var out []*Snapshot
+	for rows.Next() {
+		sn, err := scanSnapshot(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sn)
+	}
+	return out, rows.Err()
 }
 
 // Verify recomputes the digest of snapshot snapID of cycle id from its

@@ -321,7 +321,7 @@ func (DBSource) Completeness(ctx context.Context, tx *db.Tx, c *Cycle) (Complete
 	var args []any
 	var ph []string
 	for it := range items {
-		ph = append(ph, arg(&args, it))
+		ph = append(ph, db.Arg(&args, it))
 	}
 	in := `(` + strings.Join(ph, ",") + `)`
 	var nItems, nRequired int
@@ -329,13 +329,43 @@ func (DBSource) Completeness(ctx context.Context, tx *db.Tx, c *Cycle) (Complete
 		FROM data_items WHERE code IN `+in, args...).Scan(&nItems, &nRequired); err != nil {
 		return out, fmt.Errorf("count items: %w", err)
 	}
-	q := `SELECT count(*), COALESCE(SUM(CASE WHEN i.required THEN 1 ELSE 0 END), 0) FROM data_values v
-		JOIN data_items i ON i.code = v.item_code
-		JOIN cycle_entities e ON e.cycle_id = ` + arg(&args, c.ID) + ` AND e.entity = CAST(v.entity_id AS TEXT)
-		WHERE v.item_code IN ` + in + ` AND v.period = ` + arg(&args, c.Period) +
-		` AND v.is_current AND v.entity_kind = ` + arg(&args, string(c.Subject))
-	if err := tx.QueryRowContext(ctx, q, args...).Scan(&out.Filled, &out.RequiredFilled); err != nil {
-		return out, fmt.Errorf("count values: %w", err)
+	required := map[string]bool{}
+	if nRequired > 0 {
+		rows, err := tx.QueryContext(ctx, `SELECT code FROM data_items WHERE required AND code IN `+in, args...)
+		if err != nil {
+			return out, fmt.Errorf("read required items: %w", err)
+		}
+		for rows.Next() {
+			var code string
+			if err := rows.Scan(&code); err != nil {
+				rows.Close()
+				return out, err
+			}
+			required[code] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return out, err
+		}
+	}
+	// Per item, the entities with a value: an index-only count over
+	// data_values_key (every entity with a version has a current one, and
+	// entity ids are unique across units and people).
+	col := "person_id"
+	if c.Subject == SubjectUnit {
+		col = "unit_id"
+	}
+	for it := range items {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(DISTINCT entity_id) FROM data_values
+			WHERE item_code = $1 AND period = $2 AND entity_id IN (SELECT `+col+` FROM cycle_entities WHERE cycle_id = $3)`,
+			it, c.Period, c.ID).Scan(&n); err != nil {
+			return out, fmt.Errorf("count values of %s: %w", it, err)
+		}
+		out.Filled += n
+		if required[it] {
+			out.RequiredFilled += n
+		}
 	}
 	out.Expected, out.RequiredExpected = c.Entities*len(items), c.Entities*nRequired
 	return out, nil

@@ -56,7 +56,7 @@ func scanCycle(r interface{ Scan(...any) error }) (*Cycle, error) {
 		return nil, err
 	}
 	c.Seed = uint64(seed)
-	c.CreatedAt, c.UpdatedAt = micros(created), micros(updated)
+	c.CreatedAt, c.UpdatedAt = db.Micros(created), db.Micros(updated)
 	return &c, nil
 }
 
@@ -184,7 +184,7 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, c Cycle, sel Select
 		if err != nil {
 			return err
 		}
-		lo, hi := subtreeBounds(c.OwnerPath)
+		lo, hi := auth.SubtreeBounds(c.OwnerPath)
 		for _, e := range ents {
 			if e.UnitPath < lo || e.UnitPath >= hi {
 				return invalid("entities", "cycle.entity_out_of_scope", e.Name+" is outside the owner unit's jurisdiction")
@@ -230,11 +230,11 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, c Cycle, sel Select
 
 // categoryUnits returns the units of the categories in the subtree at path.
 func categoryUnits(ctx context.Context, tx *db.Tx, path string, codes []string) ([]int64, error) {
-	lo, hi := subtreeBounds(path)
+	lo, hi := auth.SubtreeBounds(path)
 	args := []any{lo, hi}
 	var ph []string
 	for _, c := range codes {
-		ph = append(ph, arg(&args, c))
+		ph = append(ph, db.Arg(&args, c))
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT u.id FROM units u JOIN categories k ON k.id = u.category_id
 		WHERE u.path >= $1 AND u.path < $2 AND k.code IN (`+strings.Join(ph, ",")+`) ORDER BY u.id`, args...)
@@ -426,27 +426,27 @@ func (s *Service) Cycles(ctx context.Context, a *auth.Actor, f Filter) ([]*Cycle
 	var out []*Cycle
 	err := s.db.View(ctx, func(tx *db.Tx) error {
 		var args []any
-		cond := scopeSQL("c.owner_path", s.pol.Scope(a, auth.ActCycleRead), &args)
+		cond := s.pol.Scope(a, auth.ActCycleRead).SQL("c.owner_path", &args)
 		var own []string
 		if a != nil && a.PersonID != 0 && s.pol.Scope(a, auth.ActResultRead).Self {
-			own = append(own, "EXISTS (SELECT 1 FROM cycle_entities e WHERE e.cycle_id = c.id AND e.person_id = "+arg(&args, a.PersonID)+")")
+			own = append(own, "EXISTS (SELECT 1 FROM cycle_entities e WHERE e.cycle_id = c.id AND e.person_id = "+db.Arg(&args, a.PersonID)+")")
 		}
 		if ts := s.pol.Scope(a, auth.ActTeamResultRead); len(ts.Units) > 0 {
 			own = append(own, "EXISTS (SELECT 1 FROM cycle_entities e WHERE e.cycle_id = c.id AND e.person_id = 0 AND "+
-				scopeSQL("e.unit_path", auth.Scope{Units: ts.Units}, &args)+")")
+				(auth.Scope{Units: ts.Units}).SQL("e.unit_path", &args)+")")
 		}
 		if len(own) > 0 {
 			cond = "(" + cond + " OR (c.published_snapshot_id <> 0 AND (" + strings.Join(own, " OR ") + ")))"
 		}
 		q := `SELECT ` + cycleCols + cycleFrom + ` WHERE ` + cond
 		if f.Kind != "" {
-			q += " AND c.kind = " + arg(&args, f.Kind)
+			q += " AND c.kind = " + db.Arg(&args, f.Kind)
 		}
 		if f.Stage != "" {
-			q += " AND c.stage = " + arg(&args, f.Stage)
+			q += " AND c.stage = " + db.Arg(&args, f.Stage)
 		}
 		if f.Subject != "" {
-			q += " AND c.subject = " + arg(&args, f.Subject)
+			q += " AND c.subject = " + db.Arg(&args, f.Subject)
 		}
 		q += " ORDER BY c.period DESC, c.code"
 		rows, err := tx.QueryContext(ctx, q, args...)
@@ -481,22 +481,30 @@ func (s *Service) History(ctx context.Context, a *auth.Actor, id int64) ([]Stage
 		if _, err := s.authorizeCycle(ctx, tx, a, auth.ActCycleRead, id); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT from_stage, to_stage, actor, reason, created_at FROM cycle_stage_log
-			WHERE cycle_id = $1 ORDER BY created_at, id`, id)
-		if err != nil {
-			return fmt.Errorf("read stage log: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var m StageMove
-			if err := rows.Scan(&m.From, &m.To, &m.Actor, &m.Reason, &m.At); err != nil {
-				return err
-			}
-			out = append(out, m)
-		}
-		return rows.Err()
+		var err error
+		out, err = stageLog(ctx, tx, id)
+		return err
 	})
 	return out, err
+}
+
+// stageLog reads the stage moves of cycle id, oldest first.
+func stageLog(ctx context.Context, tx *db.Tx, id int64) ([]StageMove, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT from_stage, to_stage, actor, reason, created_at FROM cycle_stage_log
+		WHERE cycle_id = $1 ORDER BY created_at, id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("read stage log: %w", err)
+	}
+	defer rows.Close()
+	var out []StageMove
+	for rows.Next() {
+		var m StageMove
+		if err := rows.Scan(&m.From, &m.To, &m.Actor, &m.Reason, &m.At); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
 
 // Blocker is a reason a cycle cannot move to its next stage.
@@ -507,8 +515,9 @@ type Blocker struct {
 	Msg  string
 }
 
-// blockers returns what stops c from moving to its next stage.
-func (s *Service) blockers(ctx context.Context, tx *db.Tx, c *Cycle) ([]Blocker, error) {
+// blockers returns what stops c from moving to its next stage; known is
+// the cycle's completeness when the caller has counted it already.
+func (s *Service) blockers(ctx context.Context, tx *db.Tx, c *Cycle, known *Completeness) ([]Blocker, error) {
 	var out []Blocker
 	add := func(key, msg string, args map[string]any) { out = append(out, Blocker{Key: key, Msg: msg, Args: args}) }
 	switch c.Stage {
@@ -517,9 +526,13 @@ func (s *Service) blockers(ctx context.Context, tx *db.Tx, c *Cycle) ([]Blocker,
 			add("cycle.blocker.no_entities", "the cycle assesses nothing", nil)
 		}
 	case Collecting:
-		cm, err := s.src.Completeness(ctx, tx, c)
-		if err != nil {
-			return nil, err
+		cm := known
+		if cm == nil {
+			x, err := s.src.Completeness(ctx, tx, c)
+			if err != nil {
+				return nil, err
+			}
+			cm = &x
 		}
 		if miss := cm.RequiredExpected - cm.RequiredFilled; miss > 0 {
 			add("cycle.blocker.values_missing", fmt.Sprintf("%d of %d required values are missing", miss, cm.RequiredExpected),
@@ -568,7 +581,7 @@ func (s *Service) Blockers(ctx context.Context, a *auth.Actor, id int64) ([]Bloc
 		if err != nil {
 			return err
 		}
-		out, err = s.blockers(ctx, tx, c)
+		out, err = s.blockers(ctx, tx, c, nil)
 		return err
 	})
 	return out, err
@@ -593,7 +606,7 @@ func (s *Service) Move(ctx context.Context, a *auth.Actor, id int64, to Stage, r
 			e.Args = map[string]any{"from": string(c.Stage), "to": string(to)}
 			return e
 		}
-		bl, err := s.blockers(ctx, tx, c)
+		bl, err := s.blockers(ctx, tx, c, nil)
 		if err != nil {
 			return err
 		}
@@ -651,11 +664,11 @@ func (s *Service) entityScope(a *auth.Actor, args *[]any) string {
 	ps := s.pol.Scope(a, auth.ActResultRead)
 	ts := s.pol.Scope(a, auth.ActTeamResultRead)
 	parts := []string{
-		"(e.person_id <> 0 AND " + scopeSQL("e.unit_path", ps, args) + ")",
-		"(e.person_id = 0 AND " + scopeSQL("e.unit_path", ts, args) + ")",
+		"(e.person_id <> 0 AND " + ps.SQL("e.unit_path", args) + ")",
+		"(e.person_id = 0 AND " + ts.SQL("e.unit_path", args) + ")",
 	}
 	if ps.Self && a != nil && a.PersonID != 0 {
-		parts = append(parts, "e.person_id = "+arg(args, a.PersonID))
+		parts = append(parts, "e.person_id = "+db.Arg(args, a.PersonID))
 	}
 	return "(" + strings.Join(parts, " OR ") + ")"
 }
@@ -675,7 +688,7 @@ func (s *Service) VersionChoices(ctx context.Context, a *auth.Actor) ([]VersionC
 	var out []VersionChoice
 	err := s.db.View(ctx, func(tx *db.Tx) error {
 		var args []any
-		cond := scopeSQL("u.path", s.pol.Scope(a, auth.ActCycleManage), &args)
+		cond := s.pol.Scope(a, auth.ActCycleManage).SQL("u.path", &args)
 		rows, err := tx.QueryContext(ctx, `SELECT v.id, s.name, v.number, s.subject, v.status FROM scheme_versions v
 			JOIN schemes s ON s.id = v.scheme_id JOIN units u ON u.id = s.owner_unit_id
 			WHERE v.status <> 'draft' AND `+cond+` ORDER BY s.name, v.number DESC`, args...)

@@ -7,6 +7,8 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,6 +19,7 @@ import (
 	"kaohe/internal/cycle"
 	"kaohe/internal/db"
 	"kaohe/internal/db/dbtest"
+	"kaohe/internal/org"
 	"kaohe/internal/scheme"
 	"kaohe/internal/score"
 )
@@ -282,6 +285,13 @@ func TestProfileRadarBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("open the profile: %v", err)
 	}
+	var png []byte
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		png, err = chromedp.FullScreenshot(100)(ctx, tg)
+		return err
+	})); err == nil {
+		os.WriteFile(filepath.Join(artifacts(t), "profile-radar.png"), png, 0o644)
+	}
 	if canvases == 0 {
 		t.Fatal("the radar chart has no canvas")
 	}
@@ -295,5 +305,51 @@ func TestProfileRadarBrowser(t *testing.T) {
 	}
 	if errs := ce.take(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
+	}
+}
+
+// TestCycleCreatePage makes a cycle through the form: a bad period
+// re-renders the form with the message; the categories select the units'
+// team members; a viewer may not make one.
+func TestCycleCreatePage(t *testing.T) {
+	f := newFixture(t, dbtest.SQLite(t))
+	addCycles(t, f)
+	ctx := context.Background()
+	sys := auth.SystemActor("test")
+	orgs := org.NewService(f.db, auth.Policy{})
+	cat, err := orgs.CreateCategory(ctx, sys, org.Category{Code: "urban", Name: "城区", AppliesTo: org.KindRegion})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := orgs.UpdateUnit(ctx, sys, f.units["330102"].ID, org.UnitUpdate{CategoryID: &cat.ID}); err != nil {
+		t.Fatal(err)
+	}
+	var version int64
+	if err := f.db.SQL.QueryRow(`SELECT v.id FROM scheme_versions v JOIN schemes s ON s.id = v.scheme_id WHERE s.code = 'jia-cadre'`).Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	c := f.signIn(t, "office")
+	form := url.Values{"owner": {fmt.Sprint(f.units["330100"].ID)}, "code": {"2026-q1"}, "name": {"2026年一季度平时考核"},
+		"kind": {"ordinary"}, "subject": {"person"}, "version": {fmt.Sprint(version)}, "period": {"2026Q5"}, "categories": {"urban"}, "draws": {"50"}}
+	res := f.post(t, c, "/cycles", form)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad period: got %d, want 422", res.StatusCode)
+	}
+	form.Set("period", "2025")
+	res = f.post(t, c, "/cycles", form)
+	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "flash=cycle_created") {
+		t.Fatalf("create: got %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	_, body := f.get(t, c, res.Header.Get("Location"))
+	if !strings.Contains(body, "2026年一季度平时考核") || !strings.Contains(body, "草稿") {
+		t.Errorf("the new cycle's dashboard lacks its name or stage:\n%.500s", body)
+	}
+	var n int
+	if err := f.db.SQL.QueryRow(`SELECT entities FROM cycles WHERE code = '2026-q1'`).Scan(&n); err != nil || n != 3 {
+		t.Fatalf("the new cycle assesses %d cadres (%v), want the 3 of 甲县's team", n, err)
+	}
+	form.Set("code", "2026-q1-b")
+	if res := f.post(t, f.signIn(t, "viewer"), "/cycles", form); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("viewer creates: got %d, want 403", res.StatusCode)
 	}
 }

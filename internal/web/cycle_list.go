@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/cycle"
@@ -26,6 +27,9 @@ type cycleRow struct {
 	Owner                    string
 	Entities                 int
 	Published                bool
+	// Link is the dashboard, or for an assessed cadre who may not read
+	// the cycle, its ranking (which holds the cadre's own result).
+	Link string
 }
 
 // cycleForm is what the form that makes a cycle holds.
@@ -58,7 +62,7 @@ func (h *Handler) renderCycles(w http.ResponseWriter, r *http.Request, a *auth.A
 	for _, c := range list {
 		data.Cycles = append(data.Cycles, cycleRow{ID: c.ID, Code: c.Code, Name: c.Name, Task: c.Task, Period: c.Period,
 			Kind: string(c.Kind), Stage: string(c.Stage), Subject: string(c.Subject), Owner: c.OwnerName, Entities: c.Entities,
-			Published: c.PublishedSnapshotID != 0})
+			Published: c.PublishedSnapshotID != 0, Link: cycleLink(h, a, c)})
 	}
 	for _, g := range a.Grants {
 		if g.Role == auth.RoleOffice {
@@ -75,4 +79,13 @@ func (h *Handler) renderCycles(w http.ResponseWriter, r *http.Request, a *auth.A
 	p.Error = msg
 	p.Data = data
 	h.render(w, r, status, "cycle_list", p)
+}
+
+// cycleLink is where a cycle of the list leads the actor.
+func cycleLink(h *Handler, a *auth.Actor, c *cycle.Cycle) string {
+	link := "/cycles/" + strconv.FormatInt(c.ID, 10)
+	if h.policy.Authorize(a, auth.ActCycleRead, c.OwnerPath) != nil {
+		link += "/ranking"
+	}
+	return link
 }

@@ -22,10 +22,13 @@ type cycleShowData struct {
 	// Filled, Expected and Percent describe collection completeness.
 	Filled, Expected int
 	Percent          string
-	Blockers         []string
-	Snapshots        []snapshotRow
-	History          []stageRow
-	Dists            []distRow
+	// Counted is false from the scoring stage on: completeness is not
+	// counted then.
+	Counted   bool
+	Blockers  []string
+	Snapshots []snapshotRow
+	History   []stageRow
+	Dists     []distRow
 	// Chart is the distribution chart's data, read by charts.js.
 	Chart     distChart
 	HasChart  bool
@@ -93,7 +96,7 @@ func (h *Handler) cycleShow(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	c := d.Cycle
 	data := cycleShowData{C: c, Manage: d.Manage, Approve: d.Approve, Filled: d.Completeness.Filled,
 		Expected: d.Completeness.Expected, Percent: fixed(100*d.Completeness.Share(), 1), Next: string(c.Stage.Next()),
-		Published: c.PublishedSnapshotID != 0}
+		Published: c.PublishedSnapshotID != 0, Counted: d.CompletenessKnown}
 	data.CanRun = d.Manage && (c.Stage == cycle.Scoring || (c.Stage == cycle.Review && c.ApprovedSnapshotID == 0))
 	passed := true
 	for _, s := range cycle.Stages {

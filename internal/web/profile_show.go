@@ -134,7 +134,11 @@ func (h *Handler) profileShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		if name == "" {
 			name = it.Indicator
 		}
-		data.Items = append(data.Items, itemRow{Indicator: it.Indicator, Name: name, Kind: it.Kind, Raw: num(it.Raw, 4),
+		kind := it.Kind
+		if h.loc.Has("profile.kind." + kind) {
+			kind = p.loc.T("profile.kind." + kind)
+		}
+		data.Items = append(data.Items, itemRow{Indicator: it.Indicator, Name: name, Kind: kind, Raw: num(it.Raw, 4),
 			Normalised: num(it.Normalised, 2), Weight: num(it.Weight, 4), Contribution: fixed(it.Contribution, 4),
 			Note: it.Note, Finding: it.Finding})
 		sum += it.Contribution

@@ -1,0 +1,60 @@
+package demo
+
+import (
+	"context"
+	"testing"
+
+	"kaohe/internal/auth"
+	"kaohe/internal/cycle"
+	"kaohe/internal/db/dbtest"
+)
+
+// TestCycles checks the demo cycles: three annual and three quarterly
+// cycles of the county teams, all published, so that a county's profile
+// shows six points of history whose decomposition adds up.
+func TestCycles(t *testing.T) {
+	d := dbtest.SQLite(t)
+	ctx := context.Background()
+	if _, err := Build(ctx, d, Options{Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	svc := cycle.NewService(d, auth.Policy{}, nil)
+	sys := auth.SystemActor("test")
+	cs, err := svc.Cycles(ctx, sys, cycle.Filter{Stage: cycle.Published})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 6 {
+		t.Fatalf("got %d published cycles, want 6", len(cs))
+	}
+	var latest *cycle.Cycle
+	for _, c := range cs {
+		if c.Period == "2026Q3" {
+			latest = c
+		}
+	}
+	if latest == nil || latest.Kind != cycle.Ordinary || latest.Entities < 5 {
+		t.Fatalf("no 2026Q3 ordinary cycle of the counties: %+v", latest)
+	}
+	rk, err := svc.Ranking(ctx, sys, latest.ID, cycle.RankFilter{})
+	if err != nil || len(rk.Rows) == 0 {
+		t.Fatalf("ranking: %v", err)
+	}
+	p, err := svc.Profile(ctx, sys, latest.ID, rk.Rows[0].Entity.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.History) != 6 {
+		t.Fatalf("profile history has %d points, want 6", len(p.History))
+	}
+	sum := 0.0
+	for _, it := range p.Explanation.Items {
+		sum += it.Contribution
+	}
+	if d := sum - p.Result.Total; d > 1e-9 || d < -1e-9 {
+		t.Fatalf("decomposition sums to %v, total %v", sum, p.Result.Total)
+	}
+	if len(p.Dimensions) < 3 {
+		t.Fatalf("radar has %d axes", len(p.Dimensions))
+	}
+}
