@@ -248,6 +248,36 @@ func TestCyclePages(t *testing.T) {
 	}
 }
 
+// TestCycleSelector checks the top bar's cycle selector: it lists the
+// cycles the actor may open, marks the one being viewed, and opens the one
+// chosen.
+func TestCycleSelector(t *testing.T) {
+	f := newFixture(t, dbtest.SQLite(t))
+	co := addCycles(t, f)
+	c := f.signIn(t, "office")
+	opt := fmt.Sprintf(`<option value="%d"`, co.in)
+	_, body := f.get(t, c, "/units")
+	if !strings.Contains(body, opt+">jia-cadre2025年度干部考核") {
+		t.Errorf("selector on /units: got no unselected option for the cycle:\n%.2000s", body)
+	}
+	_, body = f.get(t, c, fmt.Sprintf("/cycles/%d/ranking", co.in))
+	if !strings.Contains(body, opt+" selected>") {
+		t.Error("selector on the cycle's ranking: got the cycle not selected, want it selected")
+	}
+	noFollow := *c
+	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	for query, want := range map[string]string{
+		fmt.Sprintf("id=%d", co.in): fmt.Sprintf("/cycles/%d", co.in),
+		"id=abc":                     "/cycles",
+		"":                           "/cycles",
+	} {
+		res, _ := f.get(t, &noFollow, "/cycles/open?"+query)
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != want {
+			t.Errorf("/cycles/open?%s: got %d to %q, want 303 to %q", query, res.StatusCode, res.Header.Get("Location"), want)
+		}
+	}
+}
+
 // TestProfileRadarBrowser opens a profile as the assessment office and
 // checks that the radar chart is drawn — a canvas, an ECharts instance with
 // the series — with the snapshot's numbers, and that the console is clean.

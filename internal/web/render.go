@@ -3,8 +3,10 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"kaohe/internal/auth"
+	"kaohe/internal/cycle"
 	"kaohe/internal/web/locale"
 	"kaohe/internal/web/session"
 )
@@ -20,6 +22,9 @@ type page struct {
 	Actor *auth.Actor
 	// Menu says which navigation entries the actor's grants open.
 	Menu menu
+	// Cycles fill the top bar's cycle selector: the cycles the actor may
+	// open, newest first, the one being viewed marked.
+	Cycles []cycleOption
 	// Crumbs is the jurisdiction breadcrumb after the root entry.
 	Crumbs []crumb
 	Flash  string
@@ -40,6 +45,35 @@ type menu struct {
 
 type crumb struct{ Name, URL string }
 
+// cycleOption is one entry of the cycle selector.
+type cycleOption struct {
+	ID       int64
+	Name     string
+	Selected bool
+}
+
+// maxCycleOptions bounds the selector; the cycles page lists them all.
+const maxCycleOptions = 30
+
+// cycleOptions lists the cycles the actor may open for the top bar,
+// marking the one whose pages are being viewed (/cycles/{id}/…).
+func (h *Handler) cycleOptions(r *http.Request, a *auth.Actor) []cycleOption {
+	cs, err := h.cycle.Cycles(r.Context(), a, cycle.Filter{})
+	if err != nil {
+		h.log.WarnContext(r.Context(), "cycle selector", "err", err)
+		return nil
+	}
+	current := ""
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/cycles/"); ok {
+		current, _, _ = strings.Cut(rest, "/")
+	}
+	var out []cycleOption
+	for _, c := range cs[:min(len(cs), maxCycleOptions)] {
+		out = append(out, cycleOption{ID: c.ID, Name: c.Name, Selected: strconv.FormatInt(c.ID, 10) == current})
+	}
+	return out
+}
+
 // newPage starts the page data for the request.
 func (h *Handler) newPage(r *http.Request, nav string) *page {
 	loc := h.localizer(r)
@@ -57,6 +91,9 @@ func (h *Handler) newPage(r *http.Request, nav string) *page {
 				!h.policy.Scope(a, auth.ActTeamResultRead).Empty(),
 			Evaluations: !h.policy.Scope(a, auth.ActEvalManage).Empty() ||
 				!h.policy.Scope(a, auth.ActEvalResults).Empty(),
+		}
+		if p.Menu.Cycles {
+			p.Cycles = h.cycleOptions(r, a)
 		}
 	}
 	if f := r.URL.Query().Get("flash"); f != "" {

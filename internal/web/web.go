@@ -127,6 +127,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /collect/values/review", h.signedIn(h.collectReview))
 	// Assessment cycles: dashboard, scoring, review, results.
 	mux.HandleFunc("GET /cycles", h.signedIn(h.cycleList))
+	mux.HandleFunc("GET /cycles/open", h.signedIn(h.cycleOpen))
 	mux.HandleFunc("POST /cycles", h.signedIn(h.cycleSave))
 	mux.HandleFunc("GET /cycles/{id}", h.signedIn(h.cycleShow))
 	mux.HandleFunc("POST /cycles/{id}/move", h.signedIn(h.cycleMove))
