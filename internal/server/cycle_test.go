@@ -268,8 +268,8 @@ func TestCycleSelector(t *testing.T) {
 	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	for query, want := range map[string]string{
 		fmt.Sprintf("id=%d", co.in): fmt.Sprintf("/cycles/%d", co.in),
-		"id=abc":                     "/cycles",
-		"":                           "/cycles",
+		"id=abc":                    "/cycles",
+		"":                          "/cycles",
 	} {
 		res, _ := f.get(t, &noFollow, "/cycles/open?"+query)
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != want {
