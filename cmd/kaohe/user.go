@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
@@ -24,6 +25,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		{"grant", "give a user a role in a unit", runUserGrant},
 		{"revoke", "take a role in a unit from a user", runUserRevoke},
 		{"list", "list users and their roles", runUserList},
+		{"token", "create an API token for a user (printed once)", runUserToken},
 	}
 	if len(args) > 0 {
 		for _, s := range subs {
@@ -277,5 +279,46 @@ func runUserList(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if err := tw.Flush(); err != nil {
 		return c.fail(err)
 	}
+	return 0
+}
+
+func runUserToken(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("user token", "", stderr)
+	dsn := dbFlag(fs)
+	login := fs.String("login", "", "login name of the user the token acts as (required)")
+	name := fs.String("name", "", "what the token is for, e.g. the client's name (required)")
+	ttl := fs.Duration("ttl", 720*time.Hour, "how long the token lasts; 0 for a token that does not expire")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if !checkArgs(fs, "token", stderr, map[string]string{"login": *login, "name": *name}) {
+		return 2
+	}
+	if *ttl < 0 {
+		fmt.Fprintf(stderr, "kaohe user token: --ttl must not be negative\n")
+		return 2
+	}
+	c, code := openUserCmd(ctx, "token", *dsn, stderr)
+	if c == nil {
+		return code
+	}
+	defer c.d.Close()
+	u, err := c.svc.UserByLogin(ctx, c.actor, *login)
+	if err != nil {
+		return c.fail(fmt.Errorf("%s: %w", *login, err))
+	}
+	// The token is the user's own: it is created as the user, as the API
+	// token page would, and acts with the user's grants.
+	t, secret, err := c.svc.CreateAPIToken(ctx, u.Actor(), *name, *ttl)
+	if err != nil {
+		return c.fail(err)
+	}
+	expires := "never"
+	if !t.ExpiresAt.IsZero() {
+		expires = t.ExpiresAt.UTC().Format(time.RFC3339)
+	}
+	fmt.Fprintf(stdout, "created API token %q for %s, expires %s\n", t.Name, u.Login, expires)
+	fmt.Fprintf(stdout, "token: %s\n", secret)
+	fmt.Fprintln(stdout, "It is shown only this once; send it as 'Authorization: Bearer <token>'.")
 	return 0
 }

@@ -72,7 +72,7 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-func benchImportCSV(b *testing.B, open func(testing.TB) *db.DB) {
+func benchImportCSV(b *testing.B, open func(testing.TB) *db.DB, withCycle bool) {
 	ctx := context.Background()
 	var cpu time.Duration
 	defer func() { b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op") }()
@@ -81,6 +81,9 @@ func benchImportCSV(b *testing.B, open func(testing.TB) *db.DB) {
 		f := newFixture(b, open(b))
 		towns, items := bigJurisdiction(b, f, 10_000, 100)
 		data := valuesCSV(towns, items, "2025")
+		if withCycle {
+			unitCycle(b, f, "2025")
+		}
 		b.SetBytes(int64(len(data)))
 		c0 := cpuTime()
 		b.StartTimer()
@@ -100,6 +103,12 @@ func benchImportCSV(b *testing.B, open func(testing.TB) *db.DB) {
 		if n := f.count(b); n != 1_000_000 {
 			b.Fatalf("stored %d, want 1,000,000", n)
 		}
+		if withCycle {
+			var n int
+			if err := f.d.SQL.QueryRow(`SELECT sum(filled) FROM cycle_item_values`).Scan(&n); err != nil || n != 1_000_000 {
+				b.Fatalf("counted %d values for the cycle (%v), want 1,000,000", n, err)
+			}
+		}
 		b.StartTimer()
 	}
 }
@@ -107,7 +116,39 @@ func benchImportCSV(b *testing.B, open func(testing.TB) *db.DB) {
 // BenchmarkImportCSV loads 1,000,000 values (10,000 townships × 100 items)
 // from CSV into SQLite: parse, validate, insert.
 func BenchmarkImportCSV(b *testing.B) {
-	benchImportCSV(b, func(tb testing.TB) *db.DB { return dbtest.SQLite(tb) })
+	benchImportCSV(b, func(tb testing.TB) *db.DB { return dbtest.SQLite(tb) }, false)
+}
+
+// BenchmarkImportCSVCycle is BenchmarkImportCSV while an assessment cycle
+// of the 10,000 townships reads period 2025: every value is a first value
+// for the cycle, counted into cycle_item_values in the same transaction.
+func BenchmarkImportCSVCycle(b *testing.B) {
+	benchImportCSV(b, func(tb testing.TB) *db.DB { return dbtest.SQLite(tb) }, true)
+}
+
+// unitCycle stores, by hand, a unit cycle of period assessing every
+// township of f's county B.
+func unitCycle(tb testing.TB, f *fixture, period string) {
+	tb.Helper()
+	sid, vid, cid := db.NewID(), db.NewID(), db.NewID()
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO schemes (id, code, name, subject, owner_unit_id, created_at, updated_at) VALUES ($1, 'team', 'team', 'unit', $2, 0, 0)`,
+			[]any{sid, f.city.ID}},
+		{`INSERT INTO scheme_versions (id, scheme_id, number, document, digest, reason, author_id, author, status, locked, created_at, updated_at)
+			VALUES ($1, $2, 1, '{}', '', '', 0, 'test', 'active', TRUE, 0, 0)`, []any{vid, sid}},
+		{`INSERT INTO cycles (id, code, name, kind, subject, owner_unit_id, owner_path, scheme_version_id, period, stage, draws, seed,
+			entities, created_at, updated_at) VALUES ($1, 'towns', 'towns', 'annual', 'unit', $2, $3, $4, $5, 'collecting', 0, 1, 0, 0, 0)`,
+			[]any{cid, f.city.ID, f.city.Path, vid, period}},
+		{`INSERT INTO cycle_entities (cycle_id, entity, unit_id, person_id, unit_path, grp, name, sanction)
+			SELECT $1, CAST(id AS TEXT), id, 0, path, '', name, FALSE FROM units WHERE parent_id = $2`, []any{cid, f.countyB.ID}},
+	} {
+		if _, err := f.d.SQL.Exec(q.sql, q.args...); err != nil {
+			tb.Fatalf("%s: %v", q.sql, err)
+		}
+	}
 }
 
 // BenchmarkImportCSVPostgres is BenchmarkImportCSV on PostgreSQL (COPY).
@@ -115,7 +156,7 @@ func BenchmarkImportCSVPostgres(b *testing.B) {
 	if os.Getenv("KAOHE_TEST_POSTGRES") == "" {
 		b.Skip("KAOHE_TEST_POSTGRES not set")
 	}
-	benchImportCSV(b, func(tb testing.TB) *db.DB { return dbtest.Postgres(tb) })
+	benchImportCSV(b, func(tb testing.TB) *db.DB { return dbtest.Postgres(tb) }, false)
 }
 
 // valuesWorkbook writes a value table of one sheet: a header and one row

@@ -89,7 +89,8 @@ var valueCols = []string{"id", "entity_id", "value", "flagged", "version", "reas
 const insertBatch = 500
 
 // write stores the plan: supersedes the corrected versions and inserts the
-// new rows, by multi-row INSERTs on SQLite and COPY on PostgreSQL.
+// new rows, by multi-row INSERTs on SQLite and COPY on PostgreSQL, then
+// counts the first values for the cycles that read them (countNew).
 func (p *plan) write(ctx context.Context, tx *db.Tx, c *conn, a *auth.Actor) error {
 	p.rep.BatchID = db.NewID()
 	var superseded []any
@@ -108,10 +109,16 @@ func (p *plan) write(ctx context.Context, tx *db.Tx, c *conn, a *auth.Actor) err
 		return nil
 	}
 	src := rowSource{p: p, source: string(p.batch.Source), submitter: a.UserID, now: tx.Now.UnixMicro()}
+	var err error
 	if tx.Engine == db.Postgres {
-		return src.copy(ctx, c)
+		err = src.copy(ctx, c)
+	} else {
+		err = src.insert(ctx, tx)
 	}
-	return src.insert(ctx, tx)
+	if err != nil {
+		return err
+	}
+	return p.countNew(ctx, tx)
 }
 
 // rowSource yields the rows of a plan for inserting.

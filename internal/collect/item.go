@@ -102,54 +102,70 @@ type Item struct {
 	UpdatedAt   time.Time
 }
 
-// Validate checks the item's own fields.
+// Validate checks the item's own fields and returns the first problem.
 func (it *Item) Validate() error {
-	if !itemCode(it.Code) {
-		return errs.Field("code", "collect.item.code_invalid",
-			"an item code is 1 to 40 letters, digits, '_', '.' or '-', starting with a letter")
-	}
-	if e := errs.CheckText("name", "collect.item.name", "name", it.Name, 64, true); e != nil {
-		return e
-	}
-	if e := errs.CheckText("measure", "collect.item.measure", "unit of measure", it.Measure, 16, false); e != nil {
-		return e
-	}
-	if e := errs.CheckText("description", "collect.item.description", "description", it.Description, 2000, false); e != nil {
-		return e
-	}
-	if it.OwnerID == 0 {
-		return errs.Field("owner_id", "collect.item.owner_required", "the owning department is required")
-	}
-	if !it.Frequency.Valid() {
-		return errs.Field("frequency", "collect.item.frequency_invalid", fmt.Sprintf("frequency %q is not annual, quarterly or monthly", it.Frequency))
-	}
-	if !it.Type.Valid() {
-		return errs.Field("type", "collect.item.type_invalid", fmt.Sprintf("value type %q is not number, percent or integer", it.Type))
-	}
-	if !it.EntityKind.Valid() {
-		return errs.Field("entity_kind", "collect.item.entity_kind_invalid", fmt.Sprintf("entity kind %q is not unit or person", it.EntityKind))
-	}
-	if it.EntityKind == EntityPerson && (it.UnitKind != "" || it.UnitLevel != "") {
-		return errs.Field("unit_kind", "collect.item.person_unit_kind", "an item about people has no unit kind or level")
-	}
-	if it.UnitKind != "" && !it.UnitKind.Valid() {
-		return errs.Field("unit_kind", "collect.item.unit_kind_invalid", fmt.Sprintf("unit kind %q is not region or department", it.UnitKind))
-	}
-	if it.UnitLevel != "" && !it.UnitLevel.Valid() {
-		return errs.Field("unit_level", "collect.item.unit_level_invalid", fmt.Sprintf("unit level %q is not province, city, county or township", it.UnitLevel))
-	}
-	for _, b := range []*float64{it.Min, it.Max} {
-		if b != nil && (math.IsNaN(*b) || math.IsInf(*b, 0)) {
-			return errs.Field("min", "collect.item.bound_invalid", "a bound is not a finite number")
-		}
-	}
-	if it.Min != nil && it.Max != nil && *it.Min > *it.Max {
-		return errs.Field("max", "collect.item.bounds_order", "the maximum is below the minimum")
+	if l := it.Problems(); len(l) > 0 {
+		return l[0]
 	}
 	return nil
 }
 
+// Problems checks the item's own fields and returns every problem, at most
+// one per field, so that a form can show each next to its field.
+func (it *Item) Problems() errs.List {
+	var l errs.List
+	add := func(e *errs.Error) {
+		if e != nil {
+			l.Add(e)
+		}
+	}
+	switch {
+	case !itemCode(it.Code):
+		add(errs.Field("code", "collect.item.code_invalid",
+			"an item code is 1 to 40 letters, digits, '_', '.' or '-', starting with a letter"))
+	case it.Code == reservedItemCode:
+		add(errs.Field("code", "collect.item.code_reserved", `"new" is reserved: it names the form for a new item`))
+	}
+	add(errs.CheckText("name", "collect.item.name", "name", it.Name, 64, true))
+	add(errs.CheckText("measure", "collect.item.measure", "unit of measure", it.Measure, 16, false))
+	add(errs.CheckText("description", "collect.item.description", "description", it.Description, 2000, false))
+	if it.OwnerID == 0 {
+		add(errs.Field("owner_id", "collect.item.owner_required", "the owning department is required"))
+	}
+	if !it.Frequency.Valid() {
+		add(errs.Field("frequency", "collect.item.frequency_invalid", fmt.Sprintf("frequency %q is not annual, quarterly or monthly", it.Frequency)))
+	}
+	if !it.Type.Valid() {
+		add(errs.Field("type", "collect.item.type_invalid", fmt.Sprintf("value type %q is not number, percent or integer", it.Type)))
+	}
+	switch {
+	case !it.EntityKind.Valid():
+		add(errs.Field("entity_kind", "collect.item.entity_kind_invalid", fmt.Sprintf("entity kind %q is not unit or person", it.EntityKind)))
+	case it.EntityKind == EntityPerson && (it.UnitKind != "" || it.UnitLevel != ""):
+		add(errs.Field("unit_kind", "collect.item.person_unit_kind", "an item about people has no unit kind or level"))
+	case it.UnitKind != "" && !it.UnitKind.Valid():
+		add(errs.Field("unit_kind", "collect.item.unit_kind_invalid", fmt.Sprintf("unit kind %q is not region or department", it.UnitKind)))
+	}
+	if it.UnitLevel != "" && !it.UnitLevel.Valid() {
+		add(errs.Field("unit_level", "collect.item.unit_level_invalid", fmt.Sprintf("unit level %q is not province, city, county or township", it.UnitLevel)))
+	}
+	bad := func(b *float64) bool { return b != nil && (math.IsNaN(*b) || math.IsInf(*b, 0)) }
+	switch {
+	case bad(it.Min):
+		add(errs.Field("min", "collect.item.bound_invalid", "a bound is not a finite number"))
+	case bad(it.Max):
+		add(errs.Field("max", "collect.item.bound_invalid", "a bound is not a finite number"))
+	case it.Min != nil && it.Max != nil && *it.Min > *it.Max:
+		add(errs.Field("max", "collect.item.bounds_order", "the maximum is below the minimum"))
+	}
+	return l
+}
+
 // itemCode reports whether s is a valid item code.
+// reservedItemCode cannot be an item's code: /items/new is the form for a
+// new item.
+const reservedItemCode = "new"
+
 func itemCode(s string) bool {
 	if s == "" || len(s) > 40 {
 		return false

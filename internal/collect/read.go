@@ -72,15 +72,8 @@ func (s *Service) History(ctx context.Context, a *auth.Actor, entityID int64, it
 	}
 	var out []*Value
 	err := s.db.View(ctx, func(tx *db.Tx) error {
-		it, err := getItem(ctx, tx, item)
+		_, e, err := s.readable(ctx, tx, a, item, entityID)
 		if err != nil {
-			return err
-		}
-		e, err := entityOf(ctx, tx, entityID)
-		if err != nil {
-			return err
-		}
-		if err := s.mayRead(a, it, e); err != nil {
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT `+valueCols2+` FROM data_values v

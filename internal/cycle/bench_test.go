@@ -152,3 +152,28 @@ func BenchmarkResults100k(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkDashboard100k: the dashboard of a 100,000-cadre cycle in the
+// collecting stage, where it shows the collection completeness (40 items
+// × 100,000 cadres) and what blocks the next stage. Budget: 50 ms (the
+// page budget). The log gives the time of making the cycle, which counts
+// the values present once (cycle_item_values).
+func BenchmarkDashboard100k(b *testing.B) {
+	w := bigWorld(b)
+	ctx := context.Background()
+	t0 := time.Now()
+	c := w.cycle(b, "dash", cycle.Annual, "2025", nil)
+	b.Logf("create with the collection counts: %v", time.Since(t0))
+	c = w.advance(b, c, cycle.Collecting)
+	office := &auth.Actor{UserID: 9, Login: "u9", Name: "u9", Grants: []auth.Grant{{Role: auth.RoleOffice, UnitID: w.city.id, UnitPath: w.city.path}}}
+	b.ResetTimer()
+	for b.Loop() {
+		d, err := w.svc.Dashboard(ctx, office, c.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !d.CompletenessKnown || d.Completeness.Expected != 4_000_000 || d.Completeness.Filled == 0 {
+			b.Fatalf("completeness %+v", d.Completeness)
+		}
+	}
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 
 	"kaohe/internal/auth"
@@ -539,6 +541,26 @@ func (s *Service) Distributions(ctx context.Context, a *auth.Actor, id int64) ([
 		if err != nil {
 			return err
 		}
+		// Who may read every entity reads the histograms stored with the
+		// snapshot (snapshot_bins), not its 100,000 result rows.
+		if s.fullScope(a, c) {
+			bins, err := storedBins(ctx, tx, sn.ID)
+			if err != nil {
+				return err
+			}
+			if len(bins) > 0 {
+				for _, gs := range sn.Header.Groups {
+					if b := bins[gs.Group]; len(b) > 0 {
+						d := Distribution{Group: gs.Group, Mean: gs.TotalMean, Median: gs.TotalMedian, Bins: b}
+						for _, x := range b {
+							d.N += x.Count
+						}
+						out = append(out, d)
+					}
+				}
+				return nil
+			}
+		}
 		args := []any{sn.ID, c.ID}
 		rows, err := tx.QueryContext(ctx, `SELECT r.grp, r.total FROM snapshot_results r
 			JOIN cycle_entities e ON e.cycle_id = $2 AND e.entity = r.entity
@@ -564,26 +586,75 @@ func (s *Service) Distributions(ctx context.Context, a *auth.Actor, id int64) ([
 			if len(v) == 0 {
 				continue
 			}
-			d := Distribution{Group: gs.Group, N: len(v), Mean: gs.TotalMean, Median: gs.TotalMedian}
-			lo, hi := math.Inf(1), math.Inf(-1)
-			for _, x := range v {
-				lo, hi = math.Min(lo, x), math.Max(hi, x)
-			}
-			from := math.Floor(lo/10) * 10
-			nb := int(math.Floor(hi/10)*10-from)/10 + 1
-			d.Bins = make([]Bin, nb)
-			for k := range d.Bins {
-				d.Bins[k] = Bin{From: from + float64(10*k), To: from + float64(10*(k+1))}
-			}
-			for _, x := range v {
-				k := int((x - from) / 10)
-				d.Bins[min(max(k, 0), nb-1)].Count++
-			}
-			out = append(out, d)
+			out = append(out, Distribution{Group: gs.Group, N: len(v), Mean: gs.TotalMean, Median: gs.TotalMedian, Bins: histogram(v)})
 		}
 		return nil
 	})
 	return out, err
+}
+
+// histogram counts the totals v (not empty) in bins of width 10 from the
+// multiple of 10 at or below the lowest to the bin of the highest.
+func histogram(v []float64) []Bin {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, x := range v {
+		lo, hi = math.Min(lo, x), math.Max(hi, x)
+	}
+	from := math.Floor(lo/10) * 10
+	nb := int(math.Floor(hi/10)*10-from)/10 + 1
+	bins := make([]Bin, nb)
+	for k := range bins {
+		bins[k] = Bin{From: from + float64(10*k), To: from + float64(10*(k+1))}
+	}
+	for _, x := range v {
+		k := int((x - from) / 10)
+		bins[min(max(k, 0), nb-1)].Count++
+	}
+	return bins
+}
+
+// insertBins stores the histogram of the totals of each group of rows
+// with snapshot snapID (snapshot_bins).
+func insertBins(ctx context.Context, tx *db.Tx, snapID int64, rows []resultRow) error {
+	totals := map[string][]float64{}
+	for _, r := range rows {
+		totals[r.group] = append(totals[r.group], r.total)
+	}
+	groups := slices.Sorted(maps.Keys(totals))
+	for _, g := range groups {
+		bins := histogram(totals[g])
+		for k, b := range bins {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO snapshot_bins (snapshot_id, grp, bin, lo, n) VALUES ($1, $2, $3, $4, $5)`,
+				snapID, g, k, bins[0].From, b.Count); err != nil {
+				return fmt.Errorf("insert histogram: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// storedBins reads the histograms of snapshot snapID by group; none for a
+// snapshot made before snapshot_bins.
+func storedBins(ctx context.Context, tx *db.Tx, snapID int64) (map[string][]Bin, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT grp, bin, lo, n FROM snapshot_bins WHERE snapshot_id = $1 ORDER BY grp, bin`, snapID)
+	if err != nil {
+		return nil, fmt.Errorf("read histograms: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]Bin{}
+	for rows.Next() {
+		var g string
+		var k, n int
+		var from float64
+		if err := rows.Scan(&g, &k, &from, &n); err != nil {
+			return nil, fmt.Errorf("read histograms: %w", err)
+		}
+		if k != len(out[g]) {
+			return nil, fmt.Errorf("snapshot %d: histogram of %s: bin %d out of order", snapID, g, k)
+		}
+		out[g] = append(out[g], Bin{From: from + float64(10*k), To: from + float64(10*(k+1)), Count: n})
+	}
+	return out, rows.Err()
 }
 
 // Feedback is the feedback sheet of one unit (反馈): each of its assessed

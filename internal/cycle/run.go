@@ -585,6 +585,9 @@ func (b *built) store(ctx context.Context, tx *db.Tx, a *auth.Actor) (*Snapshot,
 	if err := insertResults(ctx, tx, snap.ID, b.rows); err != nil {
 		return nil, err
 	}
+	if err := insertBins(ctx, tx, snap.ID, b.rows); err != nil {
+		return nil, err
+	}
 	return snap, nil
 }
 

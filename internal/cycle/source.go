@@ -348,23 +348,16 @@ func (DBSource) Completeness(ctx context.Context, tx *db.Tx, c *Cycle) (Complete
 			return out, err
 		}
 	}
-	// Per item, the entities with a value: an index-only count over
-	// data_values_key (every entity with a version has a current one, and
-	// entity ids are unique across units and people).
-	col := "person_id"
-	if c.Subject == SubjectUnit {
-		col = "unit_id"
+	// Per item, the cycle's entities with a value, kept in
+	// cycle_item_values (dashboard.go).
+	filled, err := filledCounts(ctx, tx, c.ID)
+	if err != nil {
+		return out, err
 	}
 	for it := range items {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(DISTINCT entity_id) FROM data_values
-			WHERE item_code = $1 AND period = $2 AND entity_id IN (SELECT `+col+` FROM cycle_entities WHERE cycle_id = $3)`,
-			it, c.Period, c.ID).Scan(&n); err != nil {
-			return out, fmt.Errorf("count values of %s: %w", it, err)
-		}
-		out.Filled += n
+		out.Filled += filled[it]
 		if required[it] {
-			out.RequiredFilled += n
+			out.RequiredFilled += filled[it]
 		}
 	}
 	out.Expected, out.RequiredExpected = c.Entities*len(items), c.Entities*nRequired

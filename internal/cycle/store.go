@@ -213,6 +213,9 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, c Cycle, sel Select
 		if err := insertEntities(ctx, tx, c.ID, ents); err != nil {
 			return err
 		}
+		if err := countValues(ctx, tx, c.ID, c.Period, ents); err != nil {
+			return err
+		}
 		sum := c.summary()
 		sum["entities"] = len(ents)
 		if err := auth.Record(ctx, tx, a, audit.Event{Action: "cycle.create", ObjectType: "cycle", ObjectID: idString(c.ID),

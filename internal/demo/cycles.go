@@ -10,6 +10,7 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/cycle"
 	"kaohe/internal/db"
+	"kaohe/internal/survey"
 )
 
 // The cycles step scores 青州市's county leadership teams: the annual
@@ -21,7 +22,10 @@ import (
 // quarterly value and are left out with their weight re-normalised. The
 // quarterly values are drawn from the county's 2025 values with a small
 // drift each quarter, written directly as the departments' quarterly
-// reports.
+// reports. The 2025 annual cycle takes the tallies of the city's 2025
+// evaluation of the county teams for 领导班子建设 (evaluations.go); the
+// other cycles have no evaluation, and their qualitative indicators are
+// left out with their weight re-normalised.
 
 // quarterlyItems are the data items reported each quarter.
 var quarterlyItems = []string{"GDP_GROWTH", "INVEST_GROWTH", "INDUSTRY_GROWTH", "INCOME_GROWTH", "PM25", "WATER_QUALITY", "SAFETY_SAT"}
@@ -45,10 +49,18 @@ func buildCycles(ctx context.Context, b *builder) error {
 	if err := quarterlyValues(ctx, b, ids); err != nil {
 		return err
 	}
-	svc := cycle.NewService(b.d, auth.Policy{}, nil)
+	evaluation, err := evaluationID(ctx, b.d, city.unit.ID, teamEvaluationTitle)
+	if err != nil {
+		return err
+	}
+	svc := cycle.NewService(b.d, auth.Policy{}, cycle.DBSource{Survey: survey.NewService(b.d, auth.Policy{})})
 	run := func(code, name string, kind cycle.Kind, version int64, period, ends string) error {
+		var eval int64
+		if kind == cycle.Annual && period == "2025" {
+			eval = evaluation
+		}
 		c, err := svc.Create(ctx, b.actor, cycle.Cycle{Code: code, Name: name, Kind: kind, Subject: cycle.SubjectUnit,
-			OwnerUnitID: city.unit.ID, SchemeVersionID: version, Period: period, EndsOn: ends, Draws: 100},
+			OwnerUnitID: city.unit.ID, SchemeVersionID: version, Period: period, EndsOn: ends, Draws: 100, EvaluationID: eval},
 			cycle.Selection{UnitIDs: ids})
 		if err != nil {
 			return fmt.Errorf("cycle %s: %w", code, err)
@@ -90,6 +102,19 @@ func buildCycles(ctx context.Context, b *builder) error {
 	}
 	b.logf("cycles: %d published cycles of %d county teams", 3+len(demoQuarters), len(ids))
 	return nil
+}
+
+// evaluationID returns the closed evaluation organised by unit with title.
+func evaluationID(ctx context.Context, d *db.DB, unit int64, title string) (int64, error) {
+	var id int64
+	err := d.View(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT id FROM evaluations WHERE unit_id = $1 AND title = $2 AND status = 'closed'`,
+			unit, title).Scan(&id)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("evaluation %s: %w", title, err)
+	}
+	return id, nil
 }
 
 // countyVersions returns the county scheme's first and second versions.

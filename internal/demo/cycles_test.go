@@ -2,11 +2,13 @@ package demo
 
 import (
 	"context"
+	"math"
 	"testing"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/cycle"
 	"kaohe/internal/db/dbtest"
+	"kaohe/internal/survey"
 )
 
 // TestCycles checks the demo cycles: three annual and three quarterly
@@ -56,5 +58,44 @@ func TestCycles(t *testing.T) {
 	}
 	if len(p.Dimensions) < 3 {
 		t.Fatalf("radar has %d axes", len(p.Dimensions))
+	}
+
+	// The 2025 annual cycle takes 领导班子建设 from the city's evaluation
+	// of the county teams: each team's value is the evaluation's combined
+	// tally of the team's overall grade.
+	var annual *cycle.Cycle
+	for _, c := range cs {
+		if c.Kind == cycle.Annual && c.Period == "2025" {
+			annual = c
+		}
+	}
+	if annual == nil || annual.EvaluationID == 0 {
+		t.Fatalf("the 2025 annual cycle takes no evaluation: %+v", annual)
+	}
+	res, err := survey.NewService(d, auth.Policy{}).Results(ctx, sys, annual.EvaluationID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Subjects) != annual.Entities {
+		t.Fatalf("the evaluation rates %d teams, the cycle assesses %d", len(res.Subjects), annual.Entities)
+	}
+	for _, sr := range res.Subjects {
+		p, err := svc.Profile(ctx, sys, annual.ID, sr.Subject.Entity())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := sr.Items[0].Combined.Value
+		found := false
+		for _, it := range p.Explanation.Items {
+			if it.Indicator == "PARTY_TEAM" {
+				found = true
+				if got := float64(it.Raw); math.IsNaN(want) || math.Abs(got-want) > 1e-9 {
+					t.Errorf("%s: 领导班子建设 got %v, want the tally %v", sr.Subject.Name, got, want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no 领导班子建设 in the decomposition", sr.Subject.Name)
+		}
 	}
 }

@@ -16,14 +16,24 @@ import (
 // open 2026 evaluation of 清河区 with printed codes and an open public
 // satisfaction survey of 青州市. At larger scales only 青州市's counties get
 // evaluations, so that the build stays quick.
+//
+// The city also holds its own 2025 evaluation of the county leadership
+// teams (teamEvaluation), rated by 上级, 同级, 下级 and 群众 with the county
+// scheme's group weights: a cycle takes the tallies of one evaluation, and
+// this is the one the 2025 annual cycle of the county teams takes for its
+// qualitative indicator 领导班子建设 (cycles.go).
 
-// demoGroups are the rater groups of the demo evaluations, with the codes
-// issued to each.
-var demoGroups = []struct {
+// raterCodes is a rater group of a demo evaluation, its weight and the
+// number of codes issued to it.
+type raterCodes struct {
 	group  survey.GroupCode
 	weight float64
 	codes  int
-}{
+}
+
+// demoGroups are the rater groups of the demo evaluations, with the codes
+// issued to each.
+var demoGroups = []raterCodes{
 	{survey.GroupSuperior, 0.3, 8},
 	{survey.GroupPeer, 0.3, 12},
 	{survey.GroupSubordinate, 0.2, 20},
@@ -43,6 +53,11 @@ func buildEvaluations(ctx context.Context, b *builder) error {
 		ballots += n
 	}
 	b.logf("evaluations: %d counties evaluated, %d ballots cast", len(city.counties), ballots)
+	n, err := teamEvaluation(ctx, b, s)
+	if err != nil {
+		return fmt.Errorf("%s county teams: %w", city.unit.Name, err)
+	}
+	b.logf("evaluations: %s's county teams evaluated for the 2025 annual cycle, %d ballots cast", city.unit.Name, n)
 	try := city.counties[0].unit
 	e, codes, err := openEvaluation(ctx, b, s, try.ID, try.Name+"2026年度领导班子和领导干部民主测评（体验）", "2026")
 	if err != nil {
@@ -102,14 +117,22 @@ func finishedEvaluation(ctx context.Context, b *builder, s *survey.Service, r *r
 	if err != nil {
 		return 0, err
 	}
-	// Each subject's standing: the chance of the top grade from a rater.
+	return castAndClose(ctx, b, s, r, e, codes, 0.1, 0.35, 0.1)
+}
+
+// castAndClose casts ballots with codes and closes e. Each subject's
+// standing, the chance of the top grade from a rater, is drawn from low to
+// low+spread; a share absent of the raters do not come; a ballot that
+// breaks a rule is cast as invalid. It returns the number of ballots.
+func castAndClose(ctx context.Context, b *builder, s *survey.Service, r *rand.Rand, e *survey.Evaluation, codes []survey.Code,
+	low, spread, absent float64) (int, error) {
 	standing := make([]float64, len(e.Subjects))
 	for i := range standing {
-		standing[i] = 0.1 + 0.35*r.Float64()
+		standing[i] = low + spread*r.Float64()
 	}
 	var subs []survey.CodeSubmission
 	for _, c := range codes {
-		if r.Float64() < 0.1 {
+		if r.Float64() < absent {
 			continue // this rater did not come
 		}
 		var answers []survey.Answer
@@ -142,4 +165,49 @@ func drawGrade(r *rand.Rand, sc *survey.Scale, top float64) string {
 		return sc.Grades[2].Label
 	}
 	return sc.Grades[3].Label
+}
+
+// teamGroups are the rater groups of the city's evaluation of the county
+// teams: the county scheme's Rating groups and weights, with the codes
+// issued to each.
+var teamGroups = []raterCodes{
+	{survey.GroupSuperior, 0.4, 9},
+	{survey.GroupPeer, 0.3, 15},
+	{survey.GroupSubordinate, 0.2, 20},
+	{survey.GroupPublic, 0.1, 12},
+}
+
+// teamEvaluationTitle is the title of the city's evaluation of the county
+// teams; the cycles step finds it by it.
+const teamEvaluationTitle = "2025年度县（市、区）领导班子年度考核民主测评"
+
+// teamEvaluation runs the city's 2025 evaluation of its county teams: every
+// rater grades every team around its drawn standing; then closed.
+func teamEvaluation(ctx context.Context, b *builder, s *survey.Service) (int, error) {
+	r := b.rand("team-evaluation")
+	city := b.j.cities[0]
+	e := survey.Evaluation{UnitID: city.unit.ID, Kind: survey.KindEvaluation, Title: teamEvaluationTitle, Period: "2025",
+		Rules: survey.Rules{MinGroupSize: 5, UniformTopInvalid: true}}
+	for _, k := range city.counties {
+		e.Subjects = append(e.Subjects, survey.Subject{Kind: survey.SubjectTeam, UnitID: k.unit.ID})
+	}
+	for _, g := range teamGroups {
+		e.Groups = append(e.Groups, survey.Group{Code: g.group, Weight: g.weight})
+	}
+	ev, err := s.Create(ctx, b.actor, e)
+	if err != nil {
+		return 0, err
+	}
+	var codes []survey.Code
+	for _, g := range teamGroups {
+		cs, err := s.IssueCodes(ctx, b.actor, ev.ID, g.group, g.codes)
+		if err != nil {
+			return 0, err
+		}
+		codes = append(codes, cs...)
+	}
+	if ev, err = s.Open(ctx, b.actor, ev.ID); err != nil {
+		return 0, err
+	}
+	return castAndClose(ctx, b, s, r, ev, codes, 0.15, 0.45, 0.05)
 }

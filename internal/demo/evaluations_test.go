@@ -11,8 +11,8 @@ import (
 )
 
 // TestDemoEvaluations checks the evaluations the demo holds: a closed one
-// per county of 青州市 with results from every rater group, and an open
-// one with unused codes to try.
+// per county of 青州市 and one of its county teams by the city, with results
+// from every rater group, and an open one with unused codes to try.
 func TestDemoEvaluations(t *testing.T) {
 	d := dbtest.SQLite(t)
 	ctx := context.Background()
@@ -57,7 +57,8 @@ func TestDemoEvaluations(t *testing.T) {
 			}
 		}
 	}
-	if closed != counties || open != 2 {
-		t.Errorf("got %d closed and %d open evaluations, want %d closed (one per county) and 2 open", closed, open, counties)
+	if closed != counties+1 || open != 2 {
+		t.Errorf("got %d closed and %d open evaluations, want %d closed (one per county and the city's of the county teams) and 2 open",
+			closed, open, counties+1)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"kaohe/internal/org"
 	"kaohe/internal/scheme"
 	"kaohe/internal/score"
+	"kaohe/internal/survey"
 )
 
 // The schemes step builds the indicator library and three schemes of
@@ -89,7 +90,9 @@ var demoLibrary = []scheme.Indicator{
 	// 党的建设
 	{Code: "PARTY_DUTY", Name: "党建工作责任制落实", Kind: score.KindQualitative, Key: true},
 	{Code: "PARTY_CLEAN", Name: "党风廉政建设", Kind: score.KindQualitative},
-	{Code: "PARTY_TEAM", Name: "领导班子建设", Kind: score.KindQualitative},
+	// 领导班子建设 takes the team's overall grade (好/较好/一般/较差) in the
+	// city's democratic evaluation of the county teams (evaluations.go).
+	{Code: "PARTY_TEAM", Name: "领导班子建设", Kind: score.KindQualitative, DataItem: "team.overall"},
 	// 群众评价
 	{Code: "PUBLIC_SAT", Name: "群众满意度", Kind: score.KindQualitative, Key: true},
 	{Code: "PUBLIC_SAFETY", Name: "群众安全感满意度", Unit: "%", DataItem: "SAFETY_SAT"},
@@ -157,7 +160,9 @@ func countyDoc(innovation2025 bool) *score.Scheme {
 			{Code: "PARTY", Name: "党的建设", Weight: 10},
 			{Code: "PARTY_DUTY", Parent: "PARTY", Weight: 40},
 			{Code: "PARTY_CLEAN", Parent: "PARTY", Weight: 30},
-			{Code: "PARTY_TEAM", Parent: "PARTY", Weight: 30},
+			// The team's overall grade in a democratic evaluation, as the mean
+			// points of the votes (好 100, 较好 80, 一般 60, 较差 0).
+			{Code: "PARTY_TEAM", Parent: "PARTY", Weight: 30, Rating: score.RatingSpec{Source: score.FromVotes}},
 			{Code: "PUBLIC", Name: "群众评价", Weight: 10, Weights: w{"agri": 15}},
 			{Code: "PUBLIC_SAT", Parent: "PUBLIC", Weight: 60},
 			{Code: "PUBLIC_SAFETY", Parent: "PUBLIC", Weight: 40},
@@ -168,8 +173,8 @@ func countyDoc(innovation2025 bool) *score.Scheme {
 		BonusCap: 3, DeductionCap: 10,
 		Rating: score.RatingPolicy{Groups: []score.RaterGroup{
 			{Code: "superior", Name: "上级", Weight: 0.4}, {Code: "peer", Name: "同级", Weight: 0.3},
-			{Code: "subordinate", Name: "下级", Weight: 0.2}, {Code: "public", Name: "服务对象", Weight: 0.1}},
-			MinGroupSize: 3},
+			{Code: "subordinate", Name: "下级", Weight: 0.2}, {Code: "public", Name: "群众", Weight: 0.1}},
+			MinGroupSize: 3, Grades: survey.Grades()},
 		Grading: score.Grading{
 			Bands:  []score.Band{{Grade: "好", Min: 85}, {Grade: "较好", Min: 70}, {Grade: "一般", Min: 60}, {Grade: "较差", Min: 0}},
 			Quotas: []score.Quota{{Grade: "好", Share: 0.3}},

@@ -20,7 +20,9 @@ import (
 
 // BenchmarkCyclePages100k times the ranking page of a 5,000-cadre
 // category (first page of 100 rows, and the whole category exported to
-// Excel) and a profile page, over HTTP, at the 100,000-cadre scale. It
+// Excel), a profile page and the cycle dashboard (of the scored cycle, and
+// of a second cycle still collecting, which shows the collection
+// completeness), over HTTP, at the 100,000-cadre scale. It
 // reuses the world BenchmarkRun100k in internal/cycle builds (run that
 // first); budget 50 ms per page. Run with -timeout=30m.
 func BenchmarkCyclePages100k(b *testing.B) {
@@ -73,6 +75,16 @@ func BenchmarkCyclePages100k(b *testing.B) {
 	if _, err := svc.Run(ctx, sys, c.ID); err != nil {
 		b.Fatal(err)
 	}
+	// A second cycle of the same cadres, still collecting: its dashboard
+	// shows the collection completeness.
+	open, err := svc.Create(ctx, sys, cycle.Cycle{Code: "collecting", Name: "collecting", Kind: cycle.Annual, Subject: cycle.SubjectPerson,
+		OwnerUnitID: cityID, SchemeVersionID: version, Period: "2025"}, cycle.Selection{PersonIDs: people})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if open, err = svc.Move(ctx, sys, open.ID, cycle.Collecting, ""); err != nil {
+		b.Fatal(err)
+	}
 	if _, err := auth.NewService(d, auth.Policy{}).AddUser(ctx, sys, auth.NewUser{Login: "office", Name: "考核办", Password: password,
 		Grants: []auth.Grant{{Role: auth.RoleOffice, UnitID: cityID}}}); err != nil {
 		b.Fatal(err)
@@ -117,6 +129,16 @@ func BenchmarkCyclePages100k(b *testing.B) {
 	b.Run("profile", func(b *testing.B) {
 		for b.Loop() {
 			get(b, base+"/results/"+strconv.FormatInt(people[4321], 10))
+		}
+	})
+	b.Run("dashboard-scored", func(b *testing.B) {
+		for b.Loop() {
+			get(b, base)
+		}
+	})
+	b.Run("dashboard-collecting", func(b *testing.B) {
+		for b.Loop() {
+			get(b, ts.URL+"/cycles/"+strconv.FormatInt(open.ID, 10))
 		}
 	})
 }

@@ -95,24 +95,7 @@ func addCycles(t testing.TB, f *fixture) cycleObjects {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, to := range []cycle.Stage{cycle.Collecting, cycle.Evaluating, cycle.Scoring} {
-			if c, err = svc.Move(ctx, sys, c.ID, to, ""); err != nil {
-				t.Fatal(err)
-			}
-		}
-		sn, err := svc.Run(ctx, sys, c.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err = svc.Move(ctx, sys, c.ID, cycle.Review, ""); err != nil {
-			t.Fatal(err)
-		}
-		if _, err = svc.Approve(ctx, sys, c.ID, sn.ID, ""); err != nil {
-			t.Fatal(err)
-		}
-		if _, err = svc.Move(ctx, sys, c.ID, cycle.Published, ""); err != nil {
-			t.Fatal(err)
-		}
+		scoreAndPublish(t, svc, c.ID)
 		return c.ID
 	}
 	return cycleObjects{in: mk("330100", "jia-cadre", people), out: mk("330200", "yi-cadre", []int64{f.outPerson.ID}),

@@ -141,6 +141,16 @@ var routes = []route{
 	{path: "/collect/status?unit=%s&period=2025", obj: out, all: 404},
 	{path: "/collect/status/reminders.xlsx?unit=%s&period=2025", obj: in, want: collectWatch},
 	{path: "/collect/status/reminders.xlsx?unit=%s&period=2025", obj: out, all: 404},
+	// Data items: the office manages those of the departments under it;
+	// the other roles see the unit (403) or not (404). The pages of one
+	// item and the value history are in item_scope_test.go.
+	{path: "/items", want: officeOnly},
+	{path: "/items?owner=%s", obj: in, want: officeOnly},
+	{path: "/items?owner=%s", obj: out, all: 404},
+	{path: "/items?owner=%s&frequency=annual", obj: in, want: officeOnly},
+	{path: "/items/new", want: officeOnly},
+	// API tokens: every signed-in user manages its own.
+	{path: "/tokens", all: 200},
 	{path: "/api/v1/indicators", want: schemeRead},
 	{path: "/api/v1/streamline", want: schemeRead},
 	{path: "/api/v1/schemes/%s", scheme: true, obj: in, want: schemeObject},

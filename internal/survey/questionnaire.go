@@ -30,6 +30,12 @@ func (s *Scale) Favourable() []string {
 	return []string{s.Grades[0].Label, s.Grades[1].Label}
 }
 
+// Unfavourable returns the label of the worst grade (不称职, 较差, 不满意):
+// the grade of the "unfavourable share" vote rate.
+func (s *Scale) Unfavourable() []string {
+	return []string{s.Grades[len(s.Grades)-1].Label}
+}
+
 // The grade scales of the templates.
 var (
 	// ScaleTeam grades a leadership team: 好/较好/一般/较差.

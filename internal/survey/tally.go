@@ -193,6 +193,9 @@ type Cell struct {
 	// Favourable is the engine's vote share of the two best grades
 	// (优秀+称职, 好+较好, 满意+较满意); NaN for scores.
 	Favourable float64
+	// Unfavourable is the engine's vote share of the worst grade (不称职,
+	// 较差, 不满意); NaN for scores.
+	Unfavourable float64
 }
 
 // Results returns the tallies of a closed evaluation. The per-group and
@@ -253,7 +256,9 @@ func tally(e *Evaluation, bs, all []*Ballot) (*Results, error) {
 				inds = append(inds,
 					score.Indicator{Code: ref, Kind: score.KindQualitative, Weight: 1, Rating: score.RatingSpec{Source: score.FromVotes}},
 					score.Indicator{Code: ref + "#fav", Kind: score.KindQualitative, Weight: 1,
-						Rating: score.RatingSpec{Source: score.FromVotes, Share: it.Scale.Favourable()}})
+						Rating: score.RatingSpec{Source: score.FromVotes, Share: it.Scale.Favourable()}},
+					score.Indicator{Code: ref + "#unf", Kind: score.KindQualitative, Weight: 1,
+						Rating: score.RatingSpec{Source: score.FromVotes, Share: it.Scale.Unfavourable()}})
 			} else {
 				inds = append(inds, score.Indicator{Code: ref, Kind: score.KindQualitative, Weight: 1,
 					Rating: score.RatingSpec{Source: score.FromScores}})
@@ -273,8 +278,10 @@ func tally(e *Evaluation, bs, all []*Ballot) (*Results, error) {
 		out := rs
 		for _, x := range rs {
 			if x.Grade != "" {
-				x.Indicator += "#fav"
-				out = append(out, x)
+				fav, unf := x, x
+				fav.Indicator += "#fav"
+				unf.Indicator += "#unf"
+				out = append(out, fav, unf)
 			}
 		}
 		return out
@@ -331,9 +338,10 @@ func tally(e *Evaluation, bs, all []*Ballot) (*Results, error) {
 			ref := ItemRef(sub.Questionnaire, it.Code)
 			ir := ItemResult{Item: it}
 			cell := func(out *score.Output, keep map[GroupCode]bool) Cell {
-				c := Cell{Value: raw(out, sub.Entity(), ref), Favourable: math.NaN()}
+				c := Cell{Value: raw(out, sub.Entity(), ref), Favourable: math.NaN(), Unfavourable: math.NaN()}
 				if it.Kind == ItemGrade {
 					c.Favourable = raw(out, sub.Entity(), ref+"#fav")
+					c.Unfavourable = raw(out, sub.Entity(), ref+"#unf")
 					c.Counts = make([]int, len(it.Scale.Grades))
 				}
 				for _, b := range bs {

@@ -6,6 +6,7 @@ import (
 
 	"kaohe/internal/auth"
 	"kaohe/internal/org"
+	"kaohe/internal/survey"
 )
 
 // personShowData is the content of the cadre page.
@@ -14,6 +15,9 @@ type personShowData struct {
 	Facts   []fact
 	Current []postRow
 	History []postRow
+	// Evaluations are the closed evaluations that rated the cadre
+	// (民主测评结果), as far as the actor may see them.
+	Evaluations []evalPanel
 }
 
 type fact struct{ Label, Value string }
@@ -56,6 +60,10 @@ func (h *Handler) personShow(w http.ResponseWriter, r *http.Request, a *auth.Act
 			data.Current = append(data.Current, row)
 		}
 		data.History = append(data.History, row)
+	}
+	if data.Evaluations, err = h.evalPanels(r.Context(), p, a, survey.SubjectCadre, pe.ID, 0); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	if p.Crumbs, err = h.crumbs(r.Context(), a, placePath(pe.Posts, pe.UnitID), true); err != nil {
 		h.fail(w, r, err)

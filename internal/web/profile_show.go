@@ -7,6 +7,7 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/cycle"
 	"kaohe/internal/score"
+	"kaohe/internal/survey"
 )
 
 // profileData is the content of a unit's or cadre's profile (画像) in a
@@ -32,6 +33,9 @@ type profileData struct {
 	Grades    []string
 	Export    string
 	Feedback  string
+	// Evaluations are the closed evaluations that rated the entity
+	// (民主测评结果), as far as the actor may see them.
+	Evaluations []evalPanel
 }
 
 // radarChart is the radar chart's data for charts.js: the entity's score
@@ -152,6 +156,14 @@ func (h *Handler) profileShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		((c.Stage == cycle.Review && c.ApprovedSnapshotID != 0) || c.Stage == cycle.Published)
 	for _, b := range pr.Snapshot.Header.Grading.Bands {
 		data.Grades = append(data.Grades, b.Grade)
+	}
+	kind, subject := survey.SubjectTeam, res.Entity.UnitID
+	if res.Entity.PersonID != 0 {
+		kind, subject = survey.SubjectCadre, res.Entity.PersonID
+	}
+	if data.Evaluations, err = h.evalPanels(r.Context(), p, a, kind, subject, c.EvaluationID); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	base := "/cycles/" + strconv.FormatInt(c.ID, 10)
 	data.Export = base + "/results/" + res.Entity.ID + "/decomposition.xlsx"

@@ -37,8 +37,9 @@ type page struct {
 
 type menu struct {
 	Users, Audit, Evaluations, Schemes bool
-	// Collect opens data submission, CollectStatus the collection status.
-	Collect, CollectStatus bool
+	// Collect opens data submission, CollectStatus the collection status,
+	// Items the office's data item pages.
+	Collect, CollectStatus, Items bool
 	// Cycles opens the assessment cycles.
 	Cycles bool
 }
@@ -87,6 +88,7 @@ func (h *Handler) newPage(r *http.Request, nav string) *page {
 			Schemes:       !h.policy.Scope(a, auth.ActSchemeRead).Empty(),
 			Collect:       !h.policy.Scope(a, auth.ActValueSubmit).Empty(),
 			CollectStatus: !h.policy.Scope(a, auth.ActCollectStatus).Empty(),
+			Items:         !h.policy.Scope(a, auth.ActItemWrite).Empty(),
 			Cycles: !h.policy.Scope(a, auth.ActCycleRead).Empty() || !h.policy.Scope(a, auth.ActResultRead).Empty() ||
 				!h.policy.Scope(a, auth.ActTeamResultRead).Empty(),
 			Evaluations: !h.policy.Scope(a, auth.ActEvalManage).Empty() ||

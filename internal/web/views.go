@@ -43,6 +43,7 @@ var pages = []string{
 	"ballot_show",
 	"scheme_list", "scheme_show", "scheme_version", "scheme_diff", "indicator_list", "streamline_report",
 	"collect", "collect_status", "collect_values",
+	"item_list", "item_edit", "value_history", "token_list",
 	"cycle_list", "cycle_show", "ranking_show", "profile_show", "heatmap_show",
 }
 
@@ -109,7 +110,7 @@ func loadViews(b *locale.Bundle) (*views, error) {
 	}
 	for _, lang := range locale.Languages {
 		loc := b.For(lang)
-		base, err := template.New("layout").Funcs(v.funcs(loc)).ParseFS(templateFS, layoutFile)
+		base, err := template.New("layout").Funcs(v.funcs(b, loc)).ParseFS(templateFS, layoutFile)
 		if err != nil {
 			return nil, fmt.Errorf("parse layout: %w", err)
 		}
@@ -153,7 +154,7 @@ func (v *views) hashStatic() error {
 	})
 }
 
-func (v *views) funcs(loc *locale.Localizer) template.FuncMap {
+func (v *views) funcs(b *locale.Bundle, loc *locale.Localizer) template.FuncMap {
 	return template.FuncMap{
 		"t":        loc.T,
 		"num":      func(n any) string { return loc.Num(toInt64(n)) },
@@ -171,6 +172,14 @@ func (v *views) funcs(loc *locale.Localizer) template.FuncMap {
 				return ""
 			}
 			return t.Format("2006-01-02")
+		},
+		// flag shows a result flag of the engine (score.Flag…) by its
+		// label, result.flag.<code>; an unknown code shows as is.
+		"flag": func(code string) string {
+			if k := FlagKey(code); b.Has(k) {
+				return loc.T(k)
+			}
+			return code
 		},
 	}
 }
@@ -191,6 +200,9 @@ func toInt64(n any) int64 {
 		return 0
 	}
 }
+
+// FlagKey is the locale key of the label of a result flag code.
+func FlagKey(code string) string { return "result.flag." + code }
 
 // execute renders template name of page in lang into a buffer, so that a
 // failing template never sends half a page.

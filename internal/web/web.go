@@ -125,6 +125,14 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /collect/evidence/{id}", h.signedIn(h.collectEvidenceShow))
 	mux.HandleFunc("GET /collect/values", h.signedIn(h.collectValues))
 	mux.HandleFunc("POST /collect/values/review", h.signedIn(h.collectReview))
+	mux.HandleFunc("GET /collect/history", h.signedIn(h.valueHistory))
+	// Data items and their deadlines, for the assessment office.
+	mux.HandleFunc("GET /items", h.signedIn(h.itemList))
+	mux.HandleFunc("POST /items", h.signedIn(h.itemCreate))
+	mux.HandleFunc("GET /items/new", h.signedIn(h.itemNew))
+	mux.HandleFunc("GET /items/{code}", h.signedIn(h.itemEdit))
+	mux.HandleFunc("POST /items/{code}", h.signedIn(h.itemUpdate))
+	mux.HandleFunc("POST /items/{code}/deadlines", h.signedIn(h.itemDeadlineSave))
 	// Assessment cycles: dashboard, scoring, review, results.
 	mux.HandleFunc("GET /cycles", h.signedIn(h.cycleList))
 	mux.HandleFunc("GET /cycles/open", h.signedIn(h.cycleOpen))
@@ -142,6 +150,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /cycles/{id}/results/{entity}/calibrate", h.signedIn(h.resultCalibrate))
 	mux.HandleFunc("GET /password", h.signedIn(h.passwordForm))
 	mux.HandleFunc("POST /password", h.signedIn(h.passwordChange))
+	mux.HandleFunc("GET /tokens", h.signedIn(h.tokenList))
+	mux.HandleFunc("POST /tokens", h.signedIn(h.tokenCreate))
+	mux.HandleFunc("POST /tokens/{id}/revoke", h.signedIn(h.tokenRevoke))
 
 	// Democratic evaluation: the organisers' pages, then the raters' and
 	// the public's, which need no sign-in.
