@@ -147,8 +147,14 @@ func openSQLite(path string) (*sql.DB, error) {
 // Close closes the database.
 func (d *DB) Close() error { return d.SQL.Close() }
 
-// String names the engine and the address without a password.
-func (d *DB) String() string { return string(d.Engine) + " " + redact(d.dsn) }
+// String names the database without a password: "sqlite kaohe.db" or
+// "postgres postgres://kaohe:xxxxx@host/kaohe".
+func (d *DB) String() string {
+	if t, err := ParseDSN(d.dsn); err == nil && t.Engine == SQLite {
+		return "sqlite " + t.Source
+	}
+	return string(d.Engine) + " " + redact(d.dsn)
+}
 
 // redact hides a password in a PostgreSQL URL.
 func redact(dsn string) string {
