@@ -55,6 +55,20 @@ func scanResult(rs interface{ Scan(...any) error }, extra ...any) (*Result, erro
 	return &r, nil
 }
 
+// viewed returns cycle id, if a may read it, and the snapshot a sees of it
+// (viewSnapshot).
+func (s *Service) viewed(ctx context.Context, tx *db.Tx, a *auth.Actor, id int64) (*Cycle, *Snapshot, error) {
+	c, err := s.readableCycle(ctx, tx, a, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	sn, err := s.viewSnapshot(ctx, tx, a, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, sn, nil
+}
+
 // viewSnapshot returns the snapshot whose results a sees for c: the
 // published one, or for the office before publication the approved one or
 // else the latest run. NotFound when there is none.
@@ -143,11 +157,7 @@ type RankFilter struct {
 func (s *Service) Ranking(ctx context.Context, a *auth.Actor, id int64, f RankFilter) (*Ranking, error) {
 	var out *Ranking
 	err := s.db.View(ctx, func(tx *db.Tx) error {
-		c, err := s.readableCycle(ctx, tx, a, id)
-		if err != nil {
-			return err
-		}
-		sn, err := s.viewSnapshot(ctx, tx, a, c)
+		c, sn, err := s.viewed(ctx, tx, a, id)
 		if err != nil {
 			return err
 		}
@@ -247,11 +257,7 @@ type Profile struct {
 func (s *Service) Profile(ctx context.Context, a *auth.Actor, id int64, entity string) (*Profile, error) {
 	var out *Profile
 	err := s.db.View(ctx, func(tx *db.Tx) error {
-		c, err := s.readableCycle(ctx, tx, a, id)
-		if err != nil {
-			return err
-		}
-		sn, err := s.viewSnapshot(ctx, tx, a, c)
+		c, sn, err := s.viewed(ctx, tx, a, id)
 		if err != nil {
 			return err
 		}
@@ -533,11 +539,7 @@ type Bin struct {
 func (s *Service) Distributions(ctx context.Context, a *auth.Actor, id int64) ([]Distribution, error) {
 	var out []Distribution
 	err := s.db.View(ctx, func(tx *db.Tx) error {
-		c, err := s.readableCycle(ctx, tx, a, id)
-		if err != nil {
-			return err
-		}
-		sn, err := s.viewSnapshot(ctx, tx, a, c)
+		c, sn, err := s.viewed(ctx, tx, a, id)
 		if err != nil {
 			return err
 		}
@@ -687,11 +689,7 @@ type LeafScore struct {
 func (s *Service) Feedback(ctx context.Context, a *auth.Actor, id, unitID int64) (*Feedback, error) {
 	var out *Feedback
 	err := s.db.View(ctx, func(tx *db.Tx) error {
-		c, err := s.readableCycle(ctx, tx, a, id)
-		if err != nil {
-			return err
-		}
-		sn, err := s.viewSnapshot(ctx, tx, a, c)
+		c, sn, err := s.viewed(ctx, tx, a, id)
 		if err != nil {
 			return err
 		}
