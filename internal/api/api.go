@@ -18,11 +18,11 @@ import (
 	"kaohe/internal/collect"
 	"kaohe/internal/cycle"
 	"kaohe/internal/errs"
+	"kaohe/internal/locale"
 	"kaohe/internal/org"
 	"kaohe/internal/scheme"
+	"kaohe/internal/session"
 	"kaohe/internal/survey"
-	"kaohe/internal/web/locale"
-	"kaohe/internal/web/session"
 )
 
 // Prefix is where the API lives.
@@ -136,12 +136,12 @@ type errorDetail struct {
 // ServeError writes err in the API's error shape with the status its code
 // maps to, the message localized by Accept-Language (Chinese by default).
 func (h *Handler) ServeError(w http.ResponseWriter, r *http.Request, err error) {
-	status := locale.Status(err)
+	status := errs.HTTPStatus(err)
 	if status >= 500 {
 		h.log.ErrorContext(r.Context(), "api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	loc := h.loc.For(r.Header.Get("Accept-Language"))
-	body := errorBody{Error: errorDetail{Code: string(locale.Code(err)), Message: loc.Error(err)}}
+	body := errorBody{Error: errorDetail{Code: string(errs.CodeOf(err)), Message: loc.Error(err)}}
 	var e *errs.Error
 	if status < 500 && errors.As(err, &e) {
 		body.Error.Field = e.Field

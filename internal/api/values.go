@@ -12,7 +12,6 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/collect"
 	"kaohe/internal/errs"
-	"kaohe/internal/web/locale"
 )
 
 // valueIn is one value of a POST /api/v1/values JSON batch.
@@ -133,11 +132,11 @@ func (h *Handler) valuesError(w http.ResponseWriter, r *http.Request, err error)
 		return
 	}
 	loc := h.loc.For(r.Header.Get("Accept-Language"))
-	status := locale.Status(err)
+	status := errs.HTTPStatus(err)
 	out := struct {
 		Error  errorDetail   `json:"error"`
 		Errors []rowErrorOut `json:"errors"`
-	}{Error: errorDetail{Code: string(locale.Code(err)), Message: loc.Error(list[0])}}
+	}{Error: errorDetail{Code: string(errs.CodeOf(err)), Message: loc.Error(list[0])}}
 	for _, e := range list {
 		out.Errors = append(out.Errors, rowErrorOut{Row: e.Row, Field: e.Field, Code: string(e.Code), Message: loc.Error(e)})
 	}

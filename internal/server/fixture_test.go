@@ -15,7 +15,7 @@ import (
 	"kaohe/internal/db"
 	"kaohe/internal/db/dbtest"
 	"kaohe/internal/org"
-	"kaohe/internal/web/session"
+	"kaohe/internal/session"
 )
 
 // fixture is a small jurisdiction with one user per role, each granted in

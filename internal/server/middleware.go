@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"kaohe/internal/errs"
-	"kaohe/internal/web/session"
+	"kaohe/internal/session"
 )
 
 // ContentSecurityPolicy is sent with every response: scripts and styles

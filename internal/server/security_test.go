@@ -12,7 +12,7 @@ import (
 
 	"kaohe/internal/auth"
 	"kaohe/internal/db/dbtest"
-	"kaohe/internal/web/session"
+	"kaohe/internal/session"
 )
 
 func TestSecurityHeaders(t *testing.T) {

@@ -16,11 +16,11 @@ import (
 	"kaohe/internal/collect"
 	"kaohe/internal/cycle"
 	"kaohe/internal/db"
+	"kaohe/internal/locale"
 	"kaohe/internal/org"
 	"kaohe/internal/scheme"
 	"kaohe/internal/survey"
 	"kaohe/internal/web"
-	"kaohe/internal/web/locale"
 )
 
 // Config is what the server needs.

@@ -6,7 +6,6 @@ import (
 
 	"kaohe/internal/errs"
 	"kaohe/internal/survey"
-	"kaohe/internal/web/locale"
 )
 
 // ballotSubmit casts the ballot of a code. A ballot that breaks a validity
@@ -30,7 +29,7 @@ func (h *Handler) ballotSubmit(w http.ResponseWriter, r *http.Request) {
 		if errors.As(err, &e) && e.Key == survey.KeyRuleBroken {
 			d.Rule = d.Error
 		}
-		h.renderBallot(w, r, locale.Status(err), f.Evaluation, f.Group, d, values)
+		h.renderBallot(w, r, errs.HTTPStatus(err), f.Evaluation, f.Group, d, values)
 	default:
 		h.ballotState(w, r, err)
 	}

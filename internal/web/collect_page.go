@@ -12,7 +12,7 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/collect"
 	"kaohe/internal/errs"
-	"kaohe/internal/web/locale"
+	"kaohe/internal/locale"
 )
 
 // collectData is the content of the collection page: a provider's

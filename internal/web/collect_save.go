@@ -1,12 +1,12 @@
 package web
 
 import (
+	"kaohe/internal/errs"
 	"net/http"
 	"strings"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/collect"
-	"kaohe/internal/web/locale"
 )
 
 // collectSave submits the changed cells of the grid: a cell whose value
@@ -51,7 +51,7 @@ func (h *Handler) collectSave(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	}
 	rep, err := h.collect.Submit(r.Context(), a, b)
 	if err != nil {
-		h.collectRender(w, r, locale.Status(err), p, data, err)
+		h.collectRender(w, r, errs.HTTPStatus(err), p, data, err)
 		return
 	}
 	p, data, err = h.collectLoad(r, a, r.PostForm.Get("owner"), r.PostForm.Get("period"))

@@ -3,11 +3,11 @@ package web
 import (
 	"bytes"
 	"io"
+	"kaohe/internal/errs"
 	"net/http"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/collect"
-	"kaohe/internal/web/locale"
 )
 
 // collectUpload submits an uploaded workbook (the template, or a value
@@ -56,5 +56,5 @@ func (h *Handler) collectUpload(w http.ResponseWriter, r *http.Request, a *auth.
 			return
 		}
 	}
-	h.collectRender(w, r, locale.Status(err), p, data, err)
+	h.collectRender(w, r, errs.HTTPStatus(err), p, data, err)
 }

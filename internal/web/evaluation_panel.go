@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"kaohe/internal/auth"
+	"kaohe/internal/locale"
 	"kaohe/internal/survey"
-	"kaohe/internal/web/locale"
 )
 
 // evalPanel is one closed evaluation in the 民主测评结果 panel of a cadre's

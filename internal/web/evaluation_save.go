@@ -9,7 +9,6 @@ import (
 	"kaohe/internal/errs"
 	"kaohe/internal/org"
 	"kaohe/internal/survey"
-	"kaohe/internal/web/locale"
 )
 
 // evaluationSave sets an evaluation up from the form: a democratic
@@ -63,7 +62,7 @@ func (h *Handler) evaluationSave(w http.ResponseWriter, r *http.Request, a *auth
 		ev, err = h.survey.Create(r.Context(), a, e)
 	}
 	if err != nil {
-		h.renderEvaluations(w, r, a, locale.Status(err), h.localizer(r).Error(err), form, weights)
+		h.renderEvaluations(w, r, a, errs.HTTPStatus(err), h.localizer(r).Error(err), form, weights)
 		return
 	}
 	http.Redirect(w, r, "/evaluations/"+strconv.FormatInt(ev.ID, 10)+"?flash=evaluation_created", http.StatusSeeOther)

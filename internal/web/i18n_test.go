@@ -11,8 +11,8 @@ import (
 
 	"kaohe/internal/auth"
 	"kaohe/internal/errs"
+	"kaohe/internal/locale"
 	"kaohe/internal/org"
-	"kaohe/internal/web/locale"
 )
 
 // TestTemplateKeysInLocales checks that every message key the templates

@@ -1,13 +1,13 @@
 package web
 
 import (
+	"kaohe/internal/errs"
 	"net/http"
 	"strings"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/scheme"
 	"kaohe/internal/score"
-	"kaohe/internal/web/locale"
 )
 
 // indicatorSave adds an indicator to the library or redefines the one with
@@ -18,7 +18,7 @@ func (h *Handler) indicatorSave(w http.ResponseWriter, r *http.Request, a *auth.
 		Kind: score.Kind(f("kind")), DataItem: f("data_item"), Formula: f("formula"), Key: f("key") != "",
 		Leading: f("leading") != "", Description: f("description")}
 	if _, err := h.scheme.SaveIndicator(r.Context(), a, ind); err != nil {
-		h.renderIndicators(w, r, a, locale.Status(err), err, ind)
+		h.renderIndicators(w, r, a, errs.HTTPStatus(err), err, ind)
 		return
 	}
 	http.Redirect(w, r, "/indicators?flash=indicator_saved", http.StatusSeeOther)

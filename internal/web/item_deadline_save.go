@@ -7,7 +7,6 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/collect"
 	"kaohe/internal/errs"
-	"kaohe/internal/web/locale"
 )
 
 // itemDeadlineSave sets, changes or (with an empty date) removes the
@@ -32,5 +31,5 @@ func (h *Handler) itemDeadlineSave(w http.ResponseWriter, r *http.Request, a *au
 	p := h.newPage(r, "items")
 	data := &itemEditData{Form: formOf(mi.Item), Deadlines: mi.Deadlines, Deadline: dl}
 	data.DeadlineErrors, data.General = h.fieldErrors(p, err, "period", "due")
-	h.renderItemForm(w, r, a, locale.Status(err), data)
+	h.renderItemForm(w, r, a, errs.HTTPStatus(err), data)
 }

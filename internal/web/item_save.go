@@ -10,7 +10,6 @@ import (
 	"kaohe/internal/collect"
 	"kaohe/internal/errs"
 	"kaohe/internal/org"
-	"kaohe/internal/web/locale"
 )
 
 // itemFields are the fields of the item form that show their own errors.
@@ -61,7 +60,7 @@ func (h *Handler) itemSave(w http.ResponseWriter, r *http.Request, a *auth.Actor
 		p := h.newPage(r, "items")
 		data := &itemEditData{New: create, Form: form}
 		data.Errors, data.General = h.fieldErrors(p, err, itemFields...)
-		h.renderItemForm(w, r, a, locale.Status(err), data)
+		h.renderItemForm(w, r, a, errs.HTTPStatus(err), data)
 		return
 	}
 	q := url.Values{"flash": {"item_saved"}}

@@ -4,8 +4,8 @@ import (
 	"net/http"
 
 	"kaohe/internal/errs"
-	"kaohe/internal/web/locale"
-	"kaohe/internal/web/session"
+	"kaohe/internal/locale"
+	"kaohe/internal/session"
 )
 
 // languageSave switches the interface language: remembered per user when

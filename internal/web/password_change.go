@@ -5,8 +5,7 @@ import (
 
 	"kaohe/internal/auth"
 	"kaohe/internal/errs"
-	"kaohe/internal/web/locale"
-	"kaohe/internal/web/session"
+	"kaohe/internal/session"
 )
 
 // passwordForm shows the password change form.
@@ -27,7 +26,7 @@ func (h *Handler) passwordChange(w http.ResponseWriter, r *http.Request, a *auth
 	if err != nil {
 		p := h.newPage(r, "password")
 		p.Error = p.loc.Error(err)
-		h.render(w, r, locale.Status(err), "password_change", p)
+		h.render(w, r, errs.HTTPStatus(err), "password_change", p)
 		return
 	}
 	session.ClearCookie(w, r)

@@ -7,8 +7,8 @@ import (
 
 	"kaohe/internal/auth"
 	"kaohe/internal/cycle"
-	"kaohe/internal/web/locale"
-	"kaohe/internal/web/session"
+	"kaohe/internal/locale"
+	"kaohe/internal/session"
 )
 
 // page is what every page template receives.

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"kaohe/internal/web/locale"
+	"kaohe/internal/locale"
 )
 
 // TestResultFlagKeys checks that every result flag the engine can emit —

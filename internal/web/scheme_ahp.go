@@ -10,7 +10,6 @@ import (
 	"kaohe/internal/errs"
 	"kaohe/internal/scheme"
 	"kaohe/internal/score"
-	"kaohe/internal/web/locale"
 )
 
 // ahpPanel is the pairwise comparison input of one node's children.
@@ -180,7 +179,7 @@ func (h *Handler) schemeAHP(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		return
 	}
 	if bad != nil {
-		h.renderVersion(w, r, a, locale.Status(bad), bad, nil)
+		h.renderVersion(w, r, a, errs.HTTPStatus(bad), bad, nil)
 		return
 	}
 	doc := v.Doc
@@ -195,7 +194,7 @@ func (h *Handler) schemeAHP(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	}
 	if _, err := h.scheme.UpdateVersion(r.Context(), a, v.ID, scheme.Draft{Doc: doc, Reason: v.Reason,
 		EffectiveCycle: v.EffectiveCycle, EffectiveFrom: v.EffectiveFrom}); err != nil {
-		h.renderVersion(w, r, a, locale.Status(err), err, nil)
+		h.renderVersion(w, r, a, errs.HTTPStatus(err), err, nil)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/schemes/%d/versions/%d?flash=scheme_saved", s.ID, v.Number), http.StatusSeeOther)

@@ -1,13 +1,13 @@
 package web
 
 import (
+	"kaohe/internal/errs"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/scheme"
-	"kaohe/internal/web/locale"
 )
 
 // schemeSave adds a scheme owned by a unit of the actor's jurisdiction.
@@ -28,7 +28,7 @@ func (h *Handler) schemeSave(w http.ResponseWriter, r *http.Request, a *auth.Act
 			Subject: scheme.Subject(form.Subject), OwnerUnitID: u.ID, Description: form.Description, Categories: form.Categories})
 	}
 	if err != nil {
-		h.renderSchemes(w, r, a, locale.Status(err), err, form)
+		h.renderSchemes(w, r, a, errs.HTTPStatus(err), err, form)
 		return
 	}
 	http.Redirect(w, r, "/schemes/"+strconv.FormatInt(s.ID, 10)+"?flash=scheme_created", http.StatusSeeOther)

@@ -12,7 +12,6 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/errs"
 	"kaohe/internal/scheme"
-	"kaohe/internal/web/locale"
 )
 
 // schemeVersionCreate adds a draft version: a copy of an existing version
@@ -56,7 +55,7 @@ func (h *Handler) schemeVersionCreate(w http.ResponseWriter, r *http.Request, a 
 		v, err = h.scheme.Import(ctx, a, id, b, form.Reason, form.Cycle, form.From)
 	}
 	if err != nil {
-		h.renderScheme(w, r, a, locale.Status(err), err, form)
+		h.renderScheme(w, r, a, errs.HTTPStatus(err), err, form)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/schemes/%d/versions/%d?flash=version_created", id, v.Number), http.StatusSeeOther)

@@ -9,7 +9,6 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/errs"
 	"kaohe/internal/scheme"
-	"kaohe/internal/web/locale"
 )
 
 // schemeWeightsSave stores the weights of a draft version per category.
@@ -64,7 +63,7 @@ func (h *Handler) schemeWeightsSave(w http.ResponseWriter, r *http.Request, a *a
 	}
 	if _, err := h.scheme.UpdateVersion(r.Context(), a, v.ID, scheme.Draft{Doc: doc, Reason: v.Reason,
 		EffectiveCycle: v.EffectiveCycle, EffectiveFrom: v.EffectiveFrom}); err != nil {
-		h.renderVersion(w, r, a, locale.Status(err), err, submitted)
+		h.renderVersion(w, r, a, errs.HTTPStatus(err), err, submitted)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/schemes/%d/versions/%d?flash=scheme_saved", s.ID, v.Number), http.StatusSeeOther)

@@ -1,11 +1,11 @@
 package web
 
 import (
+	"kaohe/internal/errs"
 	"net"
 	"net/http"
 
-	"kaohe/internal/web/locale"
-	"kaohe/internal/web/session"
+	"kaohe/internal/session"
 )
 
 // signinData is the content of the sign-in page.
@@ -43,7 +43,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 		p.Actor = nil
 		p.Error = p.loc.Error(err)
 		p.Data = signinData{Login: login, Next: next}
-		h.renderBare(w, r, locale.Status(err), "signin", p)
+		h.renderBare(w, r, errs.HTTPStatus(err), "signin", p)
 		return
 	}
 	session.SetCookie(w, r, token)

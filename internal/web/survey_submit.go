@@ -7,7 +7,6 @@ import (
 
 	"kaohe/internal/errs"
 	"kaohe/internal/survey"
-	"kaohe/internal/web/locale"
 )
 
 // surveySubmit stores an answer to a public survey. The device cookie and
@@ -44,7 +43,7 @@ func (h *Handler) surveySubmit(w http.ResponseWriter, r *http.Request) {
 		}
 		device(w, r)
 		d := ballotData{State: "form", Action: "/s/" + token, Public: true, Error: h.localizer(r).Error(err)}
-		h.renderBallot(w, r, locale.Status(err), e, "", d, values)
+		h.renderBallot(w, r, errs.HTTPStatus(err), e, "", d, values)
 	default:
 		h.fail(w, r, err)
 	}

@@ -6,7 +6,6 @@ import (
 
 	"kaohe/internal/auth"
 	"kaohe/internal/errs"
-	"kaohe/internal/web/locale"
 )
 
 // tokenCreate makes an API token for the actor and shows it this once, on
@@ -32,5 +31,5 @@ func (h *Handler) tokenCreate(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		return
 	}
 	data.Errors, data.General = h.fieldErrors(h.newPage(r, "tokens"), err, "name", "ttl")
-	h.renderTokens(w, r, a, locale.Status(err), data)
+	h.renderTokens(w, r, a, errs.HTTPStatus(err), data)
 }

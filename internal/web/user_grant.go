@@ -1,10 +1,10 @@
 package web
 
 import (
+	"kaohe/internal/errs"
 	"net/http"
 
 	"kaohe/internal/auth"
-	"kaohe/internal/web/locale"
 )
 
 // userGrant gives a user a role in a unit named by its code.
@@ -19,7 +19,7 @@ func (h *Handler) userGrant(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		err = h.auth.Grant(r.Context(), a, id, auth.Grant{Role: auth.Role(r.PostFormValue("role")), UnitID: u.ID})
 	}
 	if err != nil {
-		h.renderUsers(w, r, a, locale.Status(err), h.localizer(r).Error(err), userListData{})
+		h.renderUsers(w, r, a, errs.HTTPStatus(err), h.localizer(r).Error(err), userListData{})
 		return
 	}
 	http.Redirect(w, r, "/users?flash=granted", http.StatusSeeOther)

@@ -1,10 +1,10 @@
 package web
 
 import (
+	"kaohe/internal/errs"
 	"net/http"
 
 	"kaohe/internal/auth"
-	"kaohe/internal/web/locale"
 )
 
 // userReset gives a user a new generated password, shown once, and ends
@@ -22,7 +22,7 @@ func (h *Handler) userReset(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	}
 	password, err := h.auth.ResetPassword(r.Context(), a, id, "")
 	if err != nil {
-		h.renderUsers(w, r, a, locale.Status(err), h.localizer(r).Error(err), userListData{})
+		h.renderUsers(w, r, a, errs.HTTPStatus(err), h.localizer(r).Error(err), userListData{})
 		return
 	}
 	h.renderUsers(w, r, a, http.StatusOK, "", userListData{Issued: &issued{Login: u.Login, Password: password}})

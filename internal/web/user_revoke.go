@@ -1,11 +1,11 @@
 package web
 
 import (
+	"kaohe/internal/errs"
 	"net/http"
 	"strconv"
 
 	"kaohe/internal/auth"
-	"kaohe/internal/web/locale"
 )
 
 // userRevoke takes a role in a unit from a user.
@@ -18,7 +18,7 @@ func (h *Handler) userRevoke(w http.ResponseWriter, r *http.Request, a *auth.Act
 	unitID, _ := strconv.ParseInt(r.PostFormValue("unit_id"), 10, 64)
 	err = h.auth.Revoke(r.Context(), a, id, auth.Grant{Role: auth.Role(r.PostFormValue("role")), UnitID: unitID})
 	if err != nil {
-		h.renderUsers(w, r, a, locale.Status(err), h.localizer(r).Error(err), userListData{})
+		h.renderUsers(w, r, a, errs.HTTPStatus(err), h.localizer(r).Error(err), userListData{})
 		return
 	}
 	http.Redirect(w, r, "/users?flash=revoked", http.StatusSeeOther)

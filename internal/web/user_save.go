@@ -1,11 +1,11 @@
 package web
 
 import (
+	"kaohe/internal/errs"
 	"net/http"
 	"strings"
 
 	"kaohe/internal/auth"
-	"kaohe/internal/web/locale"
 )
 
 // userSave adds a user with one role in one unit and a generated password,
@@ -26,7 +26,7 @@ func (h *Handler) userSave(w http.ResponseWriter, r *http.Request, a *auth.Actor
 		})
 	}
 	if err != nil {
-		h.renderUsers(w, r, a, locale.Status(err), h.localizer(r).Error(err), userListData{Form: form})
+		h.renderUsers(w, r, a, errs.HTTPStatus(err), h.localizer(r).Error(err), userListData{Form: form})
 		return
 	}
 	h.renderUsers(w, r, a, http.StatusOK, "", userListData{Issued: &issued{Login: auth.NormalizeLogin(form.Login), Password: password}})

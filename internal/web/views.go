@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"kaohe/internal/web/locale"
+	"kaohe/internal/locale"
 )
 
 //go:embed templates/*.html

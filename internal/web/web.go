@@ -19,11 +19,11 @@ import (
 	"kaohe/internal/cycle"
 	"kaohe/internal/db"
 	"kaohe/internal/errs"
+	"kaohe/internal/locale"
 	"kaohe/internal/org"
 	"kaohe/internal/scheme"
+	"kaohe/internal/session"
 	"kaohe/internal/survey"
-	"kaohe/internal/web/locale"
-	"kaohe/internal/web/session"
 )
 
 // Config is what the pages need.
@@ -252,7 +252,7 @@ func (h *Handler) ServeError(w http.ResponseWriter, r *http.Request, err error) 
 // fail renders err: the localized message on the error page, with the
 // status its code maps to. Internal errors are logged and shown generically.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	status := locale.Status(err)
+	status := errs.HTTPStatus(err)
 	if status >= 500 {
 		h.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}

@@ -2,33 +2,9 @@ package locale
 
 import (
 	"errors"
-	"net/http"
 
 	"kaohe/internal/errs"
 )
-
-// Status is the one place where an error code becomes an HTTP status.
-func Status(err error) int {
-	switch errs.CodeOf(err) {
-	case "":
-		return http.StatusOK
-	case errs.Invalid:
-		return http.StatusUnprocessableEntity
-	case errs.NotFound:
-		return http.StatusNotFound
-	case errs.Conflict:
-		return http.StatusConflict
-	case errs.Forbidden:
-		return http.StatusForbidden
-	case errs.Unauthorized:
-		return http.StatusUnauthorized
-	default:
-		return http.StatusInternalServerError
-	}
-}
-
-// Code returns the error's code, errs.Internal for uncoded errors.
-func Code(err error) errs.Code { return errs.CodeOf(err) }
 
 // Error returns the localized message of err: its Key filled with its
 // Args, or the generic message of its code when the key is unknown.

@@ -97,8 +97,8 @@ func TestError(t *testing.T) {
 			if got := b.For(tt.lang).Error(tt.err); got != tt.want {
 				t.Errorf("Error = %q, want %q", got, tt.want)
 			}
-			if got := Status(tt.err); got != tt.status {
-				t.Errorf("Status = %d, want %d", got, tt.status)
+			if got := errs.HTTPStatus(tt.err); got != tt.status {
+				t.Errorf("HTTPStatus = %d, want %d", got, tt.status)
 			}
 		})
 	}
