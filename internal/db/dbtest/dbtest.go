@@ -66,16 +66,37 @@ func Each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
 }
 
+// EachEmpty is Each with databases that are not migrated: no tables, not
+// even goose's, for tests that build a schema their own way.
+func EachEmpty(t *testing.T, fn func(t *testing.T, d *db.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, open(t, sqliteDSN(t), false)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, open(t, postgresDSN(t), false)) })
+}
+
 // SQLite returns a fresh migrated SQLite database in a temporary file with
 // its clock at Epoch.
 func SQLite(t testing.TB) *db.DB {
 	t.Helper()
-	return open(t, "sqlite:"+filepath.Join(t.TempDir(), "kaohe.db"))
+	return open(t, sqliteDSN(t), true)
+}
+
+// sqliteDSN names a new SQLite file in a temporary directory.
+func sqliteDSN(t testing.TB) string {
+	return "sqlite:" + filepath.Join(t.TempDir(), "kaohe.db")
 }
 
 // Postgres returns a fresh migrated PostgreSQL database: a new schema in the
 // server named by KAOHE_TEST_POSTGRES, dropped when the test ends.
 func Postgres(t testing.TB) *db.DB {
+	t.Helper()
+	return open(t, postgresDSN(t), true)
+}
+
+// postgresDSN creates a new schema in the server named by
+// KAOHE_TEST_POSTGRES, dropped when the test ends, and returns a DSN whose
+// search_path is that schema.
+func postgresDSN(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv("KAOHE_TEST_POSTGRES")
 	if dsn == "" {
@@ -108,10 +129,12 @@ func Postgres(t testing.TB) *db.DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return open(t, u.String())
+	return u.String()
 }
 
-func open(t testing.TB, dsn string) *db.DB {
+// open opens dsn, closed when the test ends, migrates it if asked, and sets
+// its clock to Epoch.
+func open(t testing.TB, dsn string, migrate bool) *db.DB {
 	t.Helper()
 	ctx := context.Background()
 	d, err := db.Open(ctx, dsn)
@@ -119,8 +142,10 @@ func open(t testing.TB, dsn string) *db.DB {
 		t.Fatalf("open test database: %v", err)
 	}
 	t.Cleanup(func() { d.Close() })
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatalf("migrate test database: %v", err)
+	if migrate {
+		if _, err := d.Migrate(ctx); err != nil {
+			t.Fatalf("migrate test database: %v", err)
+		}
 	}
 	d.Clock = NewClock().Now
 	return d

@@ -1,0 +1,4 @@
+package db
+
+// Migrations are the embedded migration files, under "migrations/".
+var Migrations = migrations
