@@ -202,7 +202,7 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, b Batch) (*Report, 
 		if err != nil {
 			return err
 		}
-		if err := p.write(ctx, tx, c, a); err != nil {
+		if err := p.write(ctx, tx, c, a, s.first); err != nil {
 			return err
 		}
 		rep = &p.rep

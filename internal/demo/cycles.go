@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"kaohe/internal/sources"
 	"math"
 	"strconv"
 	"strings"
@@ -10,7 +11,6 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/cycle"
 	"kaohe/internal/db"
-	"kaohe/internal/survey"
 )
 
 // The cycles step scores 青州市's county leadership teams: the annual
@@ -53,7 +53,7 @@ func buildCycles(ctx context.Context, b *builder) error {
 	if err != nil {
 		return err
 	}
-	svc := cycle.NewService(b.d, auth.Policy{}, cycle.DBSource{Survey: survey.NewService(b.d, auth.Policy{})})
+	svc := cycle.NewService(b.d, auth.Policy{}, sources.Cycle())
 	run := func(code, name string, kind cycle.Kind, version int64, period, ends string) error {
 		var eval int64
 		if kind == cycle.Annual && period == "2025" {

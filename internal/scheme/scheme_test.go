@@ -172,15 +172,15 @@ func TestVersions(t *testing.T) {
 		d3.Indicators[3].Weights = map[string]float64{"urban": 20, "eco": 40}
 		v2 := must[*scheme.Version](t)(f.s.CreateVersion(ctx, f.office, f.county.ID, scheme.Draft{Doc: d3, Reason: "提高科技创新权重",
 			EffectiveCycle: "2025年度"}))
-		if err := d.InTx(ctx, func(tx *db.Tx) error { return f.s.Lock(ctx, tx, v2.ID) }); err != nil {
+		if err := d.InTx(ctx, func(tx *db.Tx) error { return scheme.LockVersion(ctx, tx, v2.ID) }); err != nil {
 			t.Fatal(err)
 		}
 		_, err = f.s.UpdateVersion(ctx, f.office, v2.ID, scheme.Draft{Doc: doc(), Reason: "x"})
 		wantCode(t, err, errs.Conflict)
-		if err := d.InTx(ctx, func(tx *db.Tx) error { return f.s.Lock(ctx, tx, v2.ID) }); err != nil {
+		if err := d.InTx(ctx, func(tx *db.Tx) error { return scheme.LockVersion(ctx, tx, v2.ID) }); err != nil {
 			t.Errorf("locking twice: %v", err)
 		}
-		if err := d.InTx(ctx, func(tx *db.Tx) error { return f.s.Lock(ctx, tx, 12345) }); !errs.Is(err, errs.NotFound) {
+		if err := d.InTx(ctx, func(tx *db.Tx) error { return scheme.LockVersion(ctx, tx, 12345) }); !errs.Is(err, errs.NotFound) {
 			t.Errorf("locking nothing: got %v, want NotFound", err)
 		}
 		locked := must[*scheme.Version](t)(f.s.Version(ctx, f.office, v2.ID))

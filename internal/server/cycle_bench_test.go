@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"io"
+	"kaohe/internal/sources"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -61,7 +62,7 @@ func BenchmarkCyclePages100k(b *testing.B) {
 		people = append(people, id)
 	}
 	rows.Close()
-	svc := cycle.NewService(d, auth.Policy{}, nil)
+	svc := cycle.NewService(d, auth.Policy{}, sources.Cycle())
 	c, err := svc.Create(ctx, sys, cycle.Cycle{Code: "pages", Name: "pages", Kind: cycle.Annual, Subject: cycle.SubjectPerson,
 		OwnerUnitID: cityID, SchemeVersionID: version, Period: "2025"}, cycle.Selection{PersonIDs: people})
 	if err != nil {

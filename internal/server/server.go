@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"kaohe/internal/sources"
 	"log/slog"
 	"net"
 	"net/http"
@@ -56,7 +57,8 @@ func New(cfg Config) (*Server, error) {
 	schemes := scheme.NewService(cfg.DB, pol)
 	collects := collect.NewService(cfg.DB, pol)
 	surveys := survey.NewService(cfg.DB, pol)
-	cycles := cycle.NewService(cfg.DB, pol, cycle.DBSource{Survey: surveys})
+	cycles := cycle.NewService(cfg.DB, pol, sources.Cycle())
+	sources.Counts(collects, cycles)
 	s.web, err = web.New(web.Config{
 		DB: cfg.DB, Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Policy: pol, Locale: bundle, Logger: cfg.Logger,
 	})
