@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"io"
+	"kaohe/internal/org"
 	"kaohe/internal/sources"
 	"net/http"
 	"net/http/cookiejar"
@@ -86,7 +87,7 @@ func BenchmarkCyclePages100k(b *testing.B) {
 	if open, err = svc.Move(ctx, sys, open.ID, cycle.Collecting, ""); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := auth.NewService(d, auth.Policy{}).AddUser(ctx, sys, auth.NewUser{Login: "office", Name: "考核办", Password: password,
+	if _, err := auth.NewService(d, auth.Policy{}, org.GrantUnits{}).AddUser(ctx, sys, auth.NewUser{Login: "office", Name: "考核办", Password: password,
 		Grants: []auth.Grant{{Role: auth.RoleOffice, UnitID: cityID}}}); err != nil {
 		b.Fatal(err)
 	}

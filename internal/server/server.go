@@ -52,7 +52,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	var pol auth.Policy
-	s := &Server{cfg: cfg, log: cfg.Logger, auth: auth.NewService(cfg.DB, pol)}
+	s := &Server{cfg: cfg, log: cfg.Logger, auth: auth.NewService(cfg.DB, pol, org.GrantUnits{})}
 	orgs := org.NewService(cfg.DB, pol)
 	schemes := scheme.NewService(cfg.DB, pol)
 	collects := collect.NewService(cfg.DB, pol)
