@@ -23,7 +23,8 @@ import (
 //	kaohe score --synth 100000x40 --dir DIR [--seed S]
 //
 // Bad input exits 2 with one message naming the file, line and field, and
-// writes no output file.
+// writes no output file. Suspicious input that can be scored (a values file
+// without values) is reported on stderr, one line per warning, and scored.
 func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("score", "", stderr)
 	var (
@@ -83,9 +84,14 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return usageError(stderr, "--encoding: %v", err)
 	}
 
-	in, err := scorefile.Load(files, enc)
+	in, warnings, err := scorefile.Load(files, enc)
 	if err != nil {
 		return inputError(stderr, err)
+	}
+	// Warnings (one line each) are about input that can be scored but is
+	// probably not what was meant; the run goes on.
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, w)
 	}
 	in.Options.Draws = *draws
 	in.Options.Seed = *seed

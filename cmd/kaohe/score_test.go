@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -108,6 +109,13 @@ func TestScoreBadInput(t *testing.T) {
 			`ratings.csv:2: score "八十" is not a number (field score)`},
 		{"finding with bad status", "findings.csv", []string{"exempted", "容错"},
 			`findings.csv:4: status "容错" is not active, exempted or voided (field status)`},
+		// Issue #11: a per-group weight whose group no entity has was
+		// silently ignored.
+		{"weights for a group no entity has", "scheme.json", []string{`"weight": 15, "weights": {"县直部门": 25}}`, `"weight": 15, "weights": {"县直": 25}}`},
+			`scheme.json:15:62: indicator "D4": weight for group "县直", which no entity has (the groups of entities.csv are "乡镇", "县直部门") (field weights)`},
+		{"weights for a group of no entity", "entities.csv", []string{"改革局,县直部门", "改革局,县直机关", "财政局,县直部门", "财政局,县直机关",
+			"保障局,县直部门", "保障局,县直机关", "分局,县直部门", "分局,县直机关", "管理局,县直部门", "管理局,县直机关"},
+			`scheme.json:6:62: indicator "D1": weight for group "县直部门", which no entity has (the groups of entities.csv are "乡镇", "县直机关") (field weights)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -148,6 +156,83 @@ func assertNoOutput(t *testing.T, dir string) {
 	}
 	if len(extra) > 0 {
 		t.Errorf("got files %v after a failed run, want none", extra)
+	}
+}
+
+// TestScoreEncoding: CSV text that is not in the encoding given is
+// refused, naming the file and line, instead of being decoded to garbage
+// (issue #11: the county's UTF-8 files read with --encoding gbk garbled
+// the group names, so that the weights of 县直部门 stopped applying and an
+// entity moved rank).
+func TestScoreEncoding(t *testing.T) {
+	tests := []struct {
+		name, encoding string
+		want           string // "" = scores
+	}{
+		{"utf8 files read as gbk", "gbk",
+			"entities.csv:2: the file is UTF-8, not GBK: as GBK, \"T01,城关镇,乡镇\" would read \"T01,鍩庡叧闀\uFFFD,涔￠晣\" (use --encoding utf8)"},
+		{"utf8 files read as utf8", "utf8", ""},
+		{"utf8 files detected", "auto", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := countyCopy(t, "", nil)
+			code, stdout, stderr := runScoreArgs(append(slices.Clip(countyArgs), "--encoding", tt.encoding)...)
+			if tt.want == "" {
+				if code != 0 || stdout != "" || stderr != "" {
+					t.Errorf("got exit status %d, output %q, errors %q, want 0 and nothing printed", code, stdout, stderr)
+				}
+				return
+			}
+			if code != 2 {
+				t.Errorf("got exit status %d, want 2", code)
+			}
+			if got := strings.TrimSuffix(stderr, "\n"); got != tt.want || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("got message\n%s\nwant one line\n%s", stderr, tt.want)
+			}
+			assertNoOutput(t, dir)
+		})
+	}
+}
+
+// TestScoreNoValues: a values file without values is scored (every
+// quantitative indicator missing), with one warning line on stderr naming
+// the file.
+func TestScoreNoValues(t *testing.T) {
+	const header = "entity,indicator,value\n"
+	tests := []struct {
+		name   string
+		values func(string) string
+		want   string // the warning; "" = none
+	}{
+		{"values", func(s string) string { return s }, ""},
+		{"only the header", func(string) string { return header },
+			"values.csv: warning: no values (only the header): every quantitative indicator is missing for every entity"},
+		{"only empty values", func(string) string { return header + "T01,GDP,\nT02,GDP,\n" },
+			"values.csv: warning: no values (all 2 rows have an empty value): every quantitative indicator is missing for every entity"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := countyCopy(t, "values.csv", tt.values)
+			code, stdout, stderr := runScoreArgs(countyArgs...)
+			if code != 0 || stdout != "" {
+				t.Fatalf("got exit status %d, output %q (errors %q), want 0 and no output", code, stdout, stderr)
+			}
+			want := ""
+			if tt.want != "" {
+				want = tt.want + "\n"
+			}
+			if stderr != want {
+				t.Errorf("got errors %q, want %q", stderr, want)
+			}
+			results, err := os.ReadFile(filepath.Join(dir, "results.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Count(string(results), "\n"); got != 13 {
+				t.Errorf("got %d lines of results, want 13 (header and 12 entities)", got)
+			}
+		})
 	}
 }
 

@@ -29,7 +29,7 @@ func BenchmarkScoreFiles(b *testing.B) {
 	files := synthFiles(b)
 	out := filepath.Join(b.TempDir(), "results.csv")
 	for b.Loop() {
-		in, err := Load(files, Auto)
+		in, _, err := Load(files, Auto)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -54,7 +54,7 @@ func BenchmarkScoreFiles(b *testing.B) {
 func BenchmarkLoad(b *testing.B) {
 	files := synthFiles(b)
 	for b.Loop() {
-		if _, err := Load(files, Auto); err != nil {
+		if _, _, err := Load(files, Auto); err != nil {
 			b.Fatal(err)
 		}
 	}

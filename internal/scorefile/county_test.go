@@ -34,7 +34,7 @@ func countyFiles() Files {
 // directly, so that the golden files are not merely whatever the engine
 // said.
 func TestCountyExample(t *testing.T) {
-	in, err := Load(countyFiles(), Auto)
+	in, _, err := Load(countyFiles(), Auto)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -84,3 +84,14 @@ func quote(s string) string {
 	}
 	return strconv.Quote(s)
 }
+
+// Warning is something suspicious in an input file that does not stop
+// the run, such as a values file without values. Load returns warnings
+// for the caller to show.
+type Warning struct {
+	File string // the file, as named to Load
+	Msg  string // what is suspicious, lower-case, without location
+}
+
+// String formats the warning as one line: "file: warning: msg".
+func (w Warning) String() string { return w.File + ": warning: " + w.Msg }

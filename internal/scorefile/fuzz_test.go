@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"kaohe/internal/score"
 )
@@ -134,6 +135,27 @@ func FuzzReadTables(f *testing.F) {
 		} else {
 			_, err = readEntities("entities.csv", u)
 			checkError(t, err, "entities.csv", u)
+		}
+	})
+}
+
+// FuzzToUTF8 checks that decoding never panics, that its errors are
+// well-formed, and that what it accepts is valid UTF-8.
+func FuzzToUTF8(f *testing.F) {
+	f.Add([]byte("entity,name,group\nE1,县委办公室,县直部门\n"))
+	f.Add([]byte("\xEF\xBB\xBFentity\n"))
+	f.Add([]byte("E1,\xCF\xD8\xD6\xB1,\x81\x30\x81\x30\n\xFF"))
+	f.Add([]byte("\xD0\xA1\xC9\xBD\x80\x84\x31\xA4\x37"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, enc := range []Encoding{Auto, UTF8, GBK} {
+			out, err := toUTF8("x.csv", data, enc)
+			if err != nil {
+				checkError(t, err, "x.csv", data)
+				continue
+			}
+			if !utf8.Valid(out) {
+				t.Fatalf("%v: accepted % X as % X, not UTF-8", enc, data, out)
+			}
 		}
 	})
 }

@@ -13,6 +13,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 
 	"kaohe/internal/score"
 )
@@ -29,8 +31,9 @@ type Files struct {
 
 // Load reads and checks the files into an Input ready for score.Compute.
 // enc is the encoding of the CSV files. Any problem with the input is
-// returned as an *Error.
-func Load(files Files, enc Encoding) (*score.Input, error) {
+// returned as an *Error; what is suspicious but can be scored (a values
+// file without values) is returned as warnings, for the caller to show.
+func Load(files Files, enc Encoding) (*score.Input, []Warning, error) {
 	// Read and check the encoding of the big values file while the small
 	// ones are parsed.
 	var values []byte
@@ -44,42 +47,45 @@ func Load(files Files, enc Encoding) (*score.Input, error) {
 
 	sf, err := loadScheme(files.Scheme)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	data, err := readCSV(files.Entities, enc)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	entities, err := readEntities(files.Entities, data)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if err := sf.checkGroupWeights(files.Entities, entities); err != nil {
+		return nil, nil, err
 	}
 	in, err := score.NewInput(sf.scheme, entities)
 	if err != nil {
-		return nil, fmt.Errorf("prepare input: %w", err)
+		return nil, nil, fmt.Errorf("prepare input: %w", err)
 	}
 	ents := entityIndex(entities)
 
 	if files.Ratings != "" {
 		if data, err = readCSV(files.Ratings, enc); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if in.Ratings, err = readRatings(files.Ratings, data, sf, ents); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if files.Findings != "" {
 		if data, err = readCSV(files.Findings, enc); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if in.Findings, err = readFindings(files.Findings, data, sf, ents); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 
 	<-read
 	if valuesErr != nil {
-		return nil, valuesErr
+		return nil, nil, valuesErr
 	}
 	inds := make(codes, len(in.Values.Cols))
 	for j, c := range in.Values.Cols {
@@ -93,9 +99,61 @@ func Load(files Files, enc Encoding) (*score.Input, error) {
 		}
 	}
 	if err := vr.read(&in.Values, values); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return in, nil
+	var warnings []Warning
+	if w, ok := vr.noValues(&in.Values, values, sf); ok {
+		warnings = append(warnings, w)
+	}
+	return in, warnings, nil
+}
+
+// checkGroupWeights refuses a per-group weight (an indicator's
+// "weights") keyed by a group that no entity of the entities file has:
+// the engine would silently apply the indicator's plain weight instead,
+// as it does when a group name is misspelt or garbled by the wrong
+// encoding. The error points at the key in the scheme and lists the
+// groups there are.
+func (sf *schemeFile) checkGroupWeights(entitiesFile string, entities []score.Entity) error {
+	has := map[string]bool{}
+	var groups []string
+	for _, e := range entities {
+		if !has[e.Group] {
+			has[e.Group] = true
+			groups = append(groups, e.Group)
+		}
+	}
+	for i, ind := range sf.scheme.Indicators {
+		keys := make([]string, 0, len(ind.Weights))
+		for g := range ind.Weights {
+			if !has[g] {
+				keys = append(keys, g)
+			}
+		}
+		if len(keys) == 0 {
+			continue
+		}
+		slices.Sort(keys)
+		g := keys[0]
+		msg := fmt.Sprintf("indicator %s: weight for group %s, which no entity has (the groups of %s are %s)",
+			quote(ind.Code), quote(g), entitiesFile, listGroups(groups))
+		return sf.errorAt(fmt.Sprintf("indicators[%d].weights.%s", i, g), "weights", msg, nil)
+	}
+	return nil
+}
+
+// listGroups lists group names for a message, the first ten of them.
+func listGroups(groups []string) string {
+	const max = 10
+	q := make([]string, 0, min(len(groups), max))
+	for _, g := range groups[:min(len(groups), max)] {
+		q = append(q, quote(g))
+	}
+	s := strings.Join(q, ", ")
+	if len(groups) > max {
+		s += fmt.Sprintf(" and %d more", len(groups)-max)
+	}
+	return s
 }
 
 // LoadScheme reads a scheme JSON file and validates it. A syntax or type

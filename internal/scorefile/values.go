@@ -392,3 +392,41 @@ func trim(b []byte) []byte {
 	}
 	return b
 }
+
+// noValues returns a warning when the values file, already read into m,
+// holds no value at all — only its header, or rows whose values are all
+// empty — while the scheme has quantitative indicators, which take their
+// data from nowhere else: every one of them is then missing for every
+// entity, and the totals rest on ratings and points alone (or are empty).
+// That is legal but almost always the wrong file, so the run goes on and
+// says so.
+func (vr *valuesReader) noValues(m *score.Matrix, data []byte, sf *schemeFile) (Warning, bool) {
+	for _, v := range m.Data {
+		if !math.IsNaN(v) {
+			return Warning{}, false
+		}
+	}
+	quantitative := false
+	for _, k := range sf.kinds {
+		quantitative = quantitative || k == score.KindQuantitative
+	}
+	if !quantitative {
+		return Warning{}, false
+	}
+	rows := 0
+	if _, body, ok := bytes.Cut(data, []byte{'\n'}); ok {
+		for l := range bytes.SplitSeq(body, []byte{'\n'}) {
+			if len(bytes.TrimSpace(l)) > 0 {
+				rows++
+			}
+		}
+	}
+	what := "only the header"
+	switch {
+	case rows == 1:
+		what = "its one row has an empty value"
+	case rows > 1:
+		what = fmt.Sprintf("all %d rows have an empty value", rows)
+	}
+	return Warning{File: vr.file, Msg: fmt.Sprintf("no values (%s): every quantitative indicator is missing for every entity", what)}, true
+}
