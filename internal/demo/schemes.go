@@ -255,7 +255,7 @@ type demoScheme struct {
 
 func demoSchemes() []demoScheme {
 	return []demoScheme{
-		{s: scheme.Scheme{Code: "qingzhou-county-team", Name: "县（市、区）领导班子综合考核", Subject: scheme.SubjectUnit,
+		{s: scheme.Scheme{Code: countySchemeCode, Name: "县（市、区）领导班子综合考核", Subject: scheme.SubjectUnit,
 			Categories:  []string{"urban", "agri", "eco"},
 			Description: "按城区/经济发达地区、农业主产区、生态功能区分类设置指标权重。"},
 			versions: []scheme.Draft{
