@@ -60,7 +60,7 @@ func New(cfg Config) (*Server, error) {
 	cycles := cycle.NewService(cfg.DB, pol, sources.Cycle())
 	sources.Counts(collects, cycles)
 	s.web, err = web.New(web.Config{
-		DB: cfg.DB, Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Policy: pol, Locale: bundle, Logger: cfg.Logger,
+		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Policy: pol, Locale: bundle, Logger: cfg.Logger,
 	})
 	if err != nil {
 		return nil, err
