@@ -34,11 +34,20 @@ import (
 type Service struct {
 	db  *db.DB
 	pol auth.Policy
+	// items and values read the data collection (collected.go); nil when
+	// not wired.
+	items  ItemChecker
+	values ValueReader
 }
 
-// NewService returns a Service on d that asks pol who may do what.
-func NewService(d *db.DB, pol auth.Policy) *Service {
-	return &Service{db: d, pol: pol}
+// NewService returns a Service on d that asks pol who may do what,
+// configured by opts.
+func NewService(d *db.DB, pol auth.Policy, opts ...Option) *Service {
+	s := &Service{db: d, pol: pol}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // Subject is what a scheme assesses.
