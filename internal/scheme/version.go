@@ -155,7 +155,11 @@ func (s *Service) prepare(ctx context.Context, tx *db.Tx, a *auth.Actor, sc *Sch
 	if err != nil {
 		return nil, err
 	}
-	known, err := knownItems(ctx, tx)
+	entries := make([]*Indicator, len(d.Library))
+	for k := range d.Library {
+		entries[k] = &d.Library[k]
+	}
+	known, err := s.knownItems(ctx, tx, entries...)
 	if err != nil {
 		return nil, err
 	}
