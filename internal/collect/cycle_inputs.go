@@ -8,7 +8,13 @@ import (
 	"kaohe/internal/db"
 )
 
-// CurrentValues (PROVISIONAL).
+// The functions of this file are what an assessment cycle reads of the
+// values collect owns, in the cycle's transaction; package sources wires
+// them into cycle.Sources.
+
+// CurrentValues calls each with the current version of every value of the
+// items for period about entities of kind ("unit" or "person"), one item
+// after another.
 func CurrentValues(ctx context.Context, tx *db.Tx, kind, period string, items []string, each func(item string, entityID int64, v float64)) error {
 	for _, it := range items {
 		err := db.EachRow(ctx, tx, `SELECT entity_id, value FROM data_values
@@ -28,7 +34,8 @@ func CurrentValues(ctx context.Context, tx *db.Tx, kind, period string, items []
 	return nil
 }
 
-// RequiredItems (PROVISIONAL).
+// RequiredItems says which of the codes are data items (known) and which
+// of those must be submitted before collection ends (required).
 func RequiredItems(ctx context.Context, tx *db.Tx, items []string) (known, required map[string]bool, err error) {
 	known, required = map[string]bool{}, map[string]bool{}
 	var args []any
@@ -44,7 +51,11 @@ func RequiredItems(ctx context.Context, tx *db.Tx, items []string) (known, requi
 	return known, required, err
 }
 
-// FilledCounts (PROVISIONAL).
+// FilledCounts counts, per item code, the entities of in with a value of
+// any version and status for period. The codes are found by seeking
+// through the primary key of data_values (item_code leads it), so a value
+// of any code counts; each item's values of the period are one range of
+// that key, read in entity order (decision 0083).
 func FilledCounts(ctx context.Context, tx *db.Tx, period string, in map[int64]bool) (map[string]int, error) {
 	out := map[string]int{}
 	var code string
