@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"kaohe/internal/sources"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/collect"
@@ -303,7 +304,7 @@ func buildSchemes(ctx context.Context, b *builder) error {
 			return fmt.Errorf("data item %s: %w", it.code, err)
 		}
 	}
-	s := scheme.NewService(b.d, auth.Policy{})
+	s := scheme.NewService(b.d, auth.Policy{}, sources.Scheme()...)
 	for _, ind := range demoLibrary {
 		if _, err := s.SaveIndicator(ctx, b.actor, ind); err != nil {
 			return fmt.Errorf("indicator %s: %w", ind.Code, err)

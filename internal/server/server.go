@@ -54,7 +54,7 @@ func New(cfg Config) (*Server, error) {
 	var pol auth.Policy
 	s := &Server{cfg: cfg, log: cfg.Logger, auth: auth.NewService(cfg.DB, pol, org.GrantUnits{})}
 	orgs := org.NewService(cfg.DB, pol)
-	schemes := scheme.NewService(cfg.DB, pol)
+	schemes := scheme.NewService(cfg.DB, pol, sources.Scheme()...)
 	collects := collect.NewService(cfg.DB, pol)
 	surveys := survey.NewService(cfg.DB, pol)
 	cycles := cycle.NewService(cfg.DB, pol, sources.Cycle())

@@ -80,3 +80,12 @@ func (c counts) FirstValues(ctx context.Context, tx *db.Tx, fv []collect.FirstVa
 	}
 	return c.cycles.CountNewValues(ctx, tx, nv)
 }
+
+// Scheme returns the options that let a scheme service check data items
+// and read values from collect.
+func Scheme() []scheme.Option {
+	return []scheme.Option{
+		scheme.WithItemChecker(scheme.ItemCheckerFunc(collect.KnownItems)),
+		scheme.WithValueReader(scheme.ValueReaderFunc(collect.CurrentUnitValues)),
+	}
+}
