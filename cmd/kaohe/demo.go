@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
+	"kaohe/internal/org"
 	"os"
 	"strconv"
 	"text/tabwriter"
@@ -86,8 +86,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // demo that built it ("" when none did).
 func demoState(ctx context.Context, d *db.DB) (units int, seed string, err error) {
 	err = d.View(ctx, func(tx *db.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM units`).Scan(&units); err != nil {
-			return fmt.Errorf("count units: %w", err)
+		if units, err = org.CountUnits(ctx, tx); err != nil {
+			return err
 		}
 		seed, _, err = db.Setting(ctx, tx, demo.SettingSeed)
 		return err
@@ -128,22 +128,16 @@ func checkDemoFile(ctx context.Context, path string) error {
 		return fmt.Errorf("%s cannot be opened as a Kaohe database (%v); kaohe demo will not erase it: choose another --db", path, err)
 	}
 	defer d.Close()
-	var n int
-	if err := d.SQL.QueryRowContext(ctx, `SELECT count(*) FROM goose_db_version`).Scan(&n); err != nil {
+	if !d.Migrated(ctx) {
 		return fmt.Errorf("%s is not a Kaohe database; kaohe demo will not erase it: choose another --db", path)
 	}
-	var units int
-	if err := d.SQL.QueryRowContext(ctx, `SELECT count(*) FROM units`).Scan(&units); err != nil || units == 0 {
+	units, seed, err := demoState(ctx, d)
+	if err != nil || units == 0 {
 		return nil // no units table yet, or no units: nothing to lose
 	}
-	var seed string
-	err = d.SQL.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, demo.SettingSeed).Scan(&seed)
-	if errors.Is(err, sql.ErrNoRows) {
+	if seed == "" {
 		return fmt.Errorf("%s holds %d units that kaohe demo did not build; kaohe demo will not erase it: "+
 			"use --keep to serve it, or choose another --db", path, units)
-	}
-	if err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
 	}
 	return nil
 }

@@ -143,7 +143,10 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	var ballots int
-	if err := d.SQL.QueryRowContext(ctx, `SELECT COUNT(*) FROM ballots WHERE evaluation_id = $1`, e.ID).Scan(&ballots); err != nil {
+	if err := d.View(ctx, func(tx *db.Tx) (err error) {
+		ballots, err = survey.BallotCount(ctx, tx, e.ID)
+		return err
+	}); err != nil {
 		fmt.Fprintf(stderr, "kaohe load: %v\n", err)
 		return 1
 	}

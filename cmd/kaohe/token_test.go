@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"kaohe/internal/org"
 	"regexp"
 	"strings"
 	"testing"
@@ -43,7 +44,7 @@ func TestUserTokenCommand(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer d.Close()
-			svc := auth.NewService(d, auth.Policy{})
+			svc := auth.NewService(d, auth.Policy{}, org.GrantUnits{})
 			a, err := svc.ActorForAPIToken(ctx, m[1])
 			if err != nil || a.Login != "tongji" {
 				t.Fatalf("the printed token: actor %+v, %v; want tongji", a, err)

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"kaohe/internal/org"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -66,7 +67,7 @@ func openUserCmd(ctx context.Context, name, dsn string, stderr io.Writer) (*user
 		return nil, code
 	}
 	return &userCmd{name: "kaohe user " + name, stderr: stderr, d: d,
-		svc: auth.NewService(d, auth.Policy{}), actor: auth.SystemActor("cli")}, 0
+		svc: auth.NewService(d, auth.Policy{}, org.GrantUnits{}), actor: auth.SystemActor("cli")}, 0
 }
 
 // fail prints err on one line and returns the exit status: 2 for bad input

@@ -1,10 +1,12 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,8 +28,9 @@ const (
 // that changes something checks the policy and records an audit event in the
 // same transaction. Its exported fields may be changed before first use.
 type Service struct {
-	db  *db.DB
-	pol Policy
+	db    *db.DB
+	pol   Policy
+	units Units
 
 	// IdleTimeout ends a session unused for this long.
 	IdleTimeout time.Duration
@@ -45,8 +48,9 @@ const (
 	DefaultMaxAge      = 12 * time.Hour
 )
 
-// NewService returns a service over d deciding with pol.
-func NewService(d *db.DB, pol Policy) *Service {
+// NewService returns a service over d deciding with pol and reading the
+// units its grants name from units.
+func NewService(d *db.DB, pol Policy, units Units) *Service {
 	// A hash to verify against when the login does not exist, so that an
 	// unknown login takes as long as a wrong password.
 	dummy, err := HashPassword(GeneratePassword())
@@ -54,7 +58,7 @@ func NewService(d *db.DB, pol Policy) *Service {
 		panic(err) // crypto/rand does not fail
 	}
 	return &Service{
-		db: d, pol: pol,
+		db: d, pol: pol, units: units,
 		IdleTimeout: DefaultIdleTimeout,
 		MaxAge:      DefaultMaxAge,
 		Throttle:    DefaultThrottle,
@@ -200,7 +204,7 @@ func (s *Service) resolveGrants(ctx context.Context, tx *db.Tx, actor *Actor, in
 		if err := checkRole(g.Role); err != nil {
 			return nil, err
 		}
-		g, err := loadGrantUnit(ctx, tx, g)
+		g, err := s.loadGrantUnit(ctx, tx, g)
 		if err != nil {
 			return nil, err
 		}
@@ -238,44 +242,64 @@ func unknownUnit(what string) error {
 
 // loadGrantUnit fills in the path, code and name of g's unit; an Invalid
 // error names an unknown unit.
-func loadGrantUnit(ctx context.Context, tx *db.Tx, g Grant) (Grant, error) {
-	err := tx.QueryRowContext(ctx, `SELECT path, code, name FROM units WHERE id = $1`, g.UnitID).
-		Scan(&g.UnitPath, &g.UnitCode, &g.UnitName)
-	if errors.Is(err, sql.ErrNoRows) {
+func (s *Service) loadGrantUnit(ctx context.Context, tx *db.Tx, g Grant) (Grant, error) {
+	us, err := s.units.UnitRefs(ctx, tx, []int64{g.UnitID})
+	if err != nil {
+		return g, err
+	}
+	u, ok := us[g.UnitID]
+	if !ok {
 		return g, unknownUnit(idString(g.UnitID))
 	}
-	if err != nil {
-		return g, fmt.Errorf("read unit %d: %w", g.UnitID, err)
-	}
+	g.UnitPath, g.UnitCode, g.UnitName = u.Path, u.Code, u.Name
 	return g, nil
+}
+
+// fillGrantUnits fills in the path, code and name of the grants' units
+// and sorts each user's grants by unit path and role.
+func (s *Service) fillGrantUnits(ctx context.Context, tx *db.Tx, users ...*User) error {
+	var ids []int64
+	for _, u := range users {
+		for _, g := range u.Grants {
+			ids = append(ids, g.UnitID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	us, err := s.units.UnitRefs(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		for i := range u.Grants {
+			g := &u.Grants[i]
+			r := us[g.UnitID]
+			g.UnitPath, g.UnitCode, g.UnitName = r.Path, r.Code, r.Name
+		}
+		slices.SortFunc(u.Grants, func(a, b Grant) int {
+			return cmp.Or(strings.Compare(a.UnitPath, b.UnitPath), strings.Compare(string(a.Role), string(b.Role)))
+		})
+	}
+	return nil
 }
 
 // UnitByCode returns the ID and path of the unit with code, for the command
 // line; it checks no policy.
 func (s *Service) UnitByCode(ctx context.Context, code string) (id int64, path string, err error) {
 	err = s.db.View(ctx, func(tx *db.Tx) error {
-		rs, err := tx.QueryContext(ctx, `SELECT id, path FROM units WHERE code = $1`, code)
+		us, err := s.units.UnitRefsByCode(ctx, tx, code)
 		if err != nil {
-			return fmt.Errorf("find unit %s: %w", code, err)
+			return err
 		}
-		defer rs.Close()
-		n := 0
-		for rs.Next() {
-			if err := rs.Scan(&id, &path); err != nil {
-				return fmt.Errorf("find unit %s: %w", code, err)
-			}
-			n++
-		}
-		if err := rs.Err(); err != nil {
-			return fmt.Errorf("find unit %s: %w", code, err)
-		}
-		switch n {
+		switch len(us) {
 		case 0:
 			return unknownUnit(code)
 		case 1:
+			id, path = us[0].ID, us[0].Path
 			return nil
 		default:
-			e := errs.Field("unit", "auth.unit.ambiguous", fmt.Sprintf("%d units have code %s", n, code))
+			e := errs.Field("unit", "auth.unit.ambiguous", fmt.Sprintf("%d units have code %s", len(us), code))
 			e.Args = map[string]any{"unit": code}
 			return e
 		}
@@ -300,7 +324,7 @@ func userIDByLogin(ctx context.Context, tx *db.Tx, login string) (int64, error) 
 }
 
 // loadUser reads a user and its grants with their unit paths.
-func loadUser(ctx context.Context, tx *db.Tx, id int64) (*User, error) {
+func (s *Service) loadUser(ctx context.Context, tx *db.Tx, id int64) (*User, error) {
 	u := &User{ID: id}
 	var person sql.NullInt64
 	var created, pwAt int64
@@ -314,8 +338,7 @@ func loadUser(ctx context.Context, tx *db.Tx, id int64) (*User, error) {
 	}
 	u.PersonID = person.Int64
 	u.CreatedAt, u.PasswordAt = time.UnixMicro(created).UTC(), time.UnixMicro(pwAt).UTC()
-	rs, err := tx.QueryContext(ctx, `SELECT g.role, g.unit_id, u.path, u.code, u.name FROM user_grants g
-		JOIN units u ON u.id = g.unit_id WHERE g.user_id = $1 ORDER BY u.path, g.role`, id)
+	rs, err := tx.QueryContext(ctx, `SELECT role, unit_id FROM user_grants WHERE user_id = $1`, id)
 	if err != nil {
 		return nil, fmt.Errorf("read grants of user %d: %w", id, err)
 	}
@@ -323,7 +346,7 @@ func loadUser(ctx context.Context, tx *db.Tx, id int64) (*User, error) {
 	for rs.Next() {
 		var g Grant
 		var role string
-		if err := rs.Scan(&role, &g.UnitID, &g.UnitPath, &g.UnitCode, &g.UnitName); err != nil {
+		if err := rs.Scan(&role, &g.UnitID); err != nil {
 			return nil, fmt.Errorf("read grants of user %d: %w", id, err)
 		}
 		g.Role = Role(role)
@@ -332,7 +355,7 @@ func loadUser(ctx context.Context, tx *db.Tx, id int64) (*User, error) {
 	if err := rs.Err(); err != nil {
 		return nil, fmt.Errorf("read grants of user %d: %w", id, err)
 	}
-	return u, nil
+	return u, s.fillGrantUnits(ctx, tx, u)
 }
 
 // Actor returns the user as an actor.
@@ -428,7 +451,7 @@ func (s *Service) authorizeManage(actor *Actor, u *User) error {
 
 // manageUser loads user id within tx and checks that actor may manage it.
 func (s *Service) manageUser(ctx context.Context, tx *db.Tx, actor *Actor, id int64) (*User, error) {
-	u, err := loadUser(ctx, tx, id)
+	u, err := s.loadUser(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -489,8 +512,7 @@ func (s *Service) ListUsers(ctx context.Context, actor *Actor) ([]User, error) {
 			return fmt.Errorf("list users: %w", err)
 		}
 		rs.Close()
-		gs, err := tx.QueryContext(ctx, `SELECT g.user_id, g.role, g.unit_id, u.path, u.code, u.name FROM user_grants g
-			JOIN units u ON u.id = g.unit_id ORDER BY g.user_id, u.path, g.role`)
+		gs, err := tx.QueryContext(ctx, `SELECT user_id, role, unit_id FROM user_grants`)
 		if err != nil {
 			return fmt.Errorf("list grants: %w", err)
 		}
@@ -499,7 +521,7 @@ func (s *Service) ListUsers(ctx context.Context, actor *Actor) ([]User, error) {
 			var uid int64
 			var g Grant
 			var role string
-			if err := gs.Scan(&uid, &role, &g.UnitID, &g.UnitPath, &g.UnitCode, &g.UnitName); err != nil {
+			if err := gs.Scan(&uid, &role, &g.UnitID); err != nil {
 				return fmt.Errorf("list grants: %w", err)
 			}
 			g.Role = Role(role)
@@ -509,6 +531,13 @@ func (s *Service) ListUsers(ctx context.Context, actor *Actor) ([]User, error) {
 		}
 		if err := gs.Err(); err != nil {
 			return fmt.Errorf("list grants: %w", err)
+		}
+		list := make([]*User, 0, len(order))
+		for _, id := range order {
+			list = append(list, users[id])
+		}
+		if err := s.fillGrantUnits(ctx, tx, list...); err != nil {
+			return err
 		}
 		for _, id := range order {
 			if s.authorizeManage(actor, users[id]) == nil {
@@ -611,7 +640,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor *Actor, oldPassword,
 		return err
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		u, err := loadUser(ctx, tx, actor.UserID)
+		u, err := s.loadUser(ctx, tx, actor.UserID)
 		if err != nil {
 			return err
 		}
@@ -698,7 +727,7 @@ func (s *Service) SetLanguage(ctx context.Context, actor *Actor, lang string) er
 		return e
 	}
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		u, err := loadUser(ctx, tx, actor.UserID)
+		u, err := s.loadUser(ctx, tx, actor.UserID)
 		if err != nil {
 			return err
 		}

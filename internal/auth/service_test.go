@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"context"
+	"kaohe/internal/org"
 	"strconv"
 	"strings"
 	"testing"
@@ -58,7 +59,7 @@ func setup(t *testing.T, d *db.DB) *fixture {
 		VALUES ($1, '张三', 'male', '1975-01-01', '汉族', '中共党员', '大学', $2, 0, 0)`, personID, countyID); err != nil {
 		t.Fatal(err)
 	}
-	svc := auth.NewService(d, auth.Policy{})
+	svc := auth.NewService(d, auth.Policy{}, org.GrantUnits{})
 	return &fixture{d: d, svc: svc, clock: clock, sys: auth.SystemActor("test")}
 }
 
@@ -354,7 +355,7 @@ func TestThrottle(t *testing.T) {
 		wantKey(t, "unknown login when locked", err, auth.KeySignInThrottled)
 
 		// The lock survives a restart: a new service over the same database.
-		svc2 := auth.NewService(d, auth.Policy{})
+		svc2 := auth.NewService(d, auth.Policy{}, org.GrantUnits{})
 		_, _, err = svc2.SignIn(ctx, "office", pw, "198.51.100.7:1")
 		wantKey(t, "after restart, from another address", err, auth.KeySignInThrottled)
 

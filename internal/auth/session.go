@@ -163,7 +163,7 @@ func (s *Service) SignIn(ctx context.Context, login, password, remoteAddr string
 			VALUES ($1, $2, $3, $3, $4, $5)`, th, id, now, tx.Now.Add(s.MaxAge).UnixMicro(), addr); err != nil {
 			return fmt.Errorf("start session: %w", err)
 		}
-		u, err := loadUser(ctx, tx, id)
+		u, err := s.loadUser(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -190,7 +190,7 @@ func (s *Service) SignOut(ctx context.Context, token string) error {
 		if err != nil {
 			return fmt.Errorf("sign out: %w", err)
 		}
-		u, err := loadUser(ctx, tx, id)
+		u, err := s.loadUser(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -223,7 +223,7 @@ func (s *Service) ActorForSession(ctx context.Context, token string) (*Actor, er
 			return nil
 		}
 		touch = now-lastSeen >= touchEvery.Microseconds()
-		u, err := loadUser(ctx, tx, id)
+		u, err := s.loadUser(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -279,7 +279,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor *Actor, name string,
 	token, th := newToken(APITokenPrefix)
 	t := APIToken{ID: db.NewID(), UserID: actor.UserID, Name: name}
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		u, err := loadUser(ctx, tx, actor.UserID)
+		u, err := s.loadUser(ctx, tx, actor.UserID)
 		if err != nil {
 			return err
 		}
@@ -350,7 +350,7 @@ func (s *Service) RevokeAPIToken(ctx context.Context, actor *Actor, id int64) er
 		if _, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("revoke API token: %w", err)
 		}
-		u, err := loadUser(ctx, tx, owner)
+		u, err := s.loadUser(ctx, tx, owner)
 		if err != nil {
 			return err
 		}
@@ -384,7 +384,7 @@ func (s *Service) ActorForAPIToken(ctx context.Context, token string) (*Actor, e
 			return errs.New(errs.Unauthorized, "auth.token.expired", "the API token has expired")
 		}
 		touch = now-used >= touchEvery.Microseconds()
-		u, err := loadUser(ctx, tx, user)
+		u, err := s.loadUser(ctx, tx, user)
 		if err != nil {
 			return err
 		}

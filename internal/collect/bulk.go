@@ -90,8 +90,8 @@ const insertBatch = 500
 
 // write stores the plan: supersedes the corrected versions and inserts the
 // new rows, by multi-row INSERTs on SQLite and COPY on PostgreSQL, then
-// counts the first values for the cycles that read them (countNew).
-func (p *plan) write(ctx context.Context, tx *db.Tx, c *conn, a *auth.Actor) error {
+// tells l of the first values (tellFirst).
+func (p *plan) write(ctx context.Context, tx *db.Tx, c *conn, a *auth.Actor, l FirstValuesListener) error {
 	p.rep.BatchID = db.NewID()
 	var superseded []any
 	for _, rc := range p.recs {
@@ -118,7 +118,7 @@ func (p *plan) write(ctx context.Context, tx *db.Tx, c *conn, a *auth.Actor) err
 	if err != nil {
 		return err
 	}
-	return p.countNew(ctx, tx)
+	return p.tellFirst(ctx, tx, l)
 }
 
 // rowSource yields the rows of a plan for inserting.

@@ -23,8 +23,9 @@ import (
 // checks the actor against the policy, runs in one transaction and records
 // an audit event for every change.
 type Service struct {
-	db  *db.DB
-	pol auth.Policy
+	db    *db.DB
+	pol   auth.Policy
+	first FirstValuesListener
 }
 
 // NewService returns a Service on d that asks pol who may do what.

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"kaohe/internal/org"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -187,20 +188,16 @@ func (s *Service) EvidenceOf(ctx context.Context, a *auth.Actor, ownerID int64, 
 	}
 	var out []*EvidenceEntry
 	err := s.db.View(ctx, func(tx *db.Tx) error {
-		var path string
-		err := tx.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, ownerID).Scan(&path)
-		if errors.Is(err, sql.ErrNoRows) {
-			return errs.NoSuch("department")
-		}
+		owner, err := unitOf(ctx, tx, ownerID, "department")
 		if err != nil {
-			return fmt.Errorf("read department: %w", err)
+			return err
 		}
-		if err := s.pol.Authorize(a, auth.ActValueSubmit, path); err != nil {
+		if err := s.pol.Authorize(a, auth.ActValueSubmit, owner.Path); err != nil {
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT e.id, e.entity_id, e.item_code, e.period, e.version, e.name, e.content_type,
-			e.size, e.sha256, e.uploader_id, e.created_at, COALESCE(u.name, '')
-			FROM value_evidence e JOIN data_items i ON i.code = e.item_code LEFT JOIN units u ON u.id = e.entity_id
+			e.size, e.sha256, e.uploader_id, e.created_at
+			FROM value_evidence e JOIN data_items i ON i.code = e.item_code
 			WHERE i.owner_unit_id = $1 AND e.period = $2 ORDER BY e.id`, ownerID, period)
 		if err != nil {
 			return fmt.Errorf("list evidence: %w", err)
@@ -212,13 +209,17 @@ func (s *Service) EvidenceOf(ctx context.Context, a *auth.Actor, ownerID int64, 
 				created int64
 			)
 			if err := rows.Scan(&ev.ID, &ev.EntityID, &ev.Item, &ev.Period, &ev.Version, &ev.Name, &ev.ContentType, &ev.Size,
-				&ev.SHA256, &ev.UploaderID, &created, &ev.EntityName); err != nil {
+				&ev.SHA256, &ev.UploaderID, &created); err != nil {
 				return fmt.Errorf("list evidence: %w", err)
 			}
 			ev.CreatedAt = db.Micros(created)
 			out = append(out, &ev)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		return entityNames(ctx, tx, out)
 	})
 	return out, err
 }
@@ -227,4 +228,22 @@ func (s *Service) EvidenceOf(ctx context.Context, a *auth.Actor, ownerID int64, 
 type EvidenceEntry struct {
 	Evidence
 	EntityName string
+}
+
+// entityNames fills in the names of the units the evidence is about.
+func entityNames(ctx context.Context, tx *db.Tx, evs []*EvidenceEntry) error {
+	ids := make([]int64, len(evs))
+	for i, ev := range evs {
+		ids[i] = ev.EntityID
+	}
+	us, err := org.UnitsByID(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	for _, ev := range evs {
+		if u := us[ev.EntityID]; u != nil {
+			ev.EntityName = u.Name
+		}
+	}
+	return nil
 }

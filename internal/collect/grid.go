@@ -2,8 +2,6 @@ package collect
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -83,14 +81,11 @@ func (s *Service) Grid(ctx context.Context, a *auth.Actor, ownerID int64, period
 	}
 	g := &Grid{Period: period}
 	err := s.db.View(ctx, func(tx *db.Tx) error {
-		o := &Owner{ID: ownerID}
-		err := tx.QueryRowContext(ctx, `SELECT code, name, path FROM units WHERE id = $1`, ownerID).Scan(&o.Code, &o.Name, &o.Path)
-		if errors.Is(err, sql.ErrNoRows) {
-			return errs.NoSuch("department")
-		}
+		u, err := unitOf(ctx, tx, ownerID, "department")
 		if err != nil {
-			return fmt.Errorf("read department: %w", err)
+			return err
 		}
+		o := &Owner{ID: ownerID, Code: u.Code, Name: u.Name, Path: u.Path}
 		if err := s.pol.Authorize(a, auth.ActValueSubmit, o.Path); err != nil {
 			return err
 		}
@@ -104,37 +99,21 @@ func (s *Service) Grid(ctx context.Context, a *auth.Actor, ownerID int64, period
 			return nil
 		}
 		// Entities: the units of the jurisdiction some item is collected for.
-		var args []any
-		rows, err := tx.QueryContext(ctx, `SELECT id, code, name, path, kind, level FROM units u WHERE `+
-			auth.SubtreeSQL("u.path", items[0].ScopePath, &args)+` ORDER BY u.path`, args...)
+		us, err := org.ListUnits(ctx, tx, org.UnitQuery{Under: items[0].ScopePath})
 		if err != nil {
 			return fmt.Errorf("list grid entities: %w", err)
 		}
 		var paths []string
 		var kinds []org.Kind
 		var levels []org.Level
-		for rows.Next() {
-			var (
-				e     GridEntity
-				path  string
-				kind  org.Kind
-				level org.Level
-			)
-			if err := rows.Scan(&e.ID, &e.Code, &e.Name, &path, &kind, &level); err != nil {
-				rows.Close()
-				return fmt.Errorf("list grid entities: %w", err)
-			}
+		for _, u := range us {
 			for _, it := range items {
-				if it.Covers(path, kind, level) {
-					g.Entities = append(g.Entities, e)
-					paths, kinds, levels = append(paths, path), append(kinds, kind), append(levels, level)
+				if it.Covers(u.Path, u.Kind, u.Level) {
+					g.Entities = append(g.Entities, GridEntity{ID: u.ID, Code: u.Code, Name: u.Name})
+					paths, kinds, levels = append(paths, u.Path), append(kinds, u.Kind), append(levels, u.Level)
 					break
 				}
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("list grid entities: %w", err)
 		}
 		row := map[int64]int{}
 		g.Cells = make([][]Cell, len(g.Entities))

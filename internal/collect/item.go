@@ -1,6 +1,7 @@
 package collect
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -213,28 +214,22 @@ func (it *Item) summary() map[string]any {
 	return m
 }
 
-const itemCols = `i.id, i.code, i.name, i.measure, i.owner_unit_id, o.code, o.name, o.path, o.kind, COALESCE(p.path, o.path),
+const itemCols = `i.id, i.code, i.name, i.measure, i.owner_unit_id,
 	i.frequency, i.value_type, i.min_value, i.max_value, i.required, i.entity_kind, i.unit_kind, i.unit_level,
 	i.description, i.created_at, i.updated_at`
 
-const itemFrom = ` FROM data_items i JOIN units o ON o.id = i.owner_unit_id LEFT JOIN units p ON p.id = o.parent_id`
+const itemFrom = ` FROM data_items i`
 
 func scanItem(s interface{ Scan(...any) error }) (*Item, error) {
 	var (
 		it               Item
-		ownerKind        string
 		lo, hi           sql.NullFloat64
 		created, updated int64
 	)
-	err := s.Scan(&it.ID, &it.Code, &it.Name, &it.Measure, &it.OwnerID, &it.OwnerCode, &it.OwnerName, &it.OwnerPath,
-		&ownerKind, &it.ScopePath, &it.Frequency, &it.Type, &lo, &hi, &it.Required, &it.EntityKind, &it.UnitKind,
-		&it.UnitLevel, &it.Description, &created, &updated)
+	err := s.Scan(&it.ID, &it.Code, &it.Name, &it.Measure, &it.OwnerID, &it.Frequency, &it.Type, &lo, &hi,
+		&it.Required, &it.EntityKind, &it.UnitKind, &it.UnitLevel, &it.Description, &created, &updated)
 	if err != nil {
 		return nil, err
-	}
-	if org.Kind(ownerKind) == org.KindRegion {
-		// A region owns items about its own subtree.
-		it.ScopePath = it.OwnerPath
 	}
 	if lo.Valid {
 		it.Min = &lo.Float64
@@ -263,7 +258,50 @@ func queryItems(ctx context.Context, tx *db.Tx, tail string, args ...any) ([]*It
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list data items: %w", err)
 	}
-	return out, nil
+	rows.Close()
+	return out, fillOwners(ctx, tx, out)
+}
+
+// fillOwners fills in the code, name and path of the items' owners and
+// the path of the jurisdiction they are collected for: a department's
+// region (the unit above it), or a region's own subtree.
+func fillOwners(ctx context.Context, tx *db.Tx, items []*Item) error {
+	var ids []int64
+	for _, it := range items {
+		ids = append(ids, it.OwnerID)
+	}
+	owners, err := org.UnitsByID(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	var parents []int64
+	for _, o := range owners {
+		if o.ParentID != 0 {
+			parents = append(parents, o.ParentID)
+		}
+	}
+	above, err := org.UnitsByID(ctx, tx, parents)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		o := owners[it.OwnerID]
+		if o == nil {
+			return fmt.Errorf("data item %s: owner unit %d is missing", it.Code, it.OwnerID)
+		}
+		it.OwnerCode, it.OwnerName, it.OwnerPath, it.ScopePath = o.Code, o.Name, o.Path, o.Path
+		if p := above[o.ParentID]; p != nil && o.Kind != org.KindRegion {
+			it.ScopePath = p.Path
+		}
+	}
+	return nil
+}
+
+// sortByOwner orders items by their owner's place in the tree, then code.
+func sortByOwner(items []*Item) {
+	slices.SortFunc(items, func(a, b *Item) int {
+		return cmp.Or(strings.Compare(a.OwnerPath, b.OwnerPath), strings.Compare(a.Code, b.Code))
+	})
 }
 
 // getItem reads an item by code; NotFound when there is none.
@@ -276,6 +314,9 @@ func getItem(ctx context.Context, tx *db.Tx, code string) (*Item, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read data item %s: %w", code, err)
+	}
+	if err := fillOwners(ctx, tx, []*Item{it}); err != nil {
+		return nil, err
 	}
 	return it, nil
 }
@@ -302,14 +343,14 @@ func itemsByCode(ctx context.Context, tx *db.Tx, codes []string) (map[string]*It
 
 // ownerUnit reads the owner of an item and checks that it is a unit.
 func ownerUnit(ctx context.Context, tx *db.Tx, id int64) (path string, err error) {
-	err = tx.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, id).Scan(&path)
-	if errors.Is(err, sql.ErrNoRows) {
+	u, err := org.GetUnit(ctx, tx, id)
+	if errs.Is(err, errs.NotFound) {
 		return "", errs.Field("owner_id", "collect.item.owner_unknown", "no such owning department")
 	}
 	if err != nil {
-		return "", fmt.Errorf("read owner unit: %w", err)
+		return "", err
 	}
-	return path, nil
+	return u.Path, nil
 }
 
 func nullFloat(p *float64) sql.NullFloat64 {
@@ -441,10 +482,11 @@ func (s *Service) Items(ctx context.Context, a *auth.Actor, f ItemFilter) ([]*It
 		if len(conds) > 0 {
 			tail = "WHERE " + strings.Join(conds, " AND ")
 		}
-		items, err := queryItems(ctx, tx, tail+" ORDER BY o.path, i.code", args...)
+		items, err := queryItems(ctx, tx, tail, args...)
 		if err != nil {
 			return err
 		}
+		sortByOwner(items)
 		for _, it := range items {
 			if !f.Submittable || s.pol.Authorize(a, auth.ActValueSubmit, it.OwnerPath) == nil {
 				out = append(out, it)

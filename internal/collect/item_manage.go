@@ -2,8 +2,6 @@ package collect
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"kaohe/internal/auth"
@@ -133,35 +131,30 @@ func (s *Service) ItemOwners(ctx context.Context, a *auth.Actor) ([]*Owner, erro
 	}
 	var out []*Owner
 	err := s.db.View(ctx, func(tx *db.Tx) error {
-		var args []any
-		cond := scope.SQL("path", &args)
-		rows, err := tx.QueryContext(ctx, `SELECT id, code, name, path FROM units WHERE kind = `+
-			db.Arg(&args, string(org.KindDepartment))+` AND `+cond+` ORDER BY path`, args...)
-		if err != nil {
-			return fmt.Errorf("list departments: %w", err)
+		us, err := org.ListUnits(ctx, tx, org.UnitQuery{Scope: &scope, Kind: org.KindDepartment})
+		for _, u := range us {
+			out = append(out, &Owner{ID: u.ID, Code: u.Code, Name: u.Name, Path: u.Path})
 		}
-		defer rows.Close()
-		for rows.Next() {
-			o := &Owner{}
-			if err := rows.Scan(&o.ID, &o.Code, &o.Name, &o.Path); err != nil {
-				return fmt.Errorf("list departments: %w", err)
-			}
-			out = append(out, o)
-		}
-		return rows.Err()
+		return err
 	})
 	return out, err
 }
 
 // unitPath reads the path of a unit; NotFound when there is none.
 func unitPath(ctx context.Context, tx *db.Tx, id int64) (string, error) {
-	var path string
-	err := tx.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, id).Scan(&path)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", errs.NoSuch("unit")
-	}
+	u, err := unitOf(ctx, tx, id, "unit")
 	if err != nil {
-		return "", fmt.Errorf("read unit %d: %w", id, err)
+		return "", err
 	}
-	return path, nil
+	return u.Path, nil
+}
+
+// unitOf reads a unit; NotFound naming what (e.g. "department") when there
+// is none.
+func unitOf(ctx context.Context, tx *db.Tx, id int64, what string) (*org.Unit, error) {
+	u, err := org.GetUnit(ctx, tx, id)
+	if errs.Is(err, errs.NotFound) {
+		return nil, errs.NoSuch(what)
+	}
+	return u, err
 }

@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
+	"kaohe/internal/org"
 	"strings"
 
 	"kaohe/internal/audit"
@@ -17,22 +17,26 @@ import (
 // entityOf reads an entity by id: a unit, or a person placed at the unit
 // of its primary post.
 func entityOf(ctx context.Context, tx *db.Tx, id int64) (*entity, error) {
-	e := &entity{id: id, kind: EntityUnit}
-	err := tx.QueryRowContext(ctx, `SELECT code, name, path, kind, level FROM units WHERE id = $1`, id).
-		Scan(&e.code, &e.name, &e.path, &e.ukind, &e.level)
-	if errors.Is(err, sql.ErrNoRows) {
-		e.kind = EntityPerson
-		e.code = "person:" + idString(id)
-		err = tx.QueryRowContext(ctx, `SELECT p.name, u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1`, id).
-			Scan(&e.name, &e.path)
+	u, err := org.GetUnit(ctx, tx, id)
+	if err == nil {
+		return &entity{id: id, kind: EntityUnit, code: u.Code, name: u.Name, path: u.Path, ukind: u.Kind, level: u.Level}, nil
 	}
-	if errors.Is(err, sql.ErrNoRows) {
+	if !errs.Is(err, errs.NotFound) {
+		return nil, err
+	}
+	ps, err := org.PeopleByID(ctx, tx, []int64{id})
+	if err != nil {
+		return nil, err
+	}
+	p := ps[id]
+	if p == nil {
 		return nil, errs.NoSuch("entity")
 	}
+	pu, err := org.GetUnit(ctx, tx, p.UnitID)
 	if err != nil {
-		return nil, fmt.Errorf("read entity %d: %w", id, err)
+		return nil, err
 	}
-	return e, nil
+	return &entity{id: id, kind: EntityPerson, code: "person:" + idString(id), name: p.Name, path: pu.Path}, nil
 }
 
 // mayRead checks that a may read the values of item it for entity e: a
@@ -175,14 +179,12 @@ func (s *Service) ItemValues(ctx context.Context, a *auth.Actor, regionID int64,
 	}
 	out := &ItemValues{Period: period}
 	err := s.db.View(ctx, func(tx *db.Tx) error {
-		var region string
-		err := tx.QueryRowContext(ctx, `SELECT path, name FROM units WHERE id = $1`, regionID).Scan(&region, &out.Region)
-		if errors.Is(err, sql.ErrNoRows) {
-			return errs.NoSuch("unit")
-		}
+		ru, err := unitOf(ctx, tx, regionID, "unit")
 		if err != nil {
-			return fmt.Errorf("read region: %w", err)
+			return err
 		}
+		region := ru.Path
+		out.Region = ru.Name
 		if err := s.pol.Authorize(a, auth.ActValueRead, region); err != nil {
 			return err
 		}
@@ -201,48 +203,45 @@ func (s *Service) ItemValues(ctx context.Context, a *auth.Actor, regionID int64,
 		} else if !strings.HasPrefix(region, it.ScopePath) {
 			return nil
 		}
-		var args []any
-		cond := auth.SubtreeSQL("u.path", scope, &args)
-		if it.UnitKind != "" {
-			cond += " AND u.kind = " + db.Arg(&args, string(it.UnitKind))
-		}
-		if it.UnitLevel != "" {
-			cond += " AND u.level = " + db.Arg(&args, string(it.UnitLevel))
-		}
-		n := len(args)
-		args = append(args, item, period)
-		rows, err := tx.QueryContext(ctx, `SELECT u.id, u.code, u.name, `+valueCols2+` FROM units u
-			LEFT JOIN data_values v ON v.entity_id = u.id AND v.item_code = $`+strconv.Itoa(n+1)+` AND v.period = $`+strconv.Itoa(n+2)+`
-			AND v.is_current WHERE `+cond+` ORDER BY u.path`, args...)
+		us, err := org.ListUnits(ctx, tx, org.UnitQuery{Under: scope, Kind: it.UnitKind, Level: it.UnitLevel})
 		if err != nil {
-			return fmt.Errorf("list item values: %w", err)
+			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var (
-				ev                                   EntityValue
-				id, ent, sub, created                sql.NullInt64
-				kind, code, per, src, status, reason sql.NullString
-				val                                  sql.NullFloat64
-				version                              sql.NullInt64
-				current, flagged                     sql.NullBool
-			)
-			if err := rows.Scan(&ev.EntityID, &ev.Code, &ev.Name, &id, &kind, &ent, &code, &per, &val, &src, &sub, &status,
-				&version, &current, &reason, &flagged, &created); err != nil {
-				return fmt.Errorf("list item values: %w", err)
-			}
-			if id.Valid {
-				ev.Value = &Value{ID: id.Int64, EntityKind: EntityKind(kind.String), EntityID: ent.Int64, ItemCode: code.String,
-					Period: per.String, Value: val.Float64, Source: Source(src.String), SubmitterID: sub.Int64,
-					Status: Status(status.String), Version: int(version.Int64), Current: current.Bool, Reason: reason.String,
-					Flagged: flagged.Bool, CreatedAt: db.Micros(created.Int64), EntityCode: ev.Code, EntityName: ev.Name}
+		vals, err := currentOf(ctx, tx, item, period, EntityUnit)
+		if err != nil {
+			return err
+		}
+		for _, u := range us {
+			ev := EntityValue{EntityID: u.ID, Code: u.Code, Name: u.Name}
+			if v := vals[u.ID]; v != nil {
+				v.EntityCode, v.EntityName = u.Code, u.Name
+				ev.Value = v
 			}
 			out.Rows = append(out.Rows, ev)
 		}
-		return rows.Err()
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// currentOf returns the current values of item for period, by entity.
+func currentOf(ctx context.Context, tx *db.Tx, item, period string, kind EntityKind) (map[int64]*Value, error) {
+	out := map[int64]*Value{}
+	rows, err := tx.QueryContext(ctx, `SELECT `+valueCols2+` FROM data_values v
+		WHERE v.item_code = $1 AND v.period = $2 AND v.is_current AND v.entity_kind = $3`, item, period, string(kind))
+	if err != nil {
+		return nil, fmt.Errorf("list item values: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scanValue(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list item values: %w", err)
+		}
+		out[v.EntityID] = v
+	}
+	return out, rows.Err()
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"kaohe/internal/org"
 	"strconv"
 	"strings"
 	"time"
@@ -133,22 +134,21 @@ func (s *Service) Status(ctx context.Context, a *auth.Actor, regionID int64, per
 	}
 	out := &CollectionStatus{Period: period}
 	err := s.db.View(ctx, func(tx *db.Tx) error {
-		var region string
-		err := tx.QueryRowContext(ctx, `SELECT path, name FROM units WHERE id = $1`, regionID).Scan(&region, &out.Region)
-		if errors.Is(err, sql.ErrNoRows) {
-			return errs.NoSuch("unit")
-		}
+		ru, err := unitOf(ctx, tx, regionID, "unit")
 		if err != nil {
-			return fmt.Errorf("read region: %w", err)
+			return err
 		}
+		region := ru.Path
+		out.Region = ru.Name
 		if err := s.pol.Authorize(a, auth.ActCollectStatus, region); err != nil {
 			return err
 		}
 		out.Today = tx.Now.In(Beijing).Format(time.DateOnly)
-		items, err := queryItems(ctx, tx, `WHERE i.frequency = $1 ORDER BY o.path, i.code`, string(freq))
+		items, err := queryItems(ctx, tx, `WHERE i.frequency = $1`, string(freq))
 		if err != nil {
 			return err
 		}
+		sortByOwner(items)
 		byOwner := map[int64]*DepartmentStatus{}
 		for _, it := range items {
 			// The entities in both the region and the owner's jurisdiction.
@@ -191,58 +191,57 @@ func itemStatus(ctx context.Context, tx *db.Tx, it *Item, period, scope, today s
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("read deadline: %w", err)
 	}
-	// The entity table, its path column and the condition on its kind.
+	// The entities the item is collected for, selected by org; values
+	// are matched to them by id.
+	hasValue := func(col string, args *[]any) string {
+		return col + ` IN (SELECT v.entity_id FROM data_values v WHERE v.item_code = ` + db.Arg(args, it.Code) +
+			` AND v.period = ` + db.Arg(args, period) + ` AND v.is_current)`
+	}
+	lacksValue := func(col string, args *[]any) string { return "NOT " + hasValue(col, args) }
+	units := org.UnitQuery{Under: scope, Kind: it.UnitKind, Level: it.UnitLevel}
+	people := org.PeopleQuery{Under: scope}
 	var args []any
-	from := "units e"
-	cond := auth.SubtreeSQL("e.path", scope, &args)
+	var ents string
 	if it.EntityKind == EntityPerson {
-		from = "people e JOIN units eu ON eu.id = e.unit_id"
-		args = nil
-		cond = auth.SubtreeSQL("eu.path", scope, &args)
+		st.Expected, err = org.CountPeople(ctx, tx, people)
+		ents = org.PeopleQuerySQL("v.entity_id", people, &args)
 	} else {
-		if it.UnitKind != "" {
-			cond += " AND e.kind = " + db.Arg(&args, string(it.UnitKind))
-		}
-		if it.UnitLevel != "" {
-			cond += " AND e.level = " + db.Arg(&args, string(it.UnitLevel))
-		}
+		st.Expected, err = org.CountMatchingUnits(ctx, tx, units)
+		ents = org.UnitQuerySQL("v.entity_id", units, &args)
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+cond, args...).Scan(&st.Expected); err != nil {
-		return nil, fmt.Errorf("count entities of %s: %w", it.Code, err)
+	if err != nil {
+		return nil, err
 	}
-	n := len(args)
-	vargs := append(append([]any{}, args...), it.Code, period)
 	var flagged, returned, verified sql.NullInt64
 	err = tx.QueryRowContext(ctx, `SELECT count(*),
 		SUM(CASE WHEN v.flagged THEN 1 ELSE 0 END),
 		SUM(CASE WHEN v.status = 'returned' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN v.status = 'verified' THEN 1 ELSE 0 END)
-		FROM data_values v JOIN `+from+` ON e.id = v.entity_id
-		WHERE `+cond+` AND v.item_code = $`+strconv.Itoa(n+1)+` AND v.period = $`+strconv.Itoa(n+2)+` AND v.is_current`, vargs...).
-		Scan(&st.Submitted, &flagged, &returned, &verified)
+		FROM data_values v WHERE `+ents+` AND v.item_code = `+db.Arg(&args, it.Code)+` AND v.period = `+db.Arg(&args, period)+
+		` AND v.is_current`, args...).Scan(&st.Submitted, &flagged, &returned, &verified)
 	if err != nil {
 		return nil, fmt.Errorf("count values of %s: %w", it.Code, err)
 	}
 	st.Flagged, st.Returned, st.Verified = int(flagged.Int64), int(returned.Int64), int(verified.Int64)
 	if st.Submitted < st.Expected {
-		name := "e.name"
-		rows, err := tx.QueryContext(ctx, `SELECT `+name+` FROM `+from+` WHERE `+cond+` AND NOT EXISTS (
-			SELECT 1 FROM data_values v WHERE v.entity_id = e.id AND v.item_code = $`+strconv.Itoa(n+1)+`
-			AND v.period = $`+strconv.Itoa(n+2)+` AND v.is_current) ORDER BY e.id LIMIT `+strconv.Itoa(MaxMissing), vargs...)
-		if err != nil {
-			return nil, fmt.Errorf("list missing entities of %s: %w", it.Code, err)
-		}
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("list missing entities of %s: %w", it.Code, err)
+		if it.EntityKind == EntityPerson {
+			people.Matching, people.Limit = lacksValue, MaxMissing
+			ps, err := org.ListPeople(ctx, tx, people)
+			if err != nil {
+				return nil, err
 			}
-			st.Missing = append(st.Missing, s)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("list missing entities of %s: %w", it.Code, err)
+			for _, p := range ps {
+				st.Missing = append(st.Missing, p.Name)
+			}
+		} else {
+			units.Matching, units.Limit = lacksValue, MaxMissing
+			us, err := org.ListUnits(ctx, tx, units)
+			if err != nil {
+				return nil, err
+			}
+			for _, u := range us {
+				st.Missing = append(st.Missing, u.Name)
+			}
 		}
 		st.Overdue = st.Due != "" && today > st.Due
 	}
@@ -256,33 +255,26 @@ func contacts(ctx context.Context, tx *db.Tx, ds []*DepartmentStatus) error {
 	if len(ds) == 0 {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT u.name, u.login, g.unit_id, gu.path FROM user_grants g
-		JOIN users u ON u.id = g.user_id JOIN units gu ON gu.id = g.unit_id WHERE g.role = $1 ORDER BY u.login`, string(auth.RoleProvider))
+	grants, err := auth.GrantsOf(ctx, tx, auth.RoleProvider)
 	if err != nil {
-		return fmt.Errorf("list provider accounts: %w", err)
+		return err
 	}
-	defer rows.Close()
-	type grant struct{ who, path string }
-	var gs []grant
-	for rows.Next() {
-		var name, login, path string
-		var unit int64
-		if err := rows.Scan(&name, &login, &unit, &path); err != nil {
-			return fmt.Errorf("list provider accounts: %w", err)
-		}
-		gs = append(gs, grant{name + " (" + login + ")", path})
+	ids := make([]int64, 0, len(grants)+len(ds))
+	for _, g := range grants {
+		ids = append(ids, g.UnitID)
 	}
-	if err := rows.Err(); err != nil {
+	for _, d := range ds {
+		ids = append(ids, d.ID)
+	}
+	us, err := org.UnitsByID(ctx, tx, ids)
+	if err != nil {
 		return err
 	}
 	for _, d := range ds {
-		var path string
-		if err := tx.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, d.ID).Scan(&path); err != nil {
-			return fmt.Errorf("read department: %w", err)
-		}
-		for _, g := range gs {
-			if strings.HasPrefix(path, g.path) {
-				d.Contacts = append(d.Contacts, g.who)
+		path := us[d.ID].Path
+		for _, g := range grants {
+			if u := us[g.UnitID]; u != nil && strings.HasPrefix(path, u.Path) {
+				d.Contacts = append(d.Contacts, g.Name+" ("+g.Login+")")
 			}
 		}
 	}

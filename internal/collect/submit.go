@@ -202,7 +202,7 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, b Batch) (*Report, 
 		if err != nil {
 			return err
 		}
-		if err := p.write(ctx, tx, c, a); err != nil {
+		if err := p.write(ctx, tx, c, a, s.first); err != nil {
 			return err
 		}
 		rep = &p.rep
@@ -565,8 +565,8 @@ func foreignItem(b *Batch, it *Item) *errs.Error {
 
 // resolveEntities finds the units and people the rows name.
 func (p *plan) resolveEntities(ctx context.Context, tx *db.Tx) error {
-	var codes []any
-	var people []any
+	var codes []string
+	var people []int64
 	for i := range p.batch.Rows {
 		c := p.batch.Rows[i].Entity
 		if _, ok := p.ents[c]; ok || c == "" {
@@ -581,45 +581,31 @@ func (p *plan) resolveEntities(ctx context.Context, tx *db.Tx) error {
 		}
 		codes = append(codes, c)
 	}
-	for start := 0; start < len(codes); start += 500 {
-		chunk := codes[start:min(start+500, len(codes))]
-		rows, err := tx.QueryContext(ctx, `SELECT id, code, name, path, kind, level FROM units WHERE code IN (`+placeholders(1, len(chunk))+`)`, chunk...)
-		if err != nil {
-			return fmt.Errorf("resolve units: %w", err)
-		}
-		for rows.Next() {
-			e := &entity{kind: EntityUnit}
-			if err := rows.Scan(&e.id, &e.code, &e.name, &e.path, &e.ukind, &e.level); err != nil {
-				rows.Close()
-				return fmt.Errorf("resolve units: %w", err)
-			}
-			p.ents[e.code] = e
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("resolve units: %w", err)
-		}
+	us, err := org.UnitsByCode(ctx, tx, codes)
+	if err != nil {
+		return fmt.Errorf("resolve units: %w", err)
 	}
-	for start := 0; start < len(people); start += 500 {
-		chunk := people[start:min(start+500, len(people))]
-		rows, err := tx.QueryContext(ctx, `SELECT p.id, p.name, u.path FROM people p JOIN units u ON u.id = p.unit_id
-			WHERE p.id IN (`+placeholders(1, len(chunk))+`)`, chunk...)
-		if err != nil {
-			return fmt.Errorf("resolve people: %w", err)
+	for code, u := range us {
+		p.ents[code] = &entity{kind: EntityUnit, id: u.ID, code: u.Code, name: u.Name, path: u.Path, ukind: u.Kind, level: u.Level}
+	}
+	ps, err := org.PeopleByID(ctx, tx, people)
+	if err != nil {
+		return fmt.Errorf("resolve people: %w", err)
+	}
+	var placed []int64
+	for _, pe := range ps {
+		placed = append(placed, pe.UnitID)
+	}
+	at, err := org.UnitsByID(ctx, tx, placed)
+	if err != nil {
+		return fmt.Errorf("resolve people: %w", err)
+	}
+	for id, pe := range ps {
+		e := &entity{kind: EntityPerson, id: id, name: pe.Name, code: "person:" + idString(id)}
+		if u := at[pe.UnitID]; u != nil {
+			e.path = u.Path
 		}
-		for rows.Next() {
-			e := &entity{kind: EntityPerson}
-			if err := rows.Scan(&e.id, &e.name, &e.path); err != nil {
-				rows.Close()
-				return fmt.Errorf("resolve people: %w", err)
-			}
-			e.code = "person:" + idString(e.id)
-			p.ents[e.code] = e
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("resolve people: %w", err)
-		}
+		p.ents[e.code] = e
 	}
 	return nil
 }

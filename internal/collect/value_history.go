@@ -2,7 +2,6 @@ package collect
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"kaohe/internal/auth"
@@ -44,28 +43,35 @@ func (s *Service) ValueHistory(ctx context.Context, a *auth.Actor, entityID int6
 			return err
 		}
 		out.Item, out.EntityCode, out.EntityName = it, e.code, e.name
-		rows, err := tx.QueryContext(ctx, `SELECT `+valueCols2+`, u.name, u.login FROM data_values v
-			LEFT JOIN users u ON u.id = v.submitter_id
+		rows, err := tx.QueryContext(ctx, `SELECT `+valueCols2+` FROM data_values v
 			WHERE v.item_code = $1 AND v.entity_id = $2 ORDER BY v.period DESC, v.version DESC`, item, entityID)
 		if err != nil {
 			return fmt.Errorf("read value history: %w", err)
 		}
 		defer rows.Close()
+		var who []int64
 		for rows.Next() {
-			var (
-				v           Value
-				created     int64
-				name, login sql.NullString
-			)
-			if err := rows.Scan(&v.ID, &v.EntityKind, &v.EntityID, &v.ItemCode, &v.Period, &v.Value, &v.Source,
-				&v.SubmitterID, &v.Status, &v.Version, &v.Current, &v.Reason, &v.Flagged, &created, &name, &login); err != nil {
+			v, err := scanValue(rows)
+			if err != nil {
 				return fmt.Errorf("read value history: %w", err)
 			}
-			v.CreatedAt = db.Micros(created)
 			v.EntityCode, v.EntityName = e.code, e.name
-			out.Versions = append(out.Versions, &HistoryVersion{Value: &v, Submitter: name.String, Login: login.String})
+			out.Versions = append(out.Versions, &HistoryVersion{Value: v})
+			who = append(who, v.SubmitterID)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		names, err := auth.UserNames(ctx, tx, who)
+		if err != nil {
+			return err
+		}
+		for _, hv := range out.Versions {
+			n := names[hv.Value.SubmitterID]
+			hv.Submitter, hv.Login = n.Name, n.Login
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package cycle_test
 import (
 	"context"
 	"io"
+	"kaohe/internal/sources"
 	"os"
 	"path/filepath"
 	"testing"
@@ -67,7 +68,7 @@ func bigWorld(b *testing.B) *world {
 	if _, err := d.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
-	w := &world{d: d, svc: cycle.NewService(d, auth.Policy{}, nil), in: score.Synth(units*per, indicators, groups, 7)}
+	w := &world{d: d, svc: cycle.NewService(d, auth.Policy{}, sources.Cycle()), in: score.Synth(units*per, indicators, groups, 7)}
 	if err := d.SQL.QueryRow(`SELECT id, path FROM units WHERE parent_id IS NULL`).Scan(&w.city.id, &w.city.path); err != nil {
 		b.Fatal(err)
 	}

@@ -39,16 +39,13 @@ const MaxDraws = 5000
 type Service struct {
 	db  *db.DB
 	pol auth.Policy
-	src Source
+	src Sources
 }
 
 // NewService returns a Service on d that asks pol who may do what and
-// reads scoring inputs from src (nil: the database's own tables, see
-// DBSource).
-func NewService(d *db.DB, pol auth.Policy, src Source) *Service {
-	if src == nil {
-		src = DBSource{}
-	}
+// reads what other packages own through src: Schemes and Values are
+// required, Ratings and Findings may be nil (none).
+func NewService(d *db.DB, pol auth.Policy, src Sources) *Service {
 	return &Service{db: d, pol: pol, src: src}
 }
 

@@ -2,6 +2,7 @@ package cycle_test
 
 import (
 	"context"
+	"kaohe/internal/sources"
 	"maps"
 	"reflect"
 	"strconv"
@@ -167,6 +168,7 @@ func TestDashboardCompleteness(t *testing.T) {
 
 		// Submissions while the cycle collects.
 		cs := collect.NewService(d, auth.Policy{})
+		sources.Counts(cs, w.svc)
 		row := func(person int, item, period, value, reason string) collect.Row {
 			return collect.Row{Entity: "person:" + strconv.FormatInt(p(person), 10), Item: item, Period: period, Value: value, Reason: reason}
 		}

@@ -110,6 +110,24 @@ func calibratedGrades(ctx context.Context, tx *db.Tx, snapID int64) (map[string]
 // must still hold in the entity's group, and a blocking rule that bars
 // the grade for a veto or sanction still bars it. The change is recorded
 // with its reason in the calibrations table and the audit log; the
+// calibrated returns the snapshot whose grades may be calibrated: the
+// approved one under review, the published one after publication; 0 in
+// any other stage.
+func (c *Cycle) calibrated() int64 {
+	switch {
+	case c.Stage == Review && c.ApprovedSnapshotID != 0:
+		return c.ApprovedSnapshotID
+	case c.Stage == Published:
+		return c.PublishedSnapshotID
+	}
+	return 0
+}
+
+// MayCalibrate reports whether a may calibrate grades of cycle c now.
+func (s *Service) MayCalibrate(a *auth.Actor, c *Cycle) bool {
+	return c.calibrated() != 0 && s.pol.Authorize(a, auth.ActResultApprove, c.OwnerPath) == nil
+}
+
 // snapshot itself never changes. The actor needs ActResultApprove.
 func (s *Service) Calibrate(ctx context.Context, a *auth.Actor, id int64, entity, grade, reason string) (*Calibration, error) {
 	if e := checkText("reason", "cycle.calibration.reason", "reason", reason, 2000); e != nil {
@@ -121,13 +139,8 @@ func (s *Service) Calibrate(ctx context.Context, a *auth.Actor, id int64, entity
 		if err != nil {
 			return err
 		}
-		var snapID int64
-		switch {
-		case c.Stage == Review && c.ApprovedSnapshotID != 0:
-			snapID = c.ApprovedSnapshotID
-		case c.Stage == Published:
-			snapID = c.PublishedSnapshotID
-		default:
+		snapID := c.calibrated()
+		if snapID == 0 {
 			return conflict("cycle.calibration.stage", "grades are calibrated on an approved or published snapshot")
 		}
 		sn, err := getSnapshot(ctx, tx, id, snapID)

@@ -37,34 +37,27 @@ type Inputs struct {
 // actor needs ActCycleManage.
 func (s *Service) Load(ctx context.Context, a *auth.Actor, id int64) (*Inputs, error) {
 	var out *Inputs
-	var refs map[string]string
 	err := s.db.View(ctx, func(tx *db.Tx) error {
 		c, err := s.authorizeCycle(ctx, tx, a, auth.ActCycleManage, id)
 		if err != nil {
 			return err
 		}
 		out, err = s.load(ctx, tx, c)
-		if err != nil {
-			return err
-		}
-		refs, err = ratingRefs(ctx, tx, out.Input.Scheme)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	ratings, err := s.src.Ratings(ctx, out.Cycle, refs)
-	if err != nil {
-		return nil, err
-	}
-	sortRatings(ratings)
-	out.Input.Ratings = ratings
 	out.Hash = inputsHash(out.Document, out.Input)
 	return out, nil
 }
 
 func (s *Service) load(ctx context.Context, tx *db.Tx, c *Cycle) (*Inputs, error) {
-	doc, document, _, err := s.src.Scheme(ctx, tx, c.SchemeVersionID)
+	doc, document, _, err := s.versionOf(ctx, tx, c.SchemeVersionID)
+	if err != nil {
+		return nil, err
+	}
+	leaves, err := s.src.Schemes.Leaves(ctx, tx, doc)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +73,7 @@ func (s *Service) load(ctx context.Context, tx *db.Tx, c *Cycle) (*Inputs, error
 	if err != nil {
 		return nil, fmt.Errorf("cycle %d: %w", c.ID, err)
 	}
-	if err := s.src.Values(ctx, tx, c, in, c.FoldIndicator); err != nil {
+	if err := s.values(ctx, tx, c, in, leaves, c.FoldIndicator); err != nil {
 		return nil, err
 	}
 	if c.FoldIndicator != "" {
@@ -88,9 +81,13 @@ func (s *Service) load(ctx context.Context, tx *db.Tx, c *Cycle) (*Inputs, error
 			return nil, err
 		}
 	}
-	if in.Findings, err = s.src.Findings(ctx, tx, c); err != nil {
+	if in.Findings, err = s.findings(ctx, tx, c, ents); err != nil {
 		return nil, err
 	}
+	if in.Ratings, err = s.ratings(ctx, tx, c, leaves); err != nil {
+		return nil, err
+	}
+	sortRatings(in.Ratings)
 	slices.SortFunc(in.Findings, func(x, y score.Finding) int {
 		return strings.Compare(x.Entity+"\x00"+x.Indicator+"\x00"+x.ID, y.Entity+"\x00"+y.Indicator+"\x00"+y.ID)
 	})

@@ -2,201 +2,142 @@ package cycle
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"math"
 	"strconv"
-	"strings"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
+	"kaohe/internal/errs"
 	"kaohe/internal/scheme"
 	"kaohe/internal/score"
 )
 
-// Source gives a scoring run its inputs. The cycle package reads the cycle
-// and its entities itself; a Source reads what other packages own — scheme
-// versions, data values, rating tallies, findings — so that each can be
-// tested with rows inserted directly and replaced as those packages grow.
-type Source interface {
-	// Scheme returns the scheme document of a version, its canonical JSON
-	// as stored, and the scheme's subject ("unit" or "person"; "" when
-	// unknown).
-	Scheme(ctx context.Context, tx *db.Tx, versionID int64) (doc *score.Scheme, document []byte, subject string, err error)
-	// Lock marks a scheme version as used by a cycle: it never changes
-	// again.
-	Lock(ctx context.Context, tx *db.Tx, versionID int64) error
-	// Values fills in.Values with the cycle's raw values for its period;
-	// skip names columns the cycle fills itself (the fold indicator).
-	Values(ctx context.Context, tx *db.Tx, c *Cycle, in *score.Input, skip string) error
-	// Ratings returns the rating rows of the cycle's democratic evaluation
-	// for the qualitative leaves refs maps to (item reference → leaf code).
-	Ratings(ctx context.Context, c *Cycle, refs map[string]string) ([]score.Rating, error)
-	// Findings returns the findings about the cycle's entities.
-	Findings(ctx context.Context, tx *db.Tx, c *Cycle) ([]score.Finding, error)
-	// Completeness counts the values present and expected for the cycle's
-	// entities, data items and period, all and of required items only.
-	Completeness(ctx context.Context, tx *db.Tx, c *Cycle) (Completeness, error)
-	// EvaluationOpen reports whether the cycle's evaluation is still open.
-	EvaluationOpen(ctx context.Context, tx *db.Tx, c *Cycle) (bool, error)
+// Sources are where a cycle reads what other packages own: each is a small
+// interface that the owning package's tx-taking functions satisfy, wired in
+// by the server. Every method takes the caller's transaction, so that a
+// scoring run reads all of its inputs in one consistent view, and a new
+// input kind needs no SQL here (docs/architecture.md).
+type Sources struct {
+	Schemes  SchemeSource
+	Values   ValueSource
+	Ratings  RatingSource
+	Findings FindingSource
 }
 
-// RatingSource is the part of the democratic evaluation a cycle uses:
-// survey.Service satisfies it.
+// SchemeSource reads scheme versions (package scheme).
+type SchemeSource interface {
+	// Version returns the document of a scheme version, its canonical
+	// JSON as stored and the scheme's subject; NotFound when unknown.
+	Version(ctx context.Context, tx *db.Tx, id int64) (doc *score.Scheme, document []byte, subject string, err error)
+	// Lock marks a version as used by a cycle: it never changes again.
+	Lock(ctx context.Context, tx *db.Tx, id int64) error
+	// Leaves says where each leaf of doc takes its raw value from.
+	Leaves(ctx context.Context, tx *db.Tx, doc *score.Scheme) ([]scheme.Leaf, error)
+	// Choices lists the versions a cycle can be made on in scope sc.
+	Choices(ctx context.Context, tx *db.Tx, sc auth.Scope) ([]scheme.Choice, error)
+}
+
+// ValueSource reads collected values (package collect).
+type ValueSource interface {
+	// CurrentValues calls each with the current value of each item for the
+	// period, of entities of kind ("unit" or "person").
+	CurrentValues(ctx context.Context, tx *db.Tx, kind, period string, items []string, each func(item string, entityID int64, v float64)) error
+	// RequiredItems says which codes are data items and which of them are
+	// required.
+	RequiredItems(ctx context.Context, tx *db.Tx, items []string) (known, required map[string]bool, err error)
+	// FilledCounts counts per item the entities of in with a value for
+	// the period.
+	FilledCounts(ctx context.Context, tx *db.Tx, period string, in map[int64]bool) (map[string]int, error)
+}
+
+// RatingSource reads democratic evaluations (package survey).
 type RatingSource interface {
-	Ratings(ctx context.Context, a *auth.Actor, id int64, indicators map[string]string) ([]score.Rating, error)
+	// Ratings returns the tallies of evaluation id for the qualitative
+	// leaves refs names (questionnaire item reference → leaf code).
+	Ratings(ctx context.Context, tx *db.Tx, evaluationID int64, refs map[string]string) ([]score.Rating, error)
+	// EvaluationOpen reports whether evaluation id is still open.
+	EvaluationOpen(ctx context.Context, tx *db.Tx, id int64) (bool, error)
 }
 
-// DBSource reads inputs from the tables of the scheme, collect and survey
-// packages: scheme_versions for the document, the indicator library for
-// the data item (or formula) behind each leaf — a leaf missing from the
-// library reads the data item of its own code — and the current
-// data_values of the cycle's period. Ratings come from Survey when set,
-// mapping each qualitative leaf to the questionnaire item named by its
-// library data item code (e.g. "cadre.overall"). Findings are none until
-// the finding package lands.
-type DBSource struct {
-	Survey RatingSource
+// FindingSource reads supervision findings about a cycle's entities for its
+// period; nil until a package provides them.
+type FindingSource interface {
+	Findings(ctx context.Context, tx *db.Tx, subject, period string, entityIDs []int64) ([]score.Finding, error)
 }
 
-// Scheme implements Source.
-func (DBSource) Scheme(ctx context.Context, tx *db.Tx, versionID int64) (*score.Scheme, []byte, string, error) {
-	var document, subject string
-	err := tx.QueryRowContext(ctx, `SELECT v.document, s.subject FROM scheme_versions v JOIN schemes s ON s.id = v.scheme_id
-		WHERE v.id = $1`, versionID).Scan(&document, &subject)
-	if errors.Is(err, sql.ErrNoRows) {
+// versionOf reads the cycle's scheme version, naming the field when it is
+// unknown.
+func (s *Service) versionOf(ctx context.Context, tx *db.Tx, id int64) (*score.Scheme, []byte, string, error) {
+	doc, document, subject, err := s.src.Schemes.Version(ctx, tx, id)
+	if errs.Is(err, errs.NotFound) {
 		return nil, nil, "", invalid("scheme_version_id", "cycle.scheme_unknown", "unknown scheme version")
 	}
-	if err != nil {
-		return nil, nil, "", fmt.Errorf("read scheme version: %w", err)
-	}
-	doc := new(score.Scheme)
-	if err := json.Unmarshal([]byte(document), doc); err != nil {
-		return nil, nil, "", fmt.Errorf("scheme version %d: stored document: %w", versionID, err)
-	}
-	return doc, []byte(document), subject, nil
+	return doc, document, subject, err
 }
 
-// Lock implements Source with scheme.Service.Lock.
-func (DBSource) Lock(ctx context.Context, tx *db.Tx, versionID int64) error {
-	return scheme.NewService(nil, auth.Policy{}).Lock(ctx, tx, versionID)
-}
-
-// leafSource is where a leaf's raw value comes from.
-type leafSource struct {
-	code    string
-	kind    string
-	item    string
-	formula *scheme.Formula
-}
-
-// leafSources returns the data sources of the scheme's value leaves, in
-// scheme order, without skip.
-func leafSources(ctx context.Context, tx *db.Tx, doc *score.Scheme, skip string) ([]leafSource, error) {
-	parents := map[string]bool{}
-	for _, ind := range doc.Indicators {
-		parents[ind.Parent] = true
-	}
-	lib := map[string]leafSource{}
-	rows, err := tx.QueryContext(ctx, `SELECT code, kind, data_item_code, formula FROM indicators`)
-	if err != nil {
-		return nil, fmt.Errorf("read indicator library: %w", err)
-	}
-	for rows.Next() {
-		var ls leafSource
-		var formula string
-		if err := rows.Scan(&ls.code, &ls.kind, &ls.item, &formula); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if formula != "" {
-			f, err := scheme.CompileFormula(formula, nil)
-			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("indicator %s: formula: %w", ls.code, err)
-			}
-			ls.formula = f
-		}
-		lib[ls.code] = ls
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	var out []leafSource
-	for _, ind := range doc.Indicators {
-		if parents[ind.Code] || ind.Kind == score.KindDimension || ind.Code == skip {
-			continue
-		}
-		ls, ok := lib[ind.Code]
-		if !ok {
-			ls = leafSource{code: ind.Code, item: ind.Code}
-		}
-		ls.kind = string(ind.Kind)
-		if ind.Kind == score.KindQualitative {
-			continue // from ratings
-		}
-		if ls.item == "" && ls.formula == nil {
-			ls.item = ind.Code
-		}
-		out = append(out, ls)
-	}
-	return out, nil
-}
-
-// Values implements Source.
-func (DBSource) Values(ctx context.Context, tx *db.Tx, c *Cycle, in *score.Input, skip string) error {
-	leaves, err := leafSources(ctx, tx, in.Scheme, skip)
-	if err != nil {
-		return err
-	}
-	// Read each needed item once: item → entity → value.
+// values fills in.Values with the cycle's raw values for its period; skip
+// names the column the cycle fills itself (the fold indicator). Formula
+// leaves are computed from the values of their variables.
+func (s *Service) values(ctx context.Context, tx *db.Tx, c *Cycle, in *score.Input, leaves []scheme.Leaf, skip string) error {
+	var items []string
 	need := map[string]bool{}
-	for _, ls := range leaves {
-		if ls.formula != nil {
-			for _, v := range ls.formula.Vars {
-				need[v] = true
-			}
-		} else {
-			need[ls.item] = true
+	add := func(it string) {
+		if !need[it] {
+			need[it] = true
+			items = append(items, it)
 		}
 	}
-	kind := string(c.Subject)
+	for _, l := range leaves {
+		switch {
+		case l.Code == skip || l.Kind == score.KindQualitative:
+		case l.Formula != nil:
+			for _, v := range l.Formula.Vars {
+				add(v)
+			}
+		default:
+			add(l.Item)
+		}
+	}
 	rowOf := make(map[int64]int, len(in.Entities))
 	for i, e := range in.Entities {
 		if id, err := strconv.ParseInt(e.ID, 10, 64); err == nil {
 			rowOf[id] = i
 		}
 	}
-	// Each needed item is read once into its own column.
-	vals := map[string][]float64{}
-	for item := range need {
+	vals := make(map[string][]float64, len(items))
+	for _, it := range items {
 		col := make([]float64, len(in.Entities))
 		for i := range col {
 			col[i] = math.NaN()
 		}
-		if err := itemValues(ctx, tx, item, c.Period, kind, rowOf, col); err != nil {
-			return err
-		}
-		vals[item] = col
+		vals[it] = col
 	}
-	for _, ls := range leaves {
-		j, ok := in.Col(ls.code)
+	err := s.src.Values.CurrentValues(ctx, tx, string(c.Subject), c.Period, items, func(item string, id int64, v float64) {
+		if i, ok := rowOf[id]; ok && vals[item] != nil {
+			vals[item][i] = v
+		}
+	})
+	if err != nil {
+		return err
+	}
+	for _, l := range leaves {
+		if l.Code == skip || l.Kind == score.KindQualitative {
+			continue
+		}
+		j, ok := in.Col(l.Code)
 		if !ok {
 			continue
 		}
 		col := in.Values.Col(j)
-		if ls.formula == nil {
-			copy(col, vals[ls.item])
+		if l.Formula == nil {
+			copy(col, vals[l.Item])
 			continue
 		}
-		env := make(map[string]float64, len(ls.formula.Vars))
+		env := make(map[string]float64, len(l.Formula.Vars))
 		for i := range in.Entities {
 			clear(env)
 			complete := true
-			for _, v := range ls.formula.Vars {
+			for _, v := range l.Formula.Vars {
 				x := vals[v][i]
 				if math.IsNaN(x) {
 					complete = false
@@ -207,7 +148,7 @@ func (DBSource) Values(ctx context.Context, tx *db.Tx, c *Cycle, in *score.Input
 			if !complete {
 				continue
 			}
-			if x, ok := ls.formula.Eval(env); ok && !math.IsNaN(x) && !math.IsInf(x, 0) {
+			if x, ok := l.Formula.Eval(env); ok && !math.IsNaN(x) && !math.IsInf(x, 0) {
 				col[i] = x
 			}
 		}
@@ -215,64 +156,36 @@ func (DBSource) Values(ctx context.Context, tx *db.Tx, c *Cycle, in *score.Input
 	return nil
 }
 
-// itemValues reads the current values of one item and period for the
-// input's entities into column col (rowOf maps entity ids to rows).
-func itemValues(ctx context.Context, tx *db.Tx, item, period, kind string, rowOf map[int64]int, col []float64) error {
-	rows, err := tx.QueryContext(ctx, `SELECT entity_id, value FROM data_values
-		WHERE item_code = $1 AND period = $2 AND is_current AND entity_kind = $3`, item, period, kind)
-	if err != nil {
-		return fmt.Errorf("read values of %s: %w", item, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var v float64
-		if err := rows.Scan(&id, &v); err != nil {
-			return err
-		}
-		if i, ok := rowOf[id]; ok {
-			col[i] = v
+// ratings returns the tallies of the cycle's evaluation for the scheme's
+// qualitative leaves (rater groups below the minimum size are left out by
+// the survey package).
+func (s *Service) ratings(ctx context.Context, tx *db.Tx, c *Cycle, leaves []scheme.Leaf) ([]score.Rating, error) {
+	refs := map[string]string{}
+	for _, l := range leaves {
+		if l.Kind == score.KindQualitative {
+			refs[l.Item] = l.Code
 		}
 	}
-	return rows.Err()
-}
-
-// Ratings implements Source: the tallies of the cycle's evaluation, read as
-// the system (the evaluation is closed; rater groups below the minimum size
-// are left out by the survey package). refs maps questionnaire item
-// references to qualitative leaf codes.
-func (s DBSource) Ratings(ctx context.Context, c *Cycle, refs map[string]string) ([]score.Rating, error) {
-	if c.EvaluationID == 0 || s.Survey == nil || len(refs) == 0 {
+	if c.EvaluationID == 0 || s.src.Ratings == nil || len(refs) == 0 {
 		return nil, nil
 	}
-	return s.Survey.Ratings(ctx, auth.SystemActor("cycle"), c.EvaluationID, refs)
+	return s.src.Ratings.Ratings(ctx, tx, c.EvaluationID, refs)
 }
 
-// ratingRefs maps questionnaire item references ("cadre.overall") to the
-// scheme's qualitative leaves: the library's data item code of the leaf
-// names its item, else the leaf code itself.
-func ratingRefs(ctx context.Context, tx *db.Tx, doc *score.Scheme) (map[string]string, error) {
-	out := map[string]string{}
-	for _, ind := range doc.Indicators {
-		if ind.Kind != score.KindQualitative {
-			continue
-		}
-		ref := ind.Code
-		var item string
-		err := tx.QueryRowContext(ctx, `SELECT data_item_code FROM indicators WHERE code = $1`, ind.Code).Scan(&item)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, fmt.Errorf("read indicator %s: %w", ind.Code, err)
-		}
-		if item != "" {
-			ref = item
-		}
-		out[ref] = ind.Code
+// findings returns the findings about the cycle's entities for its period.
+func (s *Service) findings(ctx context.Context, tx *db.Tx, c *Cycle, ents []Entity) ([]score.Finding, error) {
+	if s.src.Findings == nil {
+		return nil, nil
 	}
-	return out, nil
+	ids := make([]int64, len(ents))
+	for i, e := range ents {
+		ids[i] = e.PersonID
+		if c.Subject == SubjectUnit {
+			ids[i] = e.UnitID
+		}
+	}
+	return s.src.Findings.Findings(ctx, tx, string(c.Subject), c.Period, ids)
 }
-
-// Findings implements Source.
-func (DBSource) Findings(context.Context, *db.Tx, *Cycle) ([]score.Finding, error) { return nil, nil }
 
 // Completeness counts values present and expected.
 type Completeness struct {
@@ -290,94 +203,69 @@ func (c Completeness) Share() float64 {
 	return float64(c.Filled) / float64(c.Expected)
 }
 
-// Completeness implements Source: values present for (entity, item) pairs
-// of the scheme's quantitative leaves in the cycle's period.
-func (DBSource) Completeness(ctx context.Context, tx *db.Tx, c *Cycle) (Completeness, error) {
+// completeness counts the values present for the (entity, data item)
+// pairs of the scheme's quantitative leaves in the cycle's period, from
+// the counts kept per cycle and item (dashboard.go).
+func (s *Service) completeness(ctx context.Context, tx *db.Tx, c *Cycle) (Completeness, error) {
 	var out Completeness
-	doc, _, _, err := DBSource{}.Scheme(ctx, tx, c.SchemeVersionID)
+	doc, _, _, err := s.versionOf(ctx, tx, c.SchemeVersionID)
 	if err != nil {
 		return out, err
 	}
-	leaves, err := leafSources(ctx, tx, doc, c.FoldIndicator)
+	leaves, err := s.src.Schemes.Leaves(ctx, tx, doc)
 	if err != nil {
 		return out, err
 	}
-	items := map[string]bool{}
-	for _, ls := range leaves {
-		if ls.kind == string(score.KindBonus) || ls.kind == string(score.KindDeduction) || ls.kind == string(score.KindVeto) {
+	var items []string
+	seen := map[string]bool{}
+	for _, l := range leaves {
+		switch l.Kind {
+		case score.KindBonus, score.KindDeduction, score.KindVeto, score.KindQualitative:
 			continue
 		}
-		if ls.formula != nil {
-			for _, v := range ls.formula.Vars {
-				items[v] = true
+		if l.Code == c.FoldIndicator {
+			continue
+		}
+		vars := []string{l.Item}
+		if l.Formula != nil {
+			vars = l.Formula.Vars
+		}
+		for _, v := range vars {
+			if !seen[v] {
+				seen[v] = true
+				items = append(items, v)
 			}
-		} else {
-			items[ls.item] = true
 		}
 	}
 	if len(items) == 0 {
 		return out, nil
 	}
-	var args []any
-	var ph []string
-	for it := range items {
-		ph = append(ph, db.Arg(&args, it))
+	known, required, err := s.src.Values.RequiredItems(ctx, tx, items)
+	if err != nil {
+		return out, err
 	}
-	in := `(` + strings.Join(ph, ",") + `)`
-	var nItems, nRequired int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*), COALESCE(SUM(CASE WHEN required THEN 1 ELSE 0 END), 0)
-		FROM data_items WHERE code IN `+in, args...).Scan(&nItems, &nRequired); err != nil {
-		return out, fmt.Errorf("count items: %w", err)
-	}
-	required := map[string]bool{}
-	if nRequired > 0 {
-		rows, err := tx.QueryContext(ctx, `SELECT code FROM data_items WHERE required AND code IN `+in, args...)
-		if err != nil {
-			return out, fmt.Errorf("read required items: %w", err)
-		}
-		for rows.Next() {
-			var code string
-			if err := rows.Scan(&code); err != nil {
-				rows.Close()
-				return out, err
-			}
-			required[code] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return out, err
-		}
-	}
-	// Per item, the cycle's entities with a value, kept in
-	// cycle_item_values (dashboard.go).
 	filled, err := filledCounts(ctx, tx, c.ID)
 	if err != nil {
 		return out, err
 	}
-	for it := range items {
+	nRequired := 0
+	for _, it := range items {
 		out.Filled += filled[it]
 		if required[it] {
+			nRequired++
 			out.RequiredFilled += filled[it]
 		}
 	}
-	out.Expected, out.RequiredExpected = c.Entities*len(items), c.Entities*nRequired
+	out.Expected, out.RequiredExpected = c.Entities*len(known), c.Entities*nRequired
 	return out, nil
 }
 
-// EvaluationOpen implements Source.
-func (DBSource) EvaluationOpen(ctx context.Context, tx *db.Tx, c *Cycle) (bool, error) {
-	if c.EvaluationID == 0 {
+// evaluationOpen reports whether the cycle's evaluation is still open.
+func (s *Service) evaluationOpen(ctx context.Context, tx *db.Tx, c *Cycle) (bool, error) {
+	if c.EvaluationID == 0 || s.src.Ratings == nil {
 		return false, nil
 	}
-	var status string
-	err := tx.QueryRowContext(ctx, `SELECT status FROM evaluations WHERE id = $1`, c.EvaluationID).Scan(&status)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("read evaluation: %w", err)
-	}
-	return status != "closed", nil
+	return s.src.Ratings.EvaluationOpen(ctx, tx, c.EvaluationID)
 }
 
 // isLeaf reports whether code is a leaf of the indicator list.

@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"kaohe/internal/errs"
+	"kaohe/internal/org"
+	"kaohe/internal/scheme"
 	"slices"
 	"strings"
 
@@ -38,11 +41,11 @@ type Entity struct {
 	Sanction bool
 }
 
-const cycleCols = `c.id, c.code, c.name, c.kind, c.task, c.subject, c.owner_unit_id, c.owner_path, u.name, c.scheme_version_id,
+const cycleCols = `c.id, c.code, c.name, c.kind, c.task, c.subject, c.owner_unit_id, c.owner_path, c.scheme_version_id,
 	c.period, c.starts_on, c.ends_on, c.stage, c.draws, c.seed, c.evaluation_id, c.fold_indicator,
 	c.approved_snapshot_id, c.published_snapshot_id, c.created_at, c.updated_at, c.entities`
 
-const cycleFrom = ` FROM cycles c JOIN units u ON u.id = c.owner_unit_id`
+const cycleFrom = ` FROM cycles c`
 
 func scanCycle(r interface{ Scan(...any) error }) (*Cycle, error) {
 	var (
@@ -50,7 +53,7 @@ func scanCycle(r interface{ Scan(...any) error }) (*Cycle, error) {
 		seed             int64
 		created, updated int64
 	)
-	if err := r.Scan(&c.ID, &c.Code, &c.Name, &c.Kind, &c.Task, &c.Subject, &c.OwnerUnitID, &c.OwnerPath, &c.OwnerName,
+	if err := r.Scan(&c.ID, &c.Code, &c.Name, &c.Kind, &c.Task, &c.Subject, &c.OwnerUnitID, &c.OwnerPath,
 		&c.SchemeVersionID, &c.Period, &c.StartsOn, &c.EndsOn, &c.Stage, &c.Draws, &seed, &c.EvaluationID,
 		&c.FoldIndicator, &c.ApprovedSnapshotID, &c.PublishedSnapshotID, &created, &updated, &c.Entities); err != nil {
 		return nil, err
@@ -71,7 +74,25 @@ func getCycle(ctx context.Context, tx *db.Tx, id int64) (*Cycle, error) {
 	if c.Parts, err = cycleParts(ctx, tx, id); err != nil {
 		return nil, err
 	}
-	return c, nil
+	return c, ownerNames(ctx, tx, []*Cycle{c})
+}
+
+// ownerNames fills in the names of the cycles' owner units.
+func ownerNames(ctx context.Context, tx *db.Tx, cs []*Cycle) error {
+	ids := make([]int64, 0, len(cs))
+	for _, c := range cs {
+		ids = append(ids, c.OwnerUnitID)
+	}
+	us, err := org.UnitsByID(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if u := us[c.OwnerUnitID]; u != nil {
+			c.OwnerName = u.Name
+		}
+	}
+	return nil
 }
 
 func cycleParts(ctx context.Context, tx *db.Tx, id int64) ([]Part, error) {
@@ -129,12 +150,14 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, c Cycle, sel Select
 	}
 	var out *Cycle
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, c.OwnerUnitID).Scan(&c.OwnerPath); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return invalid("owner_unit_id", "cycle.owner_unknown", "unknown owner unit")
-			}
-			return fmt.Errorf("read owner unit: %w", err)
+		owner, err := org.GetUnit(ctx, tx, c.OwnerUnitID)
+		if errs.Is(err, errs.NotFound) {
+			return invalid("owner_unit_id", "cycle.owner_unknown", "unknown owner unit")
 		}
+		if err != nil {
+			return err
+		}
+		c.OwnerPath = owner.Path
 		if err := s.pol.Authorize(a, auth.ActCycleManage, c.OwnerPath); err != nil {
 			return err
 		}
@@ -147,7 +170,7 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, c Cycle, sel Select
 			e.Field = "code"
 			return e
 		}
-		doc, _, subject, err := s.src.Scheme(ctx, tx, c.SchemeVersionID)
+		doc, _, subject, err := s.versionOf(ctx, tx, c.SchemeVersionID)
 		if err != nil {
 			return err
 		}
@@ -190,7 +213,7 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, c Cycle, sel Select
 				return invalid("entities", "cycle.entity_out_of_scope", e.Name+" is outside the owner unit's jurisdiction")
 			}
 		}
-		if err := s.src.Lock(ctx, tx, c.SchemeVersionID); err != nil {
+		if err := s.src.Schemes.Lock(ctx, tx, c.SchemeVersionID); err != nil {
 			return err
 		}
 		c.ID = db.NewID()
@@ -213,7 +236,7 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, c Cycle, sel Select
 		if err := insertEntities(ctx, tx, c.ID, ents); err != nil {
 			return err
 		}
-		if err := countValues(ctx, tx, c.ID, c.Period, ents); err != nil {
+		if err := s.countValues(ctx, tx, c.ID, c.Period, ents); err != nil {
 			return err
 		}
 		sum := c.summary()
@@ -233,27 +256,16 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, c Cycle, sel Select
 
 // categoryUnits returns the units of the categories in the subtree at path.
 func categoryUnits(ctx context.Context, tx *db.Tx, path string, codes []string) ([]int64, error) {
-	lo, hi := auth.SubtreeBounds(path)
-	args := []any{lo, hi}
-	var ph []string
-	for _, c := range codes {
-		ph = append(ph, db.Arg(&args, c))
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT u.id FROM units u JOIN categories k ON k.id = u.category_id
-		WHERE u.path >= $1 AND u.path < $2 AND k.code IN (`+strings.Join(ph, ",")+`) ORDER BY u.id`, args...)
+	us, err := org.ListUnits(ctx, tx, org.UnitQuery{Under: path, Categories: codes})
 	if err != nil {
-		return nil, fmt.Errorf("read units of categories: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
+	out := make([]int64, len(us))
+	for i, u := range us {
+		out[i] = u.ID
 	}
-	return out, rows.Err()
+	slices.Sort(out)
+	return out, nil
 }
 
 // seedOf derives a stable seed from a cycle code (FNV-1a).
@@ -269,73 +281,82 @@ func seedOf(code string) uint64 {
 	return h
 }
 
-// selectEntities resolves a selection into entities, sorted by ID.
+// selectEntities resolves a selection into entities, sorted by ID. A unit's
+// group is its category's code, or its level when it has none.
 func selectEntities(ctx context.Context, tx *db.Tx, subject Subject, sel Selection) ([]Entity, error) {
-	var out []Entity
-	const unitSQL = `SELECT u.id, u.path, u.name, COALESCE(k.code, u.level) FROM units u
-		LEFT JOIN categories k ON k.id = u.category_id WHERE u.id = $1`
-	unitOf := func(id int64) (Entity, error) {
-		var e Entity
-		err := tx.QueryRowContext(ctx, unitSQL, id).Scan(&e.UnitID, &e.UnitPath, &e.Name, &e.Group)
-		if errors.Is(err, sql.ErrNoRows) {
-			return e, invalid("units", "cycle.unit_unknown", fmt.Sprintf("unknown unit %d", id))
-		}
-		return e, err
+	cats, err := org.AllCategories(ctx, tx)
+	if err != nil {
+		return nil, err
 	}
-	personIDs := slices.Clone(sel.PersonIDs)
+	catCode := map[int64]string{}
+	for _, k := range cats {
+		catCode[k.ID] = k.Code
+	}
+	unitsOf := func(ids []int64) (map[int64]Entity, error) {
+		us, err := org.UnitsByID(ctx, tx, ids)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[int64]Entity, len(ids))
+		for _, id := range ids {
+			u := us[id]
+			if u == nil {
+				return nil, invalid("units", "cycle.unit_unknown", fmt.Sprintf("unknown unit %d", id))
+			}
+			g := catCode[u.CategoryID]
+			if g == "" {
+				g = string(u.Level)
+			}
+			out[id] = Entity{UnitID: u.ID, UnitPath: u.Path, Name: u.Name, Group: g}
+		}
+		return out, nil
+	}
+	var out []Entity
 	switch subject {
 	case SubjectUnit:
 		if len(sel.PersonIDs) > 0 {
 			return nil, invalid("people", "cycle.people_for_units", "a unit cycle assesses units, not people")
 		}
+		units, err := unitsOf(sel.UnitIDs)
+		if err != nil {
+			return nil, err
+		}
 		for _, id := range sel.UnitIDs {
-			e, err := unitOf(id)
-			if err != nil {
-				return nil, err
-			}
+			e := units[id]
 			e.ID = idString(id)
 			out = append(out, e)
 		}
 	case SubjectPerson:
+		personIDs := slices.Clone(sel.PersonIDs)
 		if len(personIDs) == 0 {
 			for _, uid := range sel.UnitIDs {
-				rows, err := tx.QueryContext(ctx, `SELECT DISTINCT person_id FROM posts WHERE unit_id = $1 AND team AND end_date IS NULL`, uid)
+				ids, err := org.TeamMemberIDs(ctx, tx, uid)
 				if err != nil {
-					return nil, fmt.Errorf("read team posts: %w", err)
-				}
-				for rows.Next() {
-					var id int64
-					if err := rows.Scan(&id); err != nil {
-						rows.Close()
-						return nil, err
-					}
-					personIDs = append(personIDs, id)
-				}
-				rows.Close()
-				if err := rows.Err(); err != nil {
 					return nil, err
 				}
+				personIDs = append(personIDs, ids...)
 			}
 		}
-		units := map[int64]Entity{}
+		people, err := org.PeopleByID(ctx, tx, personIDs)
+		if err != nil {
+			return nil, err
+		}
+		var uids []int64
 		for _, id := range personIDs {
-			var name string
-			var uid int64
-			err := tx.QueryRowContext(ctx, `SELECT name, unit_id FROM people WHERE id = $1`, id).Scan(&name, &uid)
-			if errors.Is(err, sql.ErrNoRows) {
+			p := people[id]
+			if p == nil {
 				return nil, invalid("people", "cycle.person_unknown", fmt.Sprintf("unknown person %d", id))
 			}
-			if err != nil {
-				return nil, fmt.Errorf("read person: %w", err)
-			}
-			u, ok := units[uid]
-			if !ok {
-				if u, err = unitOf(uid); err != nil {
-					return nil, err
-				}
-				units[uid] = u
-			}
-			out = append(out, Entity{ID: idString(id), UnitID: uid, PersonID: id, UnitPath: u.UnitPath, Group: u.Group, Name: name})
+			uids = append(uids, p.UnitID)
+		}
+		units, err := unitsOf(uids)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range personIDs {
+			p := people[id]
+			u := units[p.UnitID]
+			out = append(out, Entity{ID: idString(id), UnitID: p.UnitID, PersonID: id, UnitPath: u.UnitPath, Group: u.Group, Name: p.Name})
 		}
 	}
 	if len(out) == 0 {
@@ -464,7 +485,10 @@ func (s *Service) Cycles(ctx context.Context, a *auth.Actor, f Filter) ([]*Cycle
 			}
 			out = append(out, c)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return ownerNames(ctx, tx, out)
 	})
 	return out, err
 }
@@ -531,7 +555,7 @@ func (s *Service) blockers(ctx context.Context, tx *db.Tx, c *Cycle, known *Comp
 	case Collecting:
 		cm := known
 		if cm == nil {
-			x, err := s.src.Completeness(ctx, tx, c)
+			x, err := s.completeness(ctx, tx, c)
 			if err != nil {
 				return nil, err
 			}
@@ -542,7 +566,7 @@ func (s *Service) blockers(ctx context.Context, tx *db.Tx, c *Cycle, known *Comp
 				map[string]any{"missing": miss, "expected": cm.RequiredExpected})
 		}
 	case Evaluating:
-		open, err := s.src.EvaluationOpen(ctx, tx, c)
+		open, err := s.evaluationOpen(ctx, tx, c)
 		if err != nil {
 			return nil, err
 		}
@@ -676,37 +700,14 @@ func (s *Service) entityScope(a *auth.Actor, args *[]any) string {
 	return "(" + strings.Join(parts, " OR ") + ")"
 }
 
-// VersionChoice is a scheme version a new cycle may use.
-type VersionChoice struct {
-	ID      int64
-	Scheme  string
-	Number  int
-	Subject Subject
-	Status  string
-}
-
 // VersionChoices lists the active and retired scheme versions of the
-// schemes the actor may read, for the form that makes a cycle.
-func (s *Service) VersionChoices(ctx context.Context, a *auth.Actor) ([]VersionChoice, error) {
-	var out []VersionChoice
-	err := s.db.View(ctx, func(tx *db.Tx) error {
-		var args []any
-		cond := s.pol.Scope(a, auth.ActCycleManage).SQL("u.path", &args)
-		rows, err := tx.QueryContext(ctx, `SELECT v.id, s.name, v.number, s.subject, v.status FROM scheme_versions v
-			JOIN schemes s ON s.id = v.scheme_id JOIN units u ON u.id = s.owner_unit_id
-			WHERE v.status <> 'draft' AND `+cond+` ORDER BY s.name, v.number DESC`, args...)
-		if err != nil {
-			return fmt.Errorf("list scheme versions: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var v VersionChoice
-			if err := rows.Scan(&v.ID, &v.Scheme, &v.Number, &v.Subject, &v.Status); err != nil {
-				return err
-			}
-			out = append(out, v)
-		}
-		return rows.Err()
+// schemes owned in the actor's cycle-management scope, for the form that
+// makes a cycle.
+func (s *Service) VersionChoices(ctx context.Context, a *auth.Actor) ([]scheme.Choice, error) {
+	var out []scheme.Choice
+	err := s.db.View(ctx, func(tx *db.Tx) (err error) {
+		out, err = s.src.Schemes.Choices(ctx, tx, s.pol.Scope(a, auth.ActCycleManage))
+		return err
 	})
 	return out, err
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"kaohe/internal/sources"
 	"math"
 	"strconv"
 	"strings"
@@ -96,7 +97,7 @@ func bulk(ctx context.Context, tx *db.Tx, table string, cols []string, n int, ro
 func newWorld(t testing.TB, d *db.DB, units, perUnit, groups, indicators int) *world {
 	t.Helper()
 	ctx := context.Background()
-	w := &world{d: d, svc: cycle.NewService(d, auth.Policy{}, nil)}
+	w := &world{d: d, svc: cycle.NewService(d, auth.Policy{}, sources.Cycle())}
 	n := units * perUnit
 	w.in = score.Synth(n, indicators, groups, 7)
 	err := d.InTx(ctx, func(tx *db.Tx) error {

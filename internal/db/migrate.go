@@ -149,3 +149,10 @@ func (d *DB) Migrate(ctx context.Context) (applied int, err error) {
 	}
 	return len(res), nil
 }
+
+// Migrated reports whether d has ever been migrated by kaohe: it holds the
+// migrations' version table. It writes nothing.
+func (d *DB) Migrated(ctx context.Context) bool {
+	var n int
+	return d.SQL.QueryRowContext(ctx, `SELECT count(*) FROM goose_db_version`).Scan(&n) == nil
+}

@@ -26,7 +26,15 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 // View runs fn in a read-only transaction: a consistent snapshot that never
 // takes SQLite's write lock.
 func (d *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
-	return d.run(ctx, &sql.TxOptions{ReadOnly: true}, fn)
+	opts := &sql.TxOptions{ReadOnly: true}
+	if d.Engine == Postgres {
+		// PostgreSQL's default, read committed, takes a new snapshot per
+		// statement; a read of several statements (a scoring run's
+		// inputs) must see one state. A read-only transaction at
+		// repeatable read never fails to serialize.
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	return d.run(ctx, opts, fn)
 }
 
 func (d *DB) run(ctx context.Context, opts *sql.TxOptions, fn func(tx *Tx) error) (err error) {

@@ -1,16 +1,21 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"kaohe/internal/collect"
+	"kaohe/internal/scheme"
+	"kaohe/internal/sources"
+	"kaohe/internal/survey"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/cycle"
 	"kaohe/internal/db"
-	"kaohe/internal/survey"
 )
 
 // The cycles step scores 青州市's county leadership teams: the annual
@@ -28,6 +33,9 @@ import (
 // left out with their weight re-normalised.
 
 // quarterlyItems are the data items reported each quarter.
+// countySchemeCode is the code of the county leadership-team scheme.
+const countySchemeCode = "qingzhou-county-team"
+
 var quarterlyItems = []string{"GDP_GROWTH", "INVEST_GROWTH", "INDUSTRY_GROWTH", "INCOME_GROWTH", "PM25", "WATER_QUALITY", "SAFETY_SAT"}
 
 // demoQuarters are the ordinary cycles of the current year.
@@ -42,18 +50,18 @@ func buildCycles(ctx context.Context, b *builder) error {
 	for _, c := range city.counties {
 		ids = append(ids, c.unit.ID)
 	}
-	v1, v2, err := countyVersions(ctx, b.d)
+	v1, v2, err := countyVersions(ctx, b)
 	if err != nil {
 		return err
 	}
-	if err := quarterlyValues(ctx, b, ids); err != nil {
+	if err := quarterlyValues(ctx, b, city.counties); err != nil {
 		return err
 	}
-	evaluation, err := evaluationID(ctx, b.d, city.unit.ID, teamEvaluationTitle)
+	evaluation, err := evaluationID(ctx, b, city.unit.ID, teamEvaluationTitle)
 	if err != nil {
 		return err
 	}
-	svc := cycle.NewService(b.d, auth.Policy{}, cycle.DBSource{Survey: survey.NewService(b.d, auth.Policy{})})
+	svc := cycle.NewService(b.d, auth.Policy{}, sources.Cycle())
 	run := func(code, name string, kind cycle.Kind, version int64, period, ends string) error {
 		var eval int64
 		if kind == cycle.Annual && period == "2025" {
@@ -105,89 +113,78 @@ func buildCycles(ctx context.Context, b *builder) error {
 }
 
 // evaluationID returns the closed evaluation organised by unit with title.
-func evaluationID(ctx context.Context, d *db.DB, unit int64, title string) (int64, error) {
-	var id int64
-	err := d.View(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, `SELECT id FROM evaluations WHERE unit_id = $1 AND title = $2 AND status = 'closed'`,
-			unit, title).Scan(&id)
-	})
+func evaluationID(ctx context.Context, b *builder, unit int64, title string) (int64, error) {
+	es, err := survey.NewService(b.d, auth.Policy{}).List(ctx, b.actor, survey.Filter{UnitID: unit, Status: survey.StatusClosed})
 	if err != nil {
 		return 0, fmt.Errorf("evaluation %s: %w", title, err)
 	}
-	return id, nil
+	for _, e := range es {
+		if e.UnitID == unit && e.Title == title {
+			return e.ID, nil
+		}
+	}
+	return 0, fmt.Errorf("evaluation %s: none closed", title)
 }
 
 // countyVersions returns the county scheme's first and second versions.
-func countyVersions(ctx context.Context, d *db.DB) (v1, v2 int64, err error) {
-	err = d.View(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT v.id FROM scheme_versions v JOIN schemes s ON s.id = v.scheme_id
-			WHERE s.code = 'qingzhou-county-team' ORDER BY v.number`)
-		if err != nil {
-			return err
+func countyVersions(ctx context.Context, b *builder) (v1, v2 int64, err error) {
+	svc := scheme.NewService(b.d, auth.Policy{})
+	ss, err := svc.Schemes(ctx, b.actor)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, sc := range ss {
+		if sc.Code != countySchemeCode {
+			continue
 		}
-		defer rows.Close()
-		var vs []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			vs = append(vs, id)
+		vs, err := svc.Versions(ctx, b.actor, sc.ID)
+		if err != nil {
+			return 0, 0, err
 		}
 		if len(vs) < 2 {
-			return fmt.Errorf("the county scheme has %d versions, want 2", len(vs))
+			return 0, 0, fmt.Errorf("the county scheme has %d versions, want 2", len(vs))
 		}
-		v1, v2 = vs[0], vs[1]
-		return rows.Err()
-	})
-	return v1, v2, err
+		// Versions lists the newest first.
+		return vs[len(vs)-1].ID, vs[len(vs)-2].ID, nil
+	}
+	return 0, 0, fmt.Errorf("no scheme %s", countySchemeCode)
 }
 
 // quarterlyValues writes the quarters' values of the counties: each 2025
 // value times 1 + a drift of up to ±3 % per quarter, rounded as the 2025
 // value is.
-func quarterlyValues(ctx context.Context, b *builder, counties []int64) error {
+func quarterlyValues(ctx context.Context, b *builder, counties []*countyRec) error {
 	r := b.rand("cycles")
-	return b.d.InTx(ctx, func(tx *db.Tx) error {
-		type val struct {
-			entity int64
-			item   string
-			v      float64
-		}
-		var base []val
-		for _, id := range counties {
-			rows, err := tx.QueryContext(ctx, `SELECT item_code, value FROM data_values
-				WHERE entity_id = $1 AND period = '2025' AND is_current AND item_code IN ('`+strings.Join(quarterlyItems, "', '")+`')
-				ORDER BY item_code`, id)
-			if err != nil {
-				return err
+	type val struct {
+		entity int64
+		item   string
+		v      float64
+	}
+	order := map[int64]int{}
+	for i, c := range counties {
+		order[c.unit.ID] = i + 1
+	}
+	var base []val
+	err := b.d.View(ctx, func(tx *db.Tx) error {
+		return collect.CurrentValues(ctx, tx, string(collect.EntityUnit), "2025", quarterlyItems, func(item string, id int64, v float64) {
+			if order[id] > 0 {
+				base = append(base, val{entity: id, item: item, v: v})
 			}
-			for rows.Next() {
-				v := val{entity: id}
-				if err := rows.Scan(&v.item, &v.v); err != nil {
-					rows.Close()
-					return err
-				}
-				base = append(base, v)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-		}
-		now := tx.Now.UnixMicro()
-		for _, q := range demoQuarters {
-			for k := range base {
-				v := &base[k]
-				v.v = math.Round(v.v*(1+0.06*(r.Float64()-0.5))*100) / 100
-				if _, err := tx.ExecContext(ctx, `INSERT INTO data_values (id, entity_kind, entity_id, item_code, period, value, source,
-					submitter_id, status, version, is_current, reason, flagged, created_at)
-					VALUES ($1, 'unit', $2, $3, $4, $5, 'api', 0, 'verified', 1, TRUE, '', FALSE, $6)`,
-					db.NewID(), v.entity, v.item, q.period, v.v, now); err != nil {
-					return fmt.Errorf("quarterly value: %w", err)
-				}
-			}
-		}
-		return nil
+		})
 	})
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(base, func(x, y val) int {
+		return cmp.Or(cmp.Compare(order[x.entity], order[y.entity]), strings.Compare(x.item, y.item))
+	})
+	var vs []collect.SeedValue
+	for _, q := range demoQuarters {
+		for k := range base {
+			v := &base[k]
+			v.v = math.Round(v.v*(1+0.06*(r.Float64()-0.5))*100) / 100
+			vs = append(vs, collect.SeedValue{Kind: collect.EntityUnit, EntityID: v.entity, Item: v.item, Period: q.period, Value: v.v})
+		}
+	}
+	return b.d.InTx(ctx, func(tx *db.Tx) error { return collect.SeedValues(ctx, tx, vs) })
 }

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"kaohe/internal/sources"
 	"math"
 	"testing"
 
@@ -20,7 +21,7 @@ func TestCycles(t *testing.T) {
 	if _, err := Build(ctx, d, Options{Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
-	svc := cycle.NewService(d, auth.Policy{}, nil)
+	svc := cycle.NewService(d, auth.Policy{}, sources.Cycle())
 	sys := auth.SystemActor("test")
 	cs, err := svc.Cycles(ctx, sys, cycle.Filter{Stage: cycle.Published})
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"kaohe/internal/org"
 	"math/rand/v2"
 	"strconv"
 	"time"
@@ -129,9 +130,9 @@ func Build(ctx context.Context, d *db.DB, opts Options) (*Summary, error) {
 	// The settings go first, so that a build cut short still marks the
 	// database as the demo's, which kaohe demo may erase and rebuild.
 	err := d.InTx(ctx, func(tx *db.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM units`).Scan(&n); err != nil {
-			return fmt.Errorf("count units: %w", err)
+		n, err := org.CountUnits(ctx, tx)
+		if err != nil {
+			return err
 		}
 		if n > 0 {
 			return fmt.Errorf("%w (%d)", ErrNotEmpty, n)

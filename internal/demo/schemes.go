@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"kaohe/internal/sources"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/collect"
@@ -255,7 +256,7 @@ type demoScheme struct {
 
 func demoSchemes() []demoScheme {
 	return []demoScheme{
-		{s: scheme.Scheme{Code: "qingzhou-county-team", Name: "县（市、区）领导班子综合考核", Subject: scheme.SubjectUnit,
+		{s: scheme.Scheme{Code: countySchemeCode, Name: "县（市、区）领导班子综合考核", Subject: scheme.SubjectUnit,
 			Categories:  []string{"urban", "agri", "eco"},
 			Description: "按城区/经济发达地区、农业主产区、生态功能区分类设置指标权重。"},
 			versions: []scheme.Draft{
@@ -303,7 +304,7 @@ func buildSchemes(ctx context.Context, b *builder) error {
 			return fmt.Errorf("data item %s: %w", it.code, err)
 		}
 	}
-	s := scheme.NewService(b.d, auth.Policy{})
+	s := scheme.NewService(b.d, auth.Policy{}, sources.Scheme()...)
 	for _, ind := range demoLibrary {
 		if _, err := s.SaveIndicator(ctx, b.actor, ind); err != nil {
 			return fmt.Errorf("indicator %s: %w", ind.Code, err)

@@ -53,7 +53,7 @@ func Logins(seed uint64) []Login {
 // buildUsers adds the sign-ins through the auth service, each recorded in
 // the audit log.
 func buildUsers(ctx context.Context, b *builder) error {
-	users := auth.NewService(b.d, auth.Policy{})
+	users := auth.NewService(b.d, auth.Policy{}, org.GrantUnits{})
 	byCode := map[string]*org.Unit{}
 	for _, u := range b.j.units {
 		byCode[u.Code] = u

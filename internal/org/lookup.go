@@ -3,6 +3,7 @@ package org
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"kaohe/internal/auth"
@@ -56,36 +57,139 @@ type UnitQuery struct {
 	Level Level
 	// Categories keeps the units in the categories of these codes.
 	Categories []string
+	// Matching, when set, adds a condition on the unit id in col that the
+	// caller writes over its own tables (e.g. "has no value").
+	Matching func(col string, args *[]any) string
+	// Limit, when above 0, returns at most that many units in id order.
+	Limit int
 }
 
-// ListUnits returns the units q selects in tree order (by path).
-func ListUnits(ctx context.Context, tx *db.Tx, q UnitQuery) ([]*Unit, error) {
-	var args []any
+// where returns the query's condition on units u, or ok false when it
+// selects nothing.
+func (q UnitQuery) where(args *[]any) (cond string, ok bool) {
 	conds := []string{"1 = 1"}
 	if q.Scope != nil {
-		conds = append(conds, q.Scope.SQL("u.path", &args))
+		conds = append(conds, q.Scope.SQL("u.path", args))
 	}
 	if q.Under != "" {
-		conds = append(conds, auth.SubtreeSQL("u.path", q.Under, &args))
+		conds = append(conds, auth.SubtreeSQL("u.path", q.Under, args))
 	}
 	if q.Kind != "" {
-		conds = append(conds, "u.kind = "+db.Arg(&args, string(q.Kind)))
+		conds = append(conds, "u.kind = "+db.Arg(args, string(q.Kind)))
 	}
 	if q.Level != "" {
-		conds = append(conds, "u.level = "+db.Arg(&args, string(q.Level)))
+		conds = append(conds, "u.level = "+db.Arg(args, string(q.Level)))
 	}
 	if q.Categories != nil {
-		var ph []string
-		for _, c := range q.Categories {
-			ph = append(ph, db.Arg(&args, c))
+		if len(q.Categories) == 0 {
+			return "", false
 		}
-		if len(ph) == 0 {
-			return nil, nil
-		}
-		conds = append(conds, `u.category_id IN (SELECT id FROM categories WHERE code IN (`+strings.Join(ph, ", ")+`))`)
+		conds = append(conds, `u.category_id IN (SELECT id FROM categories WHERE code IN (`+db.In(args, q.Categories)+`))`)
 	}
-	return queryUnits(ctx, tx, `SELECT `+unitCols+` FROM units u WHERE `+strings.Join(conds, " AND ")+` ORDER BY u.path`, args...)
+	if q.Matching != nil {
+		conds = append(conds, q.Matching("u.id", args))
+	}
+	return strings.Join(conds, " AND "), true
 }
+
+// ListUnits returns the units q selects in tree order (by path), or in id
+// order when q has a Limit.
+func ListUnits(ctx context.Context, tx *db.Tx, q UnitQuery) ([]*Unit, error) {
+	var args []any
+	cond, ok := q.where(&args)
+	if !ok {
+		return nil, nil
+	}
+	tail := ` ORDER BY u.path`
+	if q.Limit > 0 {
+		tail = ` ORDER BY u.id LIMIT ` + strconv.Itoa(q.Limit)
+	}
+	return queryUnits(ctx, tx, `SELECT `+unitCols+` FROM units u WHERE `+cond+tail, args...)
+}
+
+// CountMatchingUnits returns how many units q selects (its Limit aside).
+func CountMatchingUnits(ctx context.Context, tx *db.Tx, q UnitQuery) (int, error) {
+	var args []any
+	cond, ok := q.where(&args)
+	if !ok {
+		return 0, nil
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM units u WHERE `+cond, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count units: %w", err)
+	}
+	return n, nil
+}
+
+// UnitQuerySQL returns an SQL condition that the unit id in col is one q
+// selects, adding its arguments to args.
+func UnitQuerySQL(col string, q UnitQuery, args *[]any) string {
+	cond, ok := q.where(args)
+	if !ok {
+		return "1 = 0"
+	}
+	return col + ` IN (SELECT u.id FROM units u WHERE ` + cond + `)`
+}
+
+// PeopleQuery selects people placed in a subtree.
+type PeopleQuery struct {
+	// Under keeps the people placed in the subtree at this path.
+	Under    string
+	Matching func(col string, args *[]any) string
+	// Limit, when above 0, returns at most that many people in id order.
+	Limit int
+}
+
+func (q PeopleQuery) where(args *[]any) string {
+	cond := auth.SubtreeSQL("u.path", q.Under, args)
+	if q.Matching != nil {
+		cond += " AND " + q.Matching("p.id", args)
+	}
+	return cond
+}
+
+// ListPeople returns the people q selects, with their unit's name, in id
+// order.
+func ListPeople(ctx context.Context, tx *db.Tx, q PeopleQuery) ([]*Person, error) {
+	var args []any
+	query := `SELECT ` + personCols + ` FROM people p JOIN units u ON u.id = p.unit_id WHERE ` + q.where(&args) + ` ORDER BY p.id`
+	if q.Limit > 0 {
+		query += ` LIMIT ` + strconv.Itoa(q.Limit)
+	}
+	var out []*Person
+	err := db.EachRow(ctx, tx, query, args, func(scan func(...any) error) error {
+		p, err := scanPerson(rowScanner(scan))
+		if err == nil {
+			out = append(out, p)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list people: %w", err)
+	}
+	return out, nil
+}
+
+// CountPeople returns how many people q selects (its Limit aside).
+func CountPeople(ctx context.Context, tx *db.Tx, q PeopleQuery) (int, error) {
+	var args []any
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM people p JOIN units u ON u.id = p.unit_id WHERE `+q.where(&args), args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count people: %w", err)
+	}
+	return n, nil
+}
+
+// PeopleQuerySQL returns an SQL condition that the person id in col is one
+// q selects, adding its arguments to args.
+func PeopleQuerySQL(col string, q PeopleQuery, args *[]any) string {
+	return col + ` IN (SELECT p.id FROM people p JOIN units u ON u.id = p.unit_id WHERE ` + q.where(args) + `)`
+}
+
+// rowScanner adapts a row's Scan function to scanPerson's argument.
+type rowScanner func(...any) error
+
+func (f rowScanner) Scan(dest ...any) error { return f(dest...) }
 
 // CountUnits returns how many units there are.
 func CountUnits(ctx context.Context, tx *db.Tx) (int, error) {

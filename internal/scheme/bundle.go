@@ -3,7 +3,6 @@ package scheme
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
 	"kaohe/internal/errs"
+	"kaohe/internal/org"
 	"kaohe/internal/score"
 )
 
@@ -224,14 +224,22 @@ func (s *Service) Import(ctx context.Context, a *auth.Actor, schemeID int64, b *
 		Reason: strings.TrimSpace(reason), EffectiveCycle: strings.TrimSpace(cycle), EffectiveFrom: strings.TrimSpace(from)})
 }
 
-// categoryNames reads the names of the categories with the codes.
+// categoryNames returns the codes with the names of their categories (the
+// code itself for a code that names none).
 func categoryNames(ctx context.Context, tx *db.Tx, codes []string) ([]Category, error) {
+	all, err := org.AllCategories(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(all))
+	for _, c := range all {
+		names[c.Code] = c.Name
+	}
 	var out []Category
 	for _, c := range codes {
 		cat := Category{Code: c, Name: c}
-		err := tx.QueryRowContext(ctx, `SELECT name FROM categories WHERE code = $1`, c).Scan(&cat.Name)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, fmt.Errorf("read category %q: %w", c, err)
+		if n, ok := names[c]; ok {
+			cat.Name = n
 		}
 		out = append(out, cat)
 	}

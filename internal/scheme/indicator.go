@@ -191,46 +191,6 @@ func getIndicator(ctx context.Context, tx *db.Tx, code string) (*Indicator, erro
 	return ind, nil
 }
 
-// tableExists reports whether the current schema has a table of that name.
-func tableExists(ctx context.Context, tx *db.Tx, name string) (bool, error) {
-	var n int
-	var err error
-	if tx.Engine == db.Postgres {
-		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.tables
-			WHERE table_schema = current_schema() AND table_name = $1`, name).Scan(&n)
-	} else {
-		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1`, name).Scan(&n)
-	}
-	if err != nil {
-		return false, fmt.Errorf("look for table %s: %w", name, err)
-	}
-	return n > 0, nil
-}
-
-// knownItems returns the test of data item codes against the data item
-// catalogue (table data_items, kept by package collect), or nil when the
-// catalogue is not installed, in which case any well-formed code passes.
-func knownItems(ctx context.Context, tx *db.Tx) (func(string) bool, error) {
-	ok, err := tableExists(ctx, tx, "data_items")
-	if err != nil || !ok {
-		return nil, err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT code FROM data_items`)
-	if err != nil {
-		return nil, fmt.Errorf("read data items: %w", err)
-	}
-	defer rows.Close()
-	codes := map[string]bool{}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, fmt.Errorf("read data items: %w", err)
-		}
-		codes[c] = true
-	}
-	return func(c string) bool { return codes[c] }, rows.Err()
-}
-
 // writeScopePath is where library changes are recorded in the audit log:
 // the outermost subtree the actor may write schemes in.
 func (s *Service) writeScopePath(a *auth.Actor) (string, error) {
@@ -308,7 +268,7 @@ func (s *Service) Indicator(ctx context.Context, a *auth.Actor, code string) (*I
 
 // SaveIndicator adds the indicator, or replaces the definition of the one
 // with the same code. Data items and formula variables must exist in the
-// data item catalogue. Stored versions keep the definition they were saved
+// data item catalogue (when an ItemChecker is wired). Stored versions keep the definition they were saved
 // with. The actor needs ActSchemeWrite somewhere.
 func (s *Service) SaveIndicator(ctx context.Context, a *auth.Actor, ind Indicator) (*Indicator, error) {
 	path, err := s.writeScopePath(a)
@@ -319,7 +279,7 @@ func (s *Service) SaveIndicator(ctx context.Context, a *auth.Actor, ind Indicato
 		return nil, err
 	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		known, err := knownItems(ctx, tx)
+		known, err := s.knownItems(ctx, tx, &ind)
 		if err != nil {
 			return err
 		}

@@ -25,6 +25,7 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
 	"kaohe/internal/errs"
+	"kaohe/internal/org"
 )
 
 // Service manages the indicator library, schemes and versions. Each method
@@ -33,11 +34,20 @@ import (
 type Service struct {
 	db  *db.DB
 	pol auth.Policy
+	// items and values read the data collection (collected.go); nil when
+	// not wired.
+	items  ItemChecker
+	values ValueReader
 }
 
-// NewService returns a Service on d that asks pol who may do what.
-func NewService(d *db.DB, pol auth.Policy) *Service {
-	return &Service{db: d, pol: pol}
+// NewService returns a Service on d that asks pol who may do what,
+// configured by opts.
+func NewService(d *db.DB, pol auth.Policy, opts ...Option) *Service {
+	s := &Service{db: d, pol: pol}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // Subject is what a scheme assesses.
@@ -123,54 +133,106 @@ func validCode(s string, max int) bool {
 
 func idString(id int64) string { return strconv.FormatInt(id, 10) }
 
-const schemeCols = `s.id, s.code, s.name, s.subject, s.owner_unit_id, u.path, u.name, s.description, s.created_at, s.updated_at`
-
-const schemeFrom = ` FROM schemes s JOIN units u ON u.id = s.owner_unit_id`
+const schemeCols = `s.id, s.code, s.name, s.subject, s.owner_unit_id, s.description, s.created_at, s.updated_at`
 
 func scanScheme(r interface{ Scan(...any) error }) (*Scheme, error) {
 	var (
 		s                Scheme
 		created, updated int64
 	)
-	if err := r.Scan(&s.ID, &s.Code, &s.Name, &s.Subject, &s.OwnerUnitID, &s.OwnerPath, &s.OwnerName, &s.Description,
-		&created, &updated); err != nil {
+	if err := r.Scan(&s.ID, &s.Code, &s.Name, &s.Subject, &s.OwnerUnitID, &s.Description, &created, &updated); err != nil {
 		return nil, err
 	}
 	s.CreatedAt, s.UpdatedAt = db.Micros(created), db.Micros(updated)
 	return &s, nil
 }
 
-// getScheme reads a scheme with its categories; NotFound when there is none.
+// getScheme reads a scheme with its owner and categories; NotFound when
+// there is none.
 func getScheme(ctx context.Context, tx *db.Tx, id int64) (*Scheme, error) {
-	s, err := scanScheme(tx.QueryRowContext(ctx, `SELECT `+schemeCols+schemeFrom+` WHERE s.id = $1`, id))
+	s, err := scanScheme(tx.QueryRowContext(ctx, `SELECT `+schemeCols+` FROM schemes s WHERE s.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.NoSuch("scheme")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read scheme %d: %w", id, err)
 	}
-	if s.Categories, err = schemeCategories(ctx, tx, id); err != nil {
+	if err := fill(ctx, tx, []*Scheme{s}); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-func schemeCategories(ctx context.Context, tx *db.Tx, id int64) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT c.code FROM scheme_categories sc JOIN categories c ON c.id = sc.category_id
-		WHERE sc.scheme_id = $1 ORDER BY c.code`, id)
+// fill reads the owner unit (from package org) and the categories of
+// each scheme.
+func fill(ctx context.Context, tx *db.Tx, list []*Scheme) error {
+	if len(list) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(list))
+	for i, sc := range list {
+		ids[i] = sc.OwnerUnitID
+	}
+	owners, err := org.UnitsByID(ctx, tx, ids)
+	if err != nil {
+		return fmt.Errorf("read scheme owners: %w", err)
+	}
+	codes, err := categoryCodes(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, sc := range list {
+		u, ok := owners[sc.OwnerUnitID]
+		if !ok {
+			return fmt.Errorf("scheme %s: owner unit %d not found", sc.Code, sc.OwnerUnitID)
+		}
+		sc.OwnerPath, sc.OwnerName = u.Path, u.Name
+		if sc.Categories, err = schemeCategories(ctx, tx, sc.ID, codes); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// categoryCodes maps the ids of all categories (package org) to their
+// codes.
+func categoryCodes(ctx context.Context, tx *db.Tx) (map[int64]string, error) {
+	cats, err := org.AllCategories(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(cats))
+	for _, c := range cats {
+		out[c.ID] = c.Code
+	}
+	return out, nil
+}
+
+// schemeCategories returns the codes of scheme id's categories, sorted;
+// codes maps category ids to codes.
+func schemeCategories(ctx context.Context, tx *db.Tx, id int64, codes map[int64]string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT category_id FROM scheme_categories WHERE scheme_id = $1`, id)
 	if err != nil {
 		return nil, fmt.Errorf("read scheme categories: %w", err)
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var c string
+		var c int64
 		if err := rows.Scan(&c); err != nil {
 			return nil, fmt.Errorf("read scheme categories: %w", err)
 		}
-		out = append(out, c)
+		code, ok := codes[c]
+		if !ok {
+			return nil, fmt.Errorf("scheme %d: category %d not found", id, c)
+		}
+		out = append(out, code)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read scheme categories: %w", err)
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 func (s *Scheme) summary() map[string]any {
@@ -196,19 +258,23 @@ func (s *Service) authorizeScheme(ctx context.Context, tx *db.Tx, a *auth.Actor,
 // setCategories replaces the categories of scheme id by codes, which must
 // name existing categories.
 func setCategories(ctx context.Context, tx *db.Tx, id int64, codes []string) error {
+	cats, err := org.AllCategories(ctx, tx)
+	if err != nil {
+		return err
+	}
+	byCode := make(map[string]int64, len(cats))
+	for _, c := range cats {
+		byCode[c.Code] = c.ID
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM scheme_categories WHERE scheme_id = $1`, id); err != nil {
 		return fmt.Errorf("clear scheme categories: %w", err)
 	}
 	for _, code := range codes {
-		var cid int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM categories WHERE code = $1`, code).Scan(&cid)
-		if errors.Is(err, sql.ErrNoRows) {
+		cid, ok := byCode[code]
+		if !ok {
 			e := errs.Field("categories", "scheme.category_unknown", fmt.Sprintf("unknown category %q", code))
 			e.Args = map[string]any{"category": code}
 			return e
-		}
-		if err != nil {
-			return fmt.Errorf("read category %q: %w", code, err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO scheme_categories (scheme_id, category_id) VALUES ($1, $2)`, id, cid); err != nil {
 			return fmt.Errorf("insert scheme category: %w", err)
@@ -226,14 +292,11 @@ func (s *Service) CreateScheme(ctx context.Context, a *auth.Actor, sc Scheme) (*
 	}
 	var out *Scheme
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		var path string
-		err := tx.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, sc.OwnerUnitID).Scan(&path)
-		if errors.Is(err, sql.ErrNoRows) {
-			return errs.NoSuch("unit")
-		}
+		owner, err := org.GetUnit(ctx, tx, sc.OwnerUnitID)
 		if err != nil {
-			return fmt.Errorf("read owner unit: %w", err)
+			return err
 		}
+		path := owner.Path
 		if err := s.pol.Authorize(a, auth.ActSchemeWrite, path); err != nil {
 			return err
 		}
@@ -333,7 +396,8 @@ func (s *Service) Schemes(ctx context.Context, a *auth.Actor) ([]*Scheme, error)
 
 func listSchemes(ctx context.Context, tx *db.Tx, sc auth.Scope) ([]*Scheme, error) {
 	var args []any
-	rows, err := tx.QueryContext(ctx, `SELECT `+schemeCols+schemeFrom+` WHERE `+sc.SQL("u.path", &args)+` ORDER BY s.code`, args...)
+	rows, err := tx.QueryContext(ctx, `SELECT `+schemeCols+` FROM schemes s WHERE `+
+		org.UnitInScopeSQL("s.owner_unit_id", sc, &args)+` ORDER BY s.code`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list schemes: %w", err)
 	}
@@ -350,10 +414,8 @@ func listSchemes(ctx context.Context, tx *db.Tx, sc auth.Scope) ([]*Scheme, erro
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list schemes: %w", err)
 	}
-	for _, sch := range out {
-		if sch.Categories, err = schemeCategories(ctx, tx, sch.ID); err != nil {
-			return nil, err
-		}
+	if err := fill(ctx, tx, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

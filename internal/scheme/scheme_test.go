@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"kaohe/internal/auth"
+	"kaohe/internal/collect"
 	"kaohe/internal/db"
 	"kaohe/internal/db/dbtest"
 	"kaohe/internal/errs"
@@ -81,7 +82,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	o := org.NewService(d, auth.Policy{})
-	f := &fixture{d: d, s: scheme.NewService(d, auth.Policy{})}
+	f := &fixture{d: d, s: newService(d)}
 	f.urban = must[*org.Category](t)(o.CreateCategory(ctx, sys, org.Category{Code: "urban", Name: "经济发达地区", AppliesTo: org.KindRegion}))
 	f.eco = must[*org.Category](t)(o.CreateCategory(ctx, sys, org.Category{Code: "eco", Name: "生态功能区", AppliesTo: org.KindRegion}))
 	unit := func(parent *org.Unit, code, name string, level org.Level, cat *org.Category) *org.Unit {
@@ -116,12 +117,20 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	return f
 }
 
-// addItem puts a data item in the catalogue of package collect.
+// newService returns a scheme service that reads the data collection
+// through package collect's functions, as the server wires it.
+func newService(d *db.DB) *scheme.Service {
+	return scheme.NewService(d, auth.Policy{},
+		scheme.WithItemChecker(scheme.ItemCheckerFunc(collect.KnownItems)),
+		scheme.WithValueReader(scheme.ValueReaderFunc(collect.CurrentUnitValues)))
+}
+
+// addItem puts an annual data item about units in the catalogue of
+// package collect.
 func addItem(t testing.TB, d *db.DB, code string, owner int64) {
 	t.Helper()
-	if _, err := d.SQL.Exec(`INSERT INTO data_items (id, code, name, owner_unit_id, frequency, value_type, required,
-		entity_kind, created_at, updated_at) VALUES ($1, $2, $3, $4, 'annual', 'number', FALSE, 'unit', 0, 0)`,
-		db.NewID(), code, code, owner); err != nil {
+	if _, err := collect.NewService(d, auth.Policy{}).CreateItem(context.Background(), sys, collect.Item{Code: code, Name: code,
+		OwnerID: owner, Frequency: collect.Annual, Type: collect.TypeNumber, EntityKind: collect.EntityUnit}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -172,15 +181,15 @@ func TestVersions(t *testing.T) {
 		d3.Indicators[3].Weights = map[string]float64{"urban": 20, "eco": 40}
 		v2 := must[*scheme.Version](t)(f.s.CreateVersion(ctx, f.office, f.county.ID, scheme.Draft{Doc: d3, Reason: "提高科技创新权重",
 			EffectiveCycle: "2025年度"}))
-		if err := d.InTx(ctx, func(tx *db.Tx) error { return f.s.Lock(ctx, tx, v2.ID) }); err != nil {
+		if err := d.InTx(ctx, func(tx *db.Tx) error { return scheme.LockVersion(ctx, tx, v2.ID) }); err != nil {
 			t.Fatal(err)
 		}
 		_, err = f.s.UpdateVersion(ctx, f.office, v2.ID, scheme.Draft{Doc: doc(), Reason: "x"})
 		wantCode(t, err, errs.Conflict)
-		if err := d.InTx(ctx, func(tx *db.Tx) error { return f.s.Lock(ctx, tx, v2.ID) }); err != nil {
+		if err := d.InTx(ctx, func(tx *db.Tx) error { return scheme.LockVersion(ctx, tx, v2.ID) }); err != nil {
 			t.Errorf("locking twice: %v", err)
 		}
-		if err := d.InTx(ctx, func(tx *db.Tx) error { return f.s.Lock(ctx, tx, 12345) }); !errs.Is(err, errs.NotFound) {
+		if err := d.InTx(ctx, func(tx *db.Tx) error { return scheme.LockVersion(ctx, tx, 12345) }); !errs.Is(err, errs.NotFound) {
 			t.Errorf("locking nothing: got %v, want NotFound", err)
 		}
 		locked := must[*scheme.Version](t)(f.s.Version(ctx, f.office, v2.ID))
@@ -364,4 +373,43 @@ func TestFormula(t *testing.T) {
 	if err := ind.Validate(); !errors.As(err, &e) || e.Field != "formula" || !strings.Contains(e.Msg, "indicator X") {
 		t.Errorf("bad formula: got %v", err)
 	}
+}
+
+// TestDataItemsChecked: with an ItemChecker wired, a library indicator
+// must name data items of the catalogue; without one, any well-formed
+// code passes.
+func TestDataItemsChecked(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		bare := scheme.NewService(d, auth.Policy{})
+		tests := []struct {
+			name  string
+			ind   scheme.Indicator
+			field string // of the error with the checker; "" for none
+		}{
+			{"known item", scheme.Indicator{Code: "K1", Name: "已知", DataItem: "GDP_GROWTH"}, ""},
+			{"unknown item", scheme.Indicator{Code: "K2", Name: "未知", DataItem: "NO_SUCH_ITEM"}, "data_item"},
+			{"known formula", scheme.Indicator{Code: "K3", Name: "公式", Formula: "RD_SPEND / GDP_TOTAL"}, ""},
+			{"formula over an unknown item", scheme.Indicator{Code: "K4", Name: "公式", Formula: "RD_SPEND / NO_SUCH_ITEM"}, "formula"},
+			{"qualitative reference", scheme.Indicator{Code: "K5", Name: "测评", Kind: score.KindQualitative, DataItem: "cadre.overall"}, ""},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				_, err := f.s.SaveIndicator(ctx, f.office, tt.ind)
+				var e *errs.Error
+				switch {
+				case tt.field == "" && err != nil:
+					t.Fatalf("with the checker: %v", err)
+				case tt.field != "" && (!errors.As(err, &e) || e.Code != errs.Invalid || e.Field != tt.field):
+					t.Fatalf("with the checker: got %v, want invalid %s", err, tt.field)
+				}
+				ind := tt.ind
+				ind.Code += "B"
+				if _, err := bare.SaveIndicator(ctx, f.office, ind); err != nil {
+					t.Errorf("without a checker: %v", err)
+				}
+			})
+		}
+	})
 }

@@ -12,6 +12,7 @@ import (
 
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
+	"kaohe/internal/org"
 	"kaohe/internal/score"
 )
 
@@ -37,7 +38,9 @@ type Report struct {
 	// Correlated lists indicator pairs with |r| ≥ CorrelationThreshold
 	// across units over the latest period, strongest first.
 	Correlated []Pair
-	// ValuesAvailable is false when no data values are installed.
+	// ValuesAvailable is false when the service reads no values (no
+	// ValueReader is wired): Correlated is then empty for want of data,
+	// not because no indicators correlate.
 	ValuesAvailable bool
 }
 
@@ -97,7 +100,7 @@ func (s *Service) Streamline(ctx context.Context, a *auth.Actor) (*Report, error
 	}
 	var rep *Report
 	err := s.db.View(ctx, func(tx *db.Tx) (err error) {
-		rep, err = streamline(ctx, tx, s.pol.Scope(a, auth.ActSchemeRead))
+		rep, err = s.streamline(ctx, tx, s.pol.Scope(a, auth.ActSchemeRead))
 		return err
 	})
 	if err != nil {
@@ -106,7 +109,7 @@ func (s *Service) Streamline(ctx context.Context, a *auth.Actor) (*Report, error
 	return rep, nil
 }
 
-func streamline(ctx context.Context, tx *db.Tx, scope auth.Scope) (*Report, error) {
+func (s *Service) streamline(ctx context.Context, tx *db.Tx, scope auth.Scope) (*Report, error) {
 	schemes, err := listSchemes(ctx, tx, scope)
 	if err != nil {
 		return nil, err
@@ -163,7 +166,7 @@ func streamline(ctx context.Context, tx *db.Tx, scope auth.Scope) (*Report, erro
 		return nil, err
 	}
 	sharedItems(actives, lib, rep)
-	if err := correlations(ctx, tx, scope, actives, lib, rep); err != nil {
+	if err := s.correlations(ctx, tx, scope, actives, lib, rep); err != nil {
 		return nil, err
 	}
 	return rep, nil
@@ -177,34 +180,25 @@ func unitLoads(ctx context.Context, tx *db.Tx, scope auth.Scope, actives []*acti
 	}
 	units := map[int64]*acc{}
 	var order []int64
+	codes, err := categoryCodes(ctx, tx)
+	if err != nil {
+		return err
+	}
 	for _, as := range actives {
 		if len(as.sc.Categories) == 0 {
 			continue
 		}
-		var args []any
-		lo, hi := auth.SubtreeBounds(as.sc.OwnerPath)
-		var in []string
-		for _, c := range as.sc.Categories {
-			in = append(in, db.Arg(&args, c))
-		}
-		q := `SELECT u.id, u.code, u.name, u.path, c.code FROM units u JOIN categories c ON c.id = u.category_id
-			WHERE u.path >= ` + db.Arg(&args, lo) + ` AND u.path < ` + db.Arg(&args, hi) + ` AND c.code IN (` + strings.Join(in, ", ") + `)
-			AND ` + scope.SQL("u.path", &args) + ` ORDER BY u.path`
-		rows, err := tx.QueryContext(ctx, q, args...)
+		list, err := org.ListUnits(ctx, tx, org.UnitQuery{Scope: &scope, Under: as.sc.OwnerPath, Categories: as.sc.Categories})
 		if err != nil {
 			return fmt.Errorf("streamlining: units of %s: %w", as.sc.Code, err)
 		}
-		for rows.Next() {
-			var ul UnitLoad
-			if err := rows.Scan(&ul.UnitID, &ul.Code, &ul.Name, &ul.Path, &ul.Category); err != nil {
-				rows.Close()
-				return fmt.Errorf("streamlining: units: %w", err)
-			}
-			u, ok := units[ul.UnitID]
+		for _, unit := range list {
+			u, ok := units[unit.ID]
 			if !ok {
-				u = &acc{load: ul, indicators: map[string]bool{}, items: map[string]bool{}}
-				units[ul.UnitID] = u
-				order = append(order, ul.UnitID)
+				u = &acc{load: UnitLoad{UnitID: unit.ID, Code: unit.Code, Name: unit.Name, Path: unit.Path,
+					Category: codes[unit.CategoryID]}, indicators: map[string]bool{}, items: map[string]bool{}}
+				units[unit.ID] = u
+				order = append(order, unit.ID)
 			}
 			u.load.Schemes = append(u.load.Schemes, as.sc.Code)
 			if as.sc.Subject == SubjectPerson {
@@ -212,7 +206,7 @@ func unitLoads(ctx context.Context, tx *db.Tx, scope auth.Scope, actives []*acti
 			} else {
 				u.load.SchemesForTeam++
 			}
-			for _, code := range as.leaves[ul.Category] {
+			for _, code := range as.leaves[u.load.Category] {
 				u.indicators[code] = true
 				if def, ok := lib[code]; ok {
 					for _, it := range def.Items() {
@@ -220,10 +214,6 @@ func unitLoads(ctx context.Context, tx *db.Tx, scope auth.Scope, actives []*acti
 					}
 				}
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("streamlining: units: %w", err)
 		}
 	}
 	for _, id := range order {
@@ -268,13 +258,13 @@ func sharedItems(actives []*activeScheme, lib map[string]*Indicator, rep *Report
 }
 
 // correlations reads the current values of the data items behind the
-// quantitative indicators of the active schemes, takes each item's latest
-// period, computes each indicator per unit and reports strongly
-// correlated pairs.
-func correlations(ctx context.Context, tx *db.Tx, scope auth.Scope, actives []*activeScheme, lib map[string]*Indicator, rep *Report) error {
-	ok, err := tableExists(ctx, tx, "data_values")
-	if err != nil || !ok {
-		return err
+// quantitative indicators of the active schemes for the units in scope,
+// takes each item's latest period, computes each indicator per unit and
+// reports strongly correlated pairs. Without a ValueReader it reports
+// that values are not available.
+func (s *Service) correlations(ctx context.Context, tx *db.Tx, scope auth.Scope, actives []*activeScheme, lib map[string]*Indicator, rep *Report) error {
+	if s.values == nil {
+		return nil
 	}
 	rep.ValuesAvailable = true
 	candidates := map[string]*Indicator{}
@@ -296,17 +286,16 @@ func correlations(ctx context.Context, tx *db.Tx, scope auth.Scope, actives []*a
 			needed[it] = true
 		}
 	}
-	var args []any
-	var in []string
-	for _, it := range sortedKeys(needed) {
-		in = append(in, db.Arg(&args, it))
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT v.entity_id, v.item_code, v.period, v.value FROM data_values v
-		JOIN units u ON u.id = v.entity_id
-		WHERE v.is_current AND v.status <> 'returned' AND v.entity_kind = 'unit'
-		AND v.item_code IN (`+strings.Join(in, ", ")+`) AND `+scope.SQL("u.path", &args), args...)
+	inScope, err := org.ListUnits(ctx, tx, org.UnitQuery{Scope: &scope})
 	if err != nil {
-		return fmt.Errorf("streamlining: read values: %w", err)
+		return fmt.Errorf("streamlining: units in scope: %w", err)
+	}
+	if len(inScope) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(inScope))
+	for i, u := range inScope {
+		ids[i] = u.ID
 	}
 	type obs struct {
 		entity int64
@@ -315,22 +304,14 @@ func correlations(ctx context.Context, tx *db.Tx, scope auth.Scope, actives []*a
 	}
 	byItem := map[string][]obs{}
 	latest := map[string]string{}
-	for rows.Next() {
-		var (
-			o    obs
-			item string
-		)
-		if err := rows.Scan(&o.entity, &item, &o.period, &o.value); err != nil {
-			rows.Close()
-			return fmt.Errorf("streamlining: read values: %w", err)
+	err = s.values.UnitValues(ctx, tx, sortedKeys(needed), ids, func(unit int64, item, period string, value float64) error {
+		byItem[item] = append(byItem[item], obs{entity: unit, period: period, value: value})
+		if period > latest[item] {
+			latest[item] = period
 		}
-		byItem[item] = append(byItem[item], o)
-		if o.period > latest[item] {
-			latest[item] = o.period
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("streamlining: read values: %w", err)
 	}
 	// item → entity → value at the item's latest period.

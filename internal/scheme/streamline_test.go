@@ -3,10 +3,12 @@ package scheme_test
 import (
 	"context"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
 	"kaohe/internal/auth"
+	"kaohe/internal/collect"
 	"kaohe/internal/db"
 	"kaohe/internal/db/dbtest"
 	"kaohe/internal/org"
@@ -38,24 +40,23 @@ func TestStreamline(t *testing.T) {
 
 		// Values: GDP_GROWTH and FOREST_COVER move together over six units in 2025;
 		// PETITIONS does not. Older periods and returned values are ignored.
-		ins := func(u *org.Unit, item, period string, val float64, status string, current bool) {
-			t.Helper()
-			if _, err := d.SQL.Exec(`INSERT INTO data_values (id, entity_kind, entity_id, item_code, period, value, source,
-				submitter_id, status, version, is_current, reason, flagged, created_at)
-				VALUES ($1, 'unit', $2, $3, $4, $5, 'api', 0, $6, 1, $7, '', FALSE, 0)`,
-				db.NewID(), u.ID, item, period, val, status, current); err != nil {
-				t.Fatal(err)
-			}
+		values := collect.NewService(d, auth.Policy{})
+		var rows []collect.Row
+		ins := func(u *org.Unit, item, period string, val float64) {
+			rows = append(rows, collect.Row{Line: len(rows) + 1, Entity: u.Code, Item: item, Period: period,
+				Value: strconv.FormatFloat(val, 'f', -1, 64)})
 		}
 		for k, u := range units {
 			x := float64(k + 1)
-			ins(u, "GDP_GROWTH", "2025", x, "verified", true)
-			ins(u, "GDP_GROWTH", "2024", 10-x, "verified", true)
-			ins(u, "GDP_PER_CAPITA", "2025", x*x, "verified", true)
-			ins(u, "FOREST_COVER", "2025", 3*x+0.1*float64(k%2), "submitted", true)
-			ins(u, "PETITIONS", "2025", []float64{5, 1, 4, 1, 5, 9}[k], "verified", true)
+			ins(u, "GDP_GROWTH", "2025", x)
+			ins(u, "GDP_GROWTH", "2024", 10-x)
+			ins(u, "GDP_PER_CAPITA", "2025", x*x)
+			ins(u, "FOREST_COVER", "2025", 3*x+0.1*float64(k%2))
+			ins(u, "PETITIONS", "2025", []float64{5, 1, 4, 1, 5, 9}[k])
 		}
-		ins(units[0], "PETITIONS", "2026", 100, "returned", true)
+		ins(units[0], "PETITIONS", "2026", 100)
+		must[*collect.Report](t)(values.Submit(ctx, sys, collect.Batch{Source: collect.SourceAPI, Rows: rows}))
+		must[*collect.Value](t)(values.Review(ctx, sys, units[0].ID, "PETITIONS", "2026", collect.StatusReturned, "数据有误"))
 
 		rep := must[*scheme.Report](t)(f.s.Streamline(ctx, f.viewer))
 		if len(rep.Schemes) != 2 || len(rep.Units) != 6 {
@@ -90,8 +91,19 @@ func TestStreamline(t *testing.T) {
 		if got := strings.Join(pairs, " "); got != "GDP~GDP2 FOREST~GDP FOREST~GDP2" {
 			t.Errorf("correlated pairs: %s", got)
 		}
+		if !rep.ValuesAvailable {
+			t.Errorf("values are not available with a value reader")
+		}
 		if rep2 := must[*scheme.Report](t)(f.s.Streamline(ctx, f.outsider)); len(rep2.Units)+len(rep2.Schemes) != 0 {
 			t.Errorf("outsider sees %d units", len(rep2.Units))
+		}
+
+		// Without a value reader the report has the same burden and no
+		// correlations, and says that values are not available.
+		bare := must[*scheme.Report](t)(scheme.NewService(d, auth.Policy{}).Streamline(ctx, f.viewer))
+		if bare.ValuesAvailable || len(bare.Correlated) != 0 || len(bare.Units) != len(rep.Units) || len(bare.Shared) != len(rep.Shared) {
+			t.Errorf("report without values: available %v, %d pairs, %d units, %d shared",
+				bare.ValuesAvailable, len(bare.Correlated), len(bare.Units), len(bare.Shared))
 		}
 	})
 }

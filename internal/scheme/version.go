@@ -155,7 +155,11 @@ func (s *Service) prepare(ctx context.Context, tx *db.Tx, a *auth.Actor, sc *Sch
 	if err != nil {
 		return nil, err
 	}
-	known, err := knownItems(ctx, tx)
+	entries := make([]*Indicator, len(d.Library))
+	for k := range d.Library {
+		entries[k] = &d.Library[k]
+	}
+	known, err := s.knownItems(ctx, tx, entries...)
 	if err != nil {
 		return nil, err
 	}
@@ -368,11 +372,11 @@ func (s *Service) setStatus(ctx context.Context, a *auth.Actor, id int64, to Sta
 	return out, nil
 }
 
-// Lock marks version id as used by a cycle, in the caller's transaction:
+// LockVersion marks version id as used by a cycle, in the caller's transaction:
 // from then on it never changes. The cycle package calls it after its own
 // authorization and records the use in its own audit event. Locking a
 // locked version is a no-op.
-func (s *Service) Lock(ctx context.Context, tx *db.Tx, id int64) error {
+func LockVersion(ctx context.Context, tx *db.Tx, id int64) error {
 	res, err := tx.ExecContext(ctx, `UPDATE scheme_versions SET locked = TRUE, updated_at = $1 WHERE id = $2 AND NOT locked`,
 		tx.Now.UnixMicro(), id)
 	if err != nil {

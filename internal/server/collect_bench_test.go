@@ -71,7 +71,7 @@ func BenchmarkCollectGrid(b *testing.B) {
 	if _, err := collect.NewService(d, auth.Policy{}).Submit(ctx, sys, collect.Batch{Source: collect.SourceAPI, Rows: rows}); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := auth.NewService(d, auth.Policy{}).AddUser(ctx, sys, auth.NewUser{Login: "tongji", Name: "统计局", Password: password,
+	if _, err := auth.NewService(d, auth.Policy{}, org.GrantUnits{}).AddUser(ctx, sys, auth.NewUser{Login: "tongji", Name: "统计局", Password: password,
 		Grants: []auth.Grant{{Role: auth.RoleProvider, UnitID: tjj.ID}}}); err != nil {
 		b.Fatal(err)
 	}

@@ -52,7 +52,7 @@ func collectFixture(t *testing.T, f *fixture) {
 			t.Fatal(err)
 		}
 	}
-	as := auth.NewService(f.db, auth.Policy{})
+	as := auth.NewService(f.db, auth.Policy{}, org.GrantUnits{})
 	for login, unit := range map[string]string{"tongji": "330100-TJJ", "huanjing": "330100-STHJ"} {
 		if _, err := as.AddUser(ctx, sys, auth.NewUser{Login: login, Name: login, Password: password,
 			Grants: []auth.Grant{{Role: auth.RoleProvider, UnitID: f.units[unit].ID}}}); err != nil {

@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"io"
+	"kaohe/internal/org"
+	"kaohe/internal/sources"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -61,7 +63,7 @@ func BenchmarkCyclePages100k(b *testing.B) {
 		people = append(people, id)
 	}
 	rows.Close()
-	svc := cycle.NewService(d, auth.Policy{}, nil)
+	svc := cycle.NewService(d, auth.Policy{}, sources.Cycle())
 	c, err := svc.Create(ctx, sys, cycle.Cycle{Code: "pages", Name: "pages", Kind: cycle.Annual, Subject: cycle.SubjectPerson,
 		OwnerUnitID: cityID, SchemeVersionID: version, Period: "2025"}, cycle.Selection{PersonIDs: people})
 	if err != nil {
@@ -85,7 +87,7 @@ func BenchmarkCyclePages100k(b *testing.B) {
 	if open, err = svc.Move(ctx, sys, open.ID, cycle.Collecting, ""); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := auth.NewService(d, auth.Policy{}).AddUser(ctx, sys, auth.NewUser{Login: "office", Name: "考核办", Password: password,
+	if _, err := auth.NewService(d, auth.Policy{}, org.GrantUnits{}).AddUser(ctx, sys, auth.NewUser{Login: "office", Name: "考核办", Password: password,
 		Grants: []auth.Grant{{Role: auth.RoleOffice, UnitID: cityID}}}); err != nil {
 		b.Fatal(err)
 	}

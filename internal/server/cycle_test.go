@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"kaohe/internal/sources"
 	"math"
 	"net/http"
 	"net/url"
@@ -88,7 +89,7 @@ func addCycles(t testing.TB, f *fixture) cycleObjects {
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc := cycle.NewService(f.db, auth.Policy{}, nil)
+		svc := cycle.NewService(f.db, auth.Policy{}, sources.Cycle())
 		c, err := svc.Create(ctx, sys, cycle.Cycle{Code: code + "-2025", Name: code + "2025年度干部考核", Kind: cycle.Annual,
 			Subject: cycle.SubjectPerson, OwnerUnitID: f.units[unit].ID, SchemeVersionID: v.ID, Period: "2025", EndsOn: "2025-12-31", Draws: 50},
 			cycle.Selection{PersonIDs: ids})
@@ -267,7 +268,7 @@ func TestCycleSelector(t *testing.T) {
 func TestProfileRadarBrowser(t *testing.T) {
 	f := newFixture(t, dbtest.SQLite(t))
 	co := addCycles(t, f)
-	pr, err := cycle.NewService(f.db, auth.Policy{}, nil).Profile(context.Background(), auth.SystemActor("test"), co.in, co.me)
+	pr, err := cycle.NewService(f.db, auth.Policy{}, sources.Cycle()).Profile(context.Background(), auth.SystemActor("test"), co.in, co.me)
 	if err != nil {
 		t.Fatal(err)
 	}

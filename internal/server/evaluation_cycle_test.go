@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"kaohe/internal/sources"
 	"math"
 	"net/http"
 	"net/url"
@@ -150,7 +151,7 @@ func TestEvaluationFeedsCycle(t *testing.T) {
 			}
 			return e
 		}
-		cycles := cycle.NewService(d, auth.Policy{}, cycle.DBSource{Survey: surveys})
+		cycles := cycle.NewService(d, auth.Policy{}, sources.Cycle())
 		// scoreWith makes, runs and publishes a cycle fed by evaluation e and
 		// returns it with both cadres' profiles.
 		scoreWith := func(code string, e *survey.Evaluation) (int64, map[string]*cycle.Profile) {

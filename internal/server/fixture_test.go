@@ -90,7 +90,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	f.inPerson = person("张三", "330102", "县委书记")
 	f.outPerson = person("李四", "330202", "县长")
 
-	as := auth.NewService(d, auth.Policy{})
+	as := auth.NewService(d, auth.Policy{}, org.GrantUnits{})
 	grantUnit := map[auth.Role]string{
 		auth.RoleOffice: "330100", auth.RoleTeam: "330100", auth.RoleProvider: "330102",
 		auth.RoleSupervisor: "330100", auth.RoleCadre: "330102", auth.RoleViewer: "330100",

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"kaohe/internal/sources"
 	"log/slog"
 	"net"
 	"net/http"
@@ -51,14 +52,15 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	var pol auth.Policy
-	s := &Server{cfg: cfg, log: cfg.Logger, auth: auth.NewService(cfg.DB, pol)}
+	s := &Server{cfg: cfg, log: cfg.Logger, auth: auth.NewService(cfg.DB, pol, org.GrantUnits{})}
 	orgs := org.NewService(cfg.DB, pol)
-	schemes := scheme.NewService(cfg.DB, pol)
+	schemes := scheme.NewService(cfg.DB, pol, sources.Scheme()...)
 	collects := collect.NewService(cfg.DB, pol)
 	surveys := survey.NewService(cfg.DB, pol)
-	cycles := cycle.NewService(cfg.DB, pol, cycle.DBSource{Survey: surveys})
+	cycles := cycle.NewService(cfg.DB, pol, sources.Cycle())
+	sources.Counts(collects, cycles)
 	s.web, err = web.New(web.Config{
-		DB: cfg.DB, Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Policy: pol, Locale: bundle, Logger: cfg.Logger,
+		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Policy: pol, Locale: bundle, Logger: cfg.Logger,
 	})
 	if err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
 	"kaohe/internal/errs"
+	"kaohe/internal/org"
 )
 
 // Filter selects evaluations for List.
@@ -23,16 +24,18 @@ type Filter struct {
 	Status Status
 }
 
-const evaluationCols = `e.id, e.unit_id, u.path, u.name, e.kind, e.title, e.period, e.status, e.rules_json,
+const evaluationCols = `e.id, e.unit_id, e.kind, e.title, e.period, e.status, e.rules_json,
 	COALESCE(e.public_token, ''), e.opened_at, e.closed_at, e.created_at, e.updated_at`
 
+// scanEvaluation reads the columns evaluationCols names; fillUnits adds
+// the organising unit's path and name.
 func scanEvaluation(s interface{ Scan(...any) error }) (*Evaluation, error) {
 	var (
 		e                                Evaluation
 		rules                            string
 		opened, closed, created, updated int64
 	)
-	if err := s.Scan(&e.ID, &e.UnitID, &e.UnitPath, &e.UnitName, &e.Kind, &e.Title, &e.Period, &e.Status, &rules,
+	if err := s.Scan(&e.ID, &e.UnitID, &e.Kind, &e.Title, &e.Period, &e.Status, &rules,
 		&e.PublicToken, &opened, &closed, &created, &updated); err != nil {
 		return nil, err
 	}
@@ -43,15 +46,38 @@ func scanEvaluation(s interface{ Scan(...any) error }) (*Evaluation, error) {
 	return &e, nil
 }
 
+// fillUnits reads the organising units of es (package org) for their
+// paths and names.
+func fillUnits(ctx context.Context, tx *db.Tx, es []*Evaluation) error {
+	ids := make([]int64, len(es))
+	for i, e := range es {
+		ids[i] = e.UnitID
+	}
+	units, err := org.UnitsByID(ctx, tx, ids)
+	if err != nil {
+		return fmt.Errorf("read organising units: %w", err)
+	}
+	for _, e := range es {
+		u, ok := units[e.UnitID]
+		if !ok {
+			return fmt.Errorf("evaluation %d: organising unit %d not found", e.ID, e.UnitID)
+		}
+		e.UnitPath, e.UnitName = u.Path, u.Name
+	}
+	return nil
+}
+
 // getEvaluation reads an evaluation with its groups and subjects.
 func getEvaluation(ctx context.Context, tx *db.Tx, id int64) (*Evaluation, error) {
-	e, err := scanEvaluation(tx.QueryRowContext(ctx, `SELECT `+evaluationCols+`
-		FROM evaluations e JOIN units u ON u.id = e.unit_id WHERE e.id = $1`, id))
+	e, err := scanEvaluation(tx.QueryRowContext(ctx, `SELECT `+evaluationCols+` FROM evaluations e WHERE e.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.NoSuch("evaluation")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read evaluation %d: %w", id, err)
+	}
+	if err := fillUnits(ctx, tx, []*Evaluation{e}); err != nil {
+		return nil, err
 	}
 	if err := loadParts(ctx, tx, e); err != nil {
 		return nil, err
@@ -131,12 +157,11 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, e Evaluation) (*Eva
 		return nil, err
 	}
 	err := s.write(ctx, func(tx *db.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT path, name FROM units WHERE id = $1`, e.UnitID).
-			Scan(&e.UnitPath, &e.UnitName); errors.Is(err, sql.ErrNoRows) {
-			return errs.NoSuch("unit")
-		} else if err != nil {
-			return fmt.Errorf("read unit %d: %w", e.UnitID, err)
+		u, err := org.GetUnit(ctx, tx, e.UnitID)
+		if err != nil {
+			return err
 		}
+		e.UnitPath, e.UnitName = u.Path, u.Name
 		if err := s.pol.Authorize(a, auth.ActEvalManage, e.UnitPath); err != nil {
 			return err
 		}
@@ -167,9 +192,12 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, e Evaluation) (*Eva
 				return errs.Field("subjects", "survey.subject_duplicate", "a subject is listed twice")
 			}
 			seen[key] = true
-			if err := fillSubject(ctx, tx, e.UnitPath, sub); err != nil {
-				return err
-			}
+		}
+		if err := fillSubjects(ctx, tx, e.UnitPath, e.Subjects); err != nil {
+			return err
+		}
+		for i := range e.Subjects {
+			sub := &e.Subjects[i]
 			sub.ID = db.NewID()
 			if _, err := tx.ExecContext(ctx, `INSERT INTO evaluation_subjects
 				(id, evaluation_id, kind, unit_id, person_id, name, detail, questionnaire, sort_order)
@@ -187,37 +215,45 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, e Evaluation) (*Eva
 	return &e, nil
 }
 
-// fillSubject reads the subject's name and detail and checks that it lies
-// under the organising unit at root.
-func fillSubject(ctx context.Context, tx *db.Tx, root string, sub *Subject) error {
-	var path, unitName string
-	err := tx.QueryRowContext(ctx, `SELECT path, name FROM units WHERE id = $1`, sub.UnitID).Scan(&path, &unitName)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && !strings.HasPrefix(path, root)) {
-		return errs.Field("subjects", "survey.subject_outside", "a subject's unit is not in the organising unit's jurisdiction")
+// fillSubjects reads the subjects' names and details from package org and
+// checks that each lies under the organising unit at root.
+func fillSubjects(ctx context.Context, tx *db.Tx, root string, subs []Subject) error {
+	var unitIDs, personIDs []int64
+	for _, sub := range subs {
+		unitIDs = append(unitIDs, sub.UnitID)
+		if sub.Kind == SubjectCadre {
+			personIDs = append(personIDs, sub.PersonID)
+		}
 	}
+	units, err := org.UnitsByID(ctx, tx, unitIDs)
 	if err != nil {
-		return fmt.Errorf("read subject unit: %w", err)
+		return fmt.Errorf("read subject units: %w", err)
 	}
-	switch sub.Kind {
-	case SubjectTeam:
-		sub.Name, sub.Detail = unitName, "领导班子"
-	case SubjectRegion:
-		sub.Name, sub.Detail = unitName, ""
-	case SubjectCadre:
-		var title sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT p.name,
-			(SELECT po.title FROM posts po WHERE po.person_id = p.id AND po.unit_id = $2 AND po.end_date IS NULL
-			 ORDER BY po.sort_order, po.id LIMIT 1)
-			FROM people p WHERE p.id = $1`, sub.PersonID, sub.UnitID).Scan(&sub.Name, &title)
-		if errors.Is(err, sql.ErrNoRows) {
-			return errs.Field("subjects", "survey.subject_unknown", "a cadre subject names no known person")
+	people, err := org.PeopleByID(ctx, tx, personIDs)
+	if err != nil {
+		return fmt.Errorf("read subject people: %w", err)
+	}
+	for i := range subs {
+		sub := &subs[i]
+		u, ok := units[sub.UnitID]
+		if !ok || !strings.HasPrefix(u.Path, root) {
+			return errs.Field("subjects", "survey.subject_outside", "a subject's unit is not in the organising unit's jurisdiction")
 		}
-		if err != nil {
-			return fmt.Errorf("read subject person: %w", err)
-		}
-		sub.Detail = unitName
-		if title.Valid {
-			sub.Detail = unitName + title.String
+		switch sub.Kind {
+		case SubjectTeam:
+			sub.Name, sub.Detail = u.Name, "领导班子"
+		case SubjectRegion:
+			sub.Name, sub.Detail = u.Name, ""
+		case SubjectCadre:
+			p, ok := people[sub.PersonID]
+			if !ok {
+				return errs.Field("subjects", "survey.subject_unknown", "a cadre subject names no known person")
+			}
+			title, err := org.CurrentTitle(ctx, tx, sub.PersonID, sub.UnitID)
+			if err != nil {
+				return err
+			}
+			sub.Name, sub.Detail = p.Name, u.Name+title
 		}
 	}
 	return nil
@@ -229,34 +265,22 @@ func fillSubject(ctx context.Context, tx *db.Tx, root string, sub *Subject) erro
 func (s *Service) TeamSubjects(ctx context.Context, a *auth.Actor, unitID int64) ([]Subject, error) {
 	var out []Subject
 	err := s.db.View(ctx, func(tx *db.Tx) error {
-		var path string
-		if err := tx.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, unitID).Scan(&path); errors.Is(err, sql.ErrNoRows) {
-			return errs.NoSuch("unit")
-		} else if err != nil {
-			return fmt.Errorf("read unit %d: %w", unitID, err)
+		u, err := org.GetUnit(ctx, tx, unitID)
+		if err != nil {
+			return err
 		}
-		if err := s.pol.Authorize(a, auth.ActEvalManage, path); err != nil {
+		if err := s.pol.Authorize(a, auth.ActEvalManage, u.Path); err != nil {
 			return err
 		}
 		out = append(out, Subject{Kind: SubjectTeam, UnitID: unitID, Questionnaire: QTeam.Code})
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT po.person_id, po.sort_order, po.id FROM posts po
-			WHERE po.unit_id = $1 AND po.team AND po.end_date IS NULL ORDER BY po.sort_order, po.id`, unitID)
+		members, err := org.TeamMemberIDs(ctx, tx, unitID)
 		if err != nil {
-			return fmt.Errorf("list team of unit %d: %w", unitID, err)
+			return err
 		}
-		defer rows.Close()
-		seen := map[int64]bool{}
-		for rows.Next() {
-			var person, sort, post int64
-			if err := rows.Scan(&person, &sort, &post); err != nil {
-				return fmt.Errorf("list team of unit %d: %w", unitID, err)
-			}
-			if !seen[person] {
-				seen[person] = true
-				out = append(out, Subject{Kind: SubjectCadre, UnitID: unitID, PersonID: person, Questionnaire: QCadre.Code})
-			}
+		for _, person := range members {
+			out = append(out, Subject{Kind: SubjectCadre, UnitID: unitID, PersonID: person, Questionnaire: QCadre.Code})
 		}
-		return rows.Err()
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -292,11 +316,11 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Evaluat
 	err := s.db.View(ctx, func(tx *db.Tx) error {
 		var under string
 		if f.UnitID != 0 {
-			if err := tx.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, f.UnitID).Scan(&under); errors.Is(err, sql.ErrNoRows) {
-				return errs.NoSuch("unit")
-			} else if err != nil {
-				return fmt.Errorf("read unit %d: %w", f.UnitID, err)
+			u, err := org.GetUnit(ctx, tx, f.UnitID)
+			if err != nil {
+				return err
 			}
+			under = u.Path
 			if err := s.pol.Authorize(a, auth.ActEvalManage, under); err != nil {
 				if err := s.pol.Authorize(a, auth.ActEvalResults, under); err != nil {
 					return err
@@ -307,17 +331,27 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Evaluat
 		if m.Empty() && r.Empty() {
 			return nil
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+evaluationCols+`
-			FROM evaluations e JOIN units u ON u.id = e.unit_id ORDER BY e.created_at DESC, e.id DESC`)
+		rows, err := tx.QueryContext(ctx, `SELECT `+evaluationCols+` FROM evaluations e ORDER BY e.created_at DESC, e.id DESC`)
 		if err != nil {
 			return fmt.Errorf("list evaluations: %w", err)
 		}
-		defer rows.Close()
+		var all []*Evaluation
 		for rows.Next() {
 			e, err := scanEvaluation(rows)
 			if err != nil {
+				rows.Close()
 				return fmt.Errorf("list evaluations: %w", err)
 			}
+			all = append(all, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("list evaluations: %w", err)
+		}
+		if err := fillUnits(ctx, tx, all); err != nil {
+			return err
+		}
+		for _, e := range all {
 			if !m.Contains(e.UnitPath) && !r.Contains(e.UnitPath) {
 				continue
 			}
@@ -329,7 +363,7 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Evaluat
 			}
 			out = append(out, e)
 		}
-		return rows.Err()
+		return nil
 	})
 	return out, err
 }

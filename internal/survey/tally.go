@@ -61,18 +61,29 @@ func ItemRef(q, item string) string { return q + "." + item }
 // per score, or one row per entity, indicator, rater group and grade with
 // the count of votes. Rater groups with fewer valid ballots than the
 // minimum group size are left out, so that they cannot show through. Rows
-// are sorted. The actor needs ActEvalResults.
+// are sorted. The actor needs ActEvalResults. The package function Ratings
+// gives the same rows inside a caller's transaction.
 func (s *Service) Ratings(ctx context.Context, a *auth.Actor, id int64, indicators map[string]string) ([]score.Rating, error) {
 	var out []score.Rating
 	err := s.db.View(ctx, func(tx *db.Tx) error {
-		e, bs, err := s.closedBallots(ctx, tx, a, id)
+		e, err := s.authorize(ctx, tx, a, auth.ActEvalResults, id)
 		if err != nil {
 			return err
 		}
-		out = ratings(e, bs, indicators, shownGroups(e, bs))
-		return nil
+		out, err = evaluationRatings(ctx, tx, e, indicators)
+		return err
 	})
 	return out, err
+}
+
+// evaluationRatings returns the rating rows of evaluation e, which must be
+// closed: the one implementation of Service.Ratings and Ratings.
+func evaluationRatings(ctx context.Context, tx *db.Tx, e *Evaluation, indicators map[string]string) ([]score.Rating, error) {
+	bs, err := validBallots(ctx, tx, e)
+	if err != nil {
+		return nil, err
+	}
+	return ratings(e, bs, indicators, shownGroups(e, bs)), nil
 }
 
 // closedBallots reads a closed evaluation and its valid ballots for an
@@ -82,14 +93,20 @@ func (s *Service) closedBallots(ctx context.Context, tx *db.Tx, a *auth.Actor, i
 	if err != nil {
 		return nil, nil, err
 	}
-	if e.Status != StatusClosed {
-		return nil, nil, errs.New(errs.Conflict, "survey.results_hidden", "results are shown when the evaluation is closed")
-	}
-	bs, err := loadBallots(ctx, tx, id, true)
+	bs, err := validBallots(ctx, tx, e)
 	if err != nil {
 		return nil, nil, err
 	}
 	return e, bs, nil
+}
+
+// validBallots reads the valid ballots of e; Conflict while e is not
+// closed, since results stay hidden until then.
+func validBallots(ctx context.Context, tx *db.Tx, e *Evaluation) ([]*Ballot, error) {
+	if e.Status != StatusClosed {
+		return nil, errs.New(errs.Conflict, "survey.results_hidden", "results are shown when the evaluation is closed")
+	}
+	return loadBallots(ctx, tx, e.ID, true)
 }
 
 // shownGroups returns the rater groups with at least the minimum number of

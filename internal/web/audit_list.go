@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,7 +9,6 @@ import (
 
 	"kaohe/internal/audit"
 	"kaohe/internal/auth"
-	"kaohe/internal/db"
 	"kaohe/internal/errs"
 )
 
@@ -53,7 +51,7 @@ func (h *Handler) auditList(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		p.Error = p.loc.Error(err)
 	}
 	f.BeforeSeq, _ = strconv.ParseInt(q.Get("before"), 10, 64)
-	entries, err := h.auditEntries(r.Context(), a, f)
+	entries, err := h.auth.AuditLog(r.Context(), a, f)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -72,22 +70,6 @@ func (h *Handler) auditList(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	}
 	p.Data = data
 	h.render(w, r, http.StatusOK, "audit_list", p)
-}
-
-// auditEntries lists the log within the scope the policy gives the actor
-// for reading it; an actor with no such scope is refused by the policy.
-func (h *Handler) auditEntries(ctx context.Context, a *auth.Actor, f audit.Filter) ([]audit.Entry, error) {
-	if err := h.requireAny(a, auth.ActAuditRead); err != nil {
-		return nil, err
-	}
-	f.Scopes = h.policy.Scopes(a, auth.ActAuditRead)
-	var out []audit.Entry
-	err := h.db.View(ctx, func(tx *db.Tx) error {
-		var err error
-		out, err = audit.List(ctx, tx, f)
-		return err
-	})
-	return out, err
 }
 
 func (h *Handler) auditRows(p *page, entries []audit.Entry) []auditRow {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"kaohe/internal/scheme"
 	"net/http"
 	"strconv"
 
@@ -14,7 +15,7 @@ type cycleListData struct {
 	// CanCreate shows the form that makes a cycle.
 	CanCreate bool
 	Form      cycleForm
-	Versions  []cycle.VersionChoice
+	Versions  []scheme.Choice
 	Kinds     []cycle.Kind
 	Owners    []ownerChoice
 }

@@ -58,7 +58,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	}
 	if p.Menu.Audit {
 		data.ShowAudit = true
-		entries, err := h.auditEntries(ctx, a, audit.Filter{Limit: homeEvents})
+		entries, err := h.auth.AuditLog(ctx, a, audit.Filter{Limit: homeEvents})
 		if err != nil {
 			h.fail(w, r, err)
 			return

@@ -152,8 +152,7 @@ func (h *Handler) profileShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		data.Cals = append(data.Cals, calRow{From: c.From, To: c.To, Reason: c.Reason, Actor: c.Actor, At: c.At})
 	}
 	c := pr.Cycle
-	data.Calibrate = h.policy.Authorize(a, auth.ActResultApprove, c.OwnerPath) == nil &&
-		((c.Stage == cycle.Review && c.ApprovedSnapshotID != 0) || c.Stage == cycle.Published)
+	data.Calibrate = h.cycle.MayCalibrate(a, c)
 	for _, b := range pr.Snapshot.Header.Grading.Bands {
 		data.Grades = append(data.Grades, b.Grade)
 	}

@@ -17,7 +17,6 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/collect"
 	"kaohe/internal/cycle"
-	"kaohe/internal/db"
 	"kaohe/internal/errs"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
@@ -28,7 +27,6 @@ import (
 
 // Config is what the pages need.
 type Config struct {
-	DB     *db.DB
 	Auth   *auth.Service
 	Org    *org.Service
 	Survey *survey.Service
@@ -44,7 +42,6 @@ type Config struct {
 
 // Handler serves the pages.
 type Handler struct {
-	db     *db.DB
 	auth   *auth.Service
 	org    *org.Service
 	survey *survey.Service
@@ -72,7 +69,7 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	return &Handler{
-		db: cfg.DB, auth: cfg.Auth, org: cfg.Org, survey: cfg.Survey, scheme: cfg.Scheme,
+		auth: cfg.Auth, org: cfg.Org, survey: cfg.Survey, scheme: cfg.Scheme,
 		collect: cfg.Collect, cycle: cfg.Cycle, policy: cfg.Policy,
 		loc: cfg.Locale, log: cfg.Logger, views: v,
 	}, nil
