@@ -275,19 +275,6 @@ func UnitInScopeSQL(col string, sc auth.Scope, args *[]any) string {
 	return col + ` IN (SELECT u.id FROM units u WHERE ` + sc.SQL("u.path", args) + `)`
 }
 
-// UnitUnderSQL returns an SQL condition that the unit id in col lies in the
-// subtree at path, adding its arguments to args.
-func UnitUnderSQL(col, path string, args *[]any) string {
-	return col + ` IN (SELECT u.id FROM units u WHERE ` + auth.SubtreeSQL("u.path", path, args) + `)`
-}
-
-// PersonUnderSQL returns an SQL condition that the person id in col is
-// placed in a unit of the subtree at path, adding its arguments to args.
-func PersonUnderSQL(col, path string, args *[]any) string {
-	return col + ` IN (SELECT p.id FROM people p JOIN units u ON u.id = p.unit_id WHERE ` +
-		auth.SubtreeSQL("u.path", path, args) + `)`
-}
-
 // inChunks calls f with the ids as arguments and their placeholders, at
 // most chunk at a time.
 func inChunks[T any](ids []T, f func(args []any, ph string) error) error {
