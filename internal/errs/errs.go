@@ -1,5 +1,5 @@
 // Package errs defines the coded errors every Kaohe service returns. A code
-// maps to an HTTP status in one place (the api and web packages) and to an
+// maps to an HTTP status in one place (HTTPStatus) and to an
 // exit status in one place (cmd/kaohe); a Key names the locale message so
 // that the interface shows the error in the user's language.
 package errs
