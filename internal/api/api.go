@@ -85,6 +85,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("GET "+Prefix+"/schemes/{id}", h.schemeGet)
 	handle("GET "+Prefix+"/schemes/{id}/versions/{n}", h.schemeVersionGet)
 	handle("POST "+Prefix+"/schemes/{id}/versions", h.schemeVersionCreate)
+	handle("POST "+Prefix+"/schemes/{id}/versions/{n}/weights", h.schemeWeightsSet)
+	handle("POST "+Prefix+"/schemes/{id}/versions/{n}/ahp", h.schemeAHPSet)
 	handle("GET "+Prefix+"/schemes/{id}/diff", h.schemeDiff)
 	handle("GET "+Prefix+"/indicators", h.indicatorList)
 	handle("GET "+Prefix+"/streamline", h.streamlineReport)

@@ -56,6 +56,29 @@ type VersionImport struct {
 	Scheme         json.RawMessage `json:"scheme"`
 }
 
+// WeightsEdit is the body of POST …/versions/{n}/weights: the expert
+// weights to set in a draft; the others stay.
+type WeightsEdit struct {
+	Weights []WeightEdit `json:"weights"`
+}
+
+// WeightEdit is one expert weight, in percent, of an indicator in a
+// category ("" or absent: the default weights).
+type WeightEdit struct {
+	Indicator string `json:"indicator"`
+	Category  string `json:"category"`
+	// Weight is required; a pointer tells a missing one from 0.
+	Weight *float64 `json:"weight"`
+}
+
+// AHPEdit is the body of POST …/versions/{n}/ahp: the pairwise comparison
+// matrix of a node's scored children (node "" for the top-level
+// dimensions), in document order, row i against column j.
+type AHPEdit struct {
+	Node   string      `json:"node"`
+	Matrix [][]float64 `json:"matrix"`
+}
+
 // LibraryIndicator is an entry of the indicator library.
 type LibraryIndicator struct {
 	Code        string `json:"code"`

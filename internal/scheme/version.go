@@ -269,33 +269,66 @@ func errImmutable(v *Version) error {
 func (s *Service) UpdateVersion(ctx context.Context, a *auth.Actor, id int64, d Draft) (*Version, error) {
 	var out *Version
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		old, sc, err := s.authorizeVersion(ctx, tx, a, auth.ActSchemeWrite, id)
+		old, sc, err := s.authorizeDraft(ctx, tx, a, id)
 		if err != nil {
 			return err
 		}
-		if old.Locked || old.Status != StatusDraft {
-			return errImmutable(old)
-		}
-		doc, err := s.prepare(ctx, tx, a, sc, &d)
-		if err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE scheme_versions SET document = $1, digest = $2, reason = $3, effective_cycle = $4,
-			effective_from = $5, updated_at = $6 WHERE id = $7 AND status = 'draft' AND NOT locked`,
-			string(doc), digest(doc), d.Reason, d.EffectiveCycle, d.EffectiveFrom, tx.Now.UnixMicro(), id)
-		if err != nil {
-			return fmt.Errorf("update scheme version: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errImmutable(old)
-		}
-		if out, err = getVersion(ctx, tx, id); err != nil {
-			return err
-		}
-		return auth.Record(ctx, tx, a, audit.Event{Action: "scheme.version.update", ObjectType: "scheme_version",
-			ObjectID: idString(id), UnitPath: sc.OwnerPath, Before: old.summary(), After: out.summary(), Reason: d.Reason})
+		out, err = s.storeDraft(ctx, tx, a, old, sc, d, "scheme.version.update", nil, false)
+		return err
 	})
 	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// authorizeDraft reads version id for a change: the actor needs
+// ActSchemeWrite on its scheme, and only a draft that no cycle uses may
+// change.
+func (s *Service) authorizeDraft(ctx context.Context, tx *db.Tx, a *auth.Actor, id int64) (*Version, *Scheme, error) {
+	v, sc, err := s.authorizeVersion(ctx, tx, a, auth.ActSchemeWrite, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if v.Locked || v.Status != StatusDraft {
+		return nil, nil, errImmutable(v)
+	}
+	return v, sc, nil
+}
+
+// storeDraft replaces the content of draft old of scheme sc by d, after
+// composing it against the library, and records action with detail added
+// to the event's After. With skipUnchanged, a document that composes to
+// the stored bytes writes and records nothing.
+func (s *Service) storeDraft(ctx context.Context, tx *db.Tx, a *auth.Actor, old *Version, sc *Scheme, d Draft,
+	action string, detail map[string]any, skipUnchanged bool) (*Version, error) {
+	doc, err := s.prepare(ctx, tx, a, sc, &d)
+	if err != nil {
+		return nil, err
+	}
+	if skipUnchanged && digest(doc) == old.Digest && d.Reason == old.Reason &&
+		d.EffectiveCycle == old.EffectiveCycle && d.EffectiveFrom == old.EffectiveFrom {
+		return old, nil
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE scheme_versions SET document = $1, digest = $2, reason = $3, effective_cycle = $4,
+		effective_from = $5, updated_at = $6 WHERE id = $7 AND status = 'draft' AND NOT locked`,
+		string(doc), digest(doc), d.Reason, d.EffectiveCycle, d.EffectiveFrom, tx.Now.UnixMicro(), old.ID)
+	if err != nil {
+		return nil, fmt.Errorf("update scheme version: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return nil, errImmutable(old)
+	}
+	out, err := getVersion(ctx, tx, old.ID)
+	if err != nil {
+		return nil, err
+	}
+	after := out.summary()
+	for k, v := range detail {
+		after[k] = v
+	}
+	if err := auth.Record(ctx, tx, a, audit.Event{Action: action, ObjectType: "scheme_version",
+		ObjectID: idString(old.ID), UnitPath: sc.OwnerPath, Before: old.summary(), After: after, Reason: d.Reason}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -153,7 +153,7 @@ func readMatrix(r *http.Request, n int) ([][]float64, error) {
 
 // schemeAHP recomputes the consistency ratio of a node's matrix for htmx
 // (the panel's result) or, with save, stores the matrix in the draft and
-// switches the node to AHP weighting.
+// switches the node to AHP weighting (scheme.Service.SetAHP checks it).
 func (h *Handler) schemeAHP(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	s, v, err := h.loadVersion(r, a)
 	if err != nil {
@@ -182,18 +182,7 @@ func (h *Handler) schemeAHP(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		h.renderVersion(w, r, a, errs.HTTPStatus(bad), bad, nil)
 		return
 	}
-	doc := v.Doc
-	if node == "" {
-		doc.Weighting, doc.AHP = score.WeightAHP, m
-	} else {
-		for i := range doc.Indicators {
-			if doc.Indicators[i].Code == node {
-				doc.Indicators[i].Weighting, doc.Indicators[i].AHP = score.WeightAHP, m
-			}
-		}
-	}
-	if _, err := h.scheme.UpdateVersion(r.Context(), a, v.ID, scheme.Draft{Doc: doc, Reason: v.Reason,
-		EffectiveCycle: v.EffectiveCycle, EffectiveFrom: v.EffectiveFrom}); err != nil {
+	if _, err := h.scheme.SetAHP(r.Context(), a, v.ID, node, m); err != nil {
 		h.renderVersion(w, r, a, errs.HTTPStatus(err), err, nil)
 		return
 	}

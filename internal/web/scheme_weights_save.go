@@ -11,9 +11,10 @@ import (
 	"kaohe/internal/scheme"
 )
 
-// schemeWeightsSave stores the weights of a draft version per category.
-// Every parent's children must sum to 100 in every category; a refusal
-// names the parent and shows the entered weights again.
+// schemeWeightsSave stores the weights of a draft version per category
+// (scheme.Service.SetWeights checks them: every parent's children must sum
+// to 100 in every category). A refusal names the parent and shows the
+// entered weights again.
 func (h *Handler) schemeWeightsSave(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	s, v, err := h.loadVersion(r, a)
 	if err != nil {
@@ -30,39 +31,33 @@ func (h *Handler) schemeWeightsSave(w http.ResponseWriter, r *http.Request, a *a
 			submitted[k] = strings.TrimSpace(vals[0])
 		}
 	}
-	doc := v.Doc
-	var bad errs.List
+	// The form's fields in the page's order: each node, then each category.
+	var (
+		settings []scheme.WeightSetting
+		bad      errs.List
+	)
 	cats := append([]string{scheme.DefaultCategory}, s.Categories...)
-	for i := range doc.Indicators {
-		ind := &doc.Indicators[i]
+	for _, ind := range v.Doc.Indicators {
 		for _, c := range cats {
 			raw, ok := submitted[weightField(ind.Code, c)]
 			if !ok {
 				continue
 			}
 			x, err := strconv.ParseFloat(raw, 64)
-			if err != nil || x < 0 || x != x {
+			if err != nil {
 				e := errs.New(errs.Invalid, "scheme.weight_invalid", fmt.Sprintf("weight of %s: %q is not a non-negative number", ind.Code, raw))
 				e.Args = map[string]any{"indicator": ind.Code, "value": raw}
 				bad.Add(e)
 				continue
 			}
-			if c == scheme.DefaultCategory {
-				ind.Weight = x
-				continue
-			}
-			if ind.Weights == nil {
-				ind.Weights = map[string]float64{}
-			}
-			ind.Weights[c] = x
+			settings = append(settings, scheme.WeightSetting{Indicator: ind.Code, Category: c, Weight: x})
 		}
 	}
 	if len(bad) > 0 {
 		h.renderVersion(w, r, a, http.StatusUnprocessableEntity, bad, submitted)
 		return
 	}
-	if _, err := h.scheme.UpdateVersion(r.Context(), a, v.ID, scheme.Draft{Doc: doc, Reason: v.Reason,
-		EffectiveCycle: v.EffectiveCycle, EffectiveFrom: v.EffectiveFrom}); err != nil {
+	if _, err := h.scheme.SetWeights(r.Context(), a, v.ID, settings); err != nil {
 		h.renderVersion(w, r, a, errs.HTTPStatus(err), err, submitted)
 		return
 	}
