@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -185,7 +184,7 @@ func (s *Service) AddUser(ctx context.Context, actor *Actor, u NewUser) (*User, 
 		}
 		out = user
 		return Record(ctx, tx, actor, audit.Event{
-			Action: "user.create", ObjectType: "user", ObjectID: idString(user.ID),
+			Action: "user.create", ObjectType: "user", ObjectID: db.FormatID(user.ID),
 			UnitPath: user.scopePath(), After: user.summary(),
 		})
 	})
@@ -249,7 +248,7 @@ func (s *Service) loadGrantUnit(ctx context.Context, tx *db.Tx, g Grant) (Grant,
 	}
 	u, ok := us[g.UnitID]
 	if !ok {
-		return g, unknownUnit(idString(g.UnitID))
+		return g, unknownUnit(db.FormatID(g.UnitID))
 	}
 	g.UnitPath, g.UnitCode, g.UnitName = u.Path, u.Code, u.Name
 	return g, nil
@@ -571,7 +570,7 @@ func (s *Service) ResetPassword(ctx context.Context, actor *Actor, id int64, new
 			return err
 		}
 		return Record(ctx, tx, actor, audit.Event{
-			Action: "user.password_reset", ObjectType: "user", ObjectID: idString(id),
+			Action: "user.password_reset", ObjectType: "user", ObjectID: db.FormatID(id),
 			UnitPath: u.scopePath(), After: map[string]string{"login": u.Login},
 		})
 	})
@@ -648,7 +647,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor *Actor, oldPassword,
 			return err
 		}
 		return Record(ctx, tx, actor, audit.Event{
-			Action: "user.password_change", ObjectType: "user", ObjectID: idString(actor.UserID),
+			Action: "user.password_change", ObjectType: "user", ObjectID: db.FormatID(actor.UserID),
 			UnitPath: u.scopePath(), After: map[string]string{"login": u.Login},
 		})
 	})
@@ -677,7 +676,7 @@ func (s *Service) Grant(ctx context.Context, actor *Actor, id int64, g Grant) er
 			return err
 		}
 		return Record(ctx, tx, actor, audit.Event{
-			Action: "user.grant", ObjectType: "user", ObjectID: idString(id), UnitPath: g.UnitPath,
+			Action: "user.grant", ObjectType: "user", ObjectID: db.FormatID(id), UnitPath: g.UnitPath,
 			After: map[string]any{"login": u.Login, "role": g.Role, "unit_id": g.UnitID},
 		})
 	})
@@ -709,7 +708,7 @@ func (s *Service) Revoke(ctx context.Context, actor *Actor, id int64, g Grant) e
 			return fmt.Errorf("revoke: %w", err)
 		}
 		return Record(ctx, tx, actor, audit.Event{
-			Action: "user.revoke", ObjectType: "user", ObjectID: idString(id), UnitPath: held.UnitPath,
+			Action: "user.revoke", ObjectType: "user", ObjectID: db.FormatID(id), UnitPath: held.UnitPath,
 			Before: map[string]any{"login": u.Login, "role": held.Role, "unit_id": held.UnitID},
 		})
 	})
@@ -738,7 +737,7 @@ func (s *Service) SetLanguage(ctx context.Context, actor *Actor, lang string) er
 			return fmt.Errorf("set language: %w", err)
 		}
 		return Record(ctx, tx, actor, audit.Event{
-			Action: "user.language", ObjectType: "user", ObjectID: idString(actor.UserID),
+			Action: "user.language", ObjectType: "user", ObjectID: db.FormatID(actor.UserID),
 			UnitPath: u.scopePath(), Before: map[string]string{"lang": u.Lang}, After: map[string]string{"lang": lang},
 		})
 	})
@@ -748,8 +747,6 @@ func (s *Service) SetLanguage(ctx context.Context, actor *Actor, lang string) er
 	actor.Lang = lang
 	return nil
 }
-
-func idString(id int64) string { return strconv.FormatInt(id, 10) }
 
 func nullID(id int64) any {
 	if id == 0 {

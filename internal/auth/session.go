@@ -169,7 +169,7 @@ func (s *Service) SignIn(ctx context.Context, login, password, remoteAddr string
 		}
 		actor = u.Actor()
 		return Record(ctx, tx, actor, audit.Event{
-			Action: "session.signin", ObjectType: "user", ObjectID: idString(id),
+			Action: "session.signin", ObjectType: "user", ObjectID: db.FormatID(id),
 			UnitPath: u.scopePath(), After: map[string]string{"addr": addr},
 		})
 	})
@@ -195,7 +195,7 @@ func (s *Service) SignOut(ctx context.Context, token string) error {
 			return err
 		}
 		return Record(ctx, tx, u.Actor(), audit.Event{
-			Action: "session.signout", ObjectType: "user", ObjectID: idString(id), UnitPath: u.scopePath(),
+			Action: "session.signout", ObjectType: "user", ObjectID: db.FormatID(id), UnitPath: u.scopePath(),
 		})
 	})
 }
@@ -294,7 +294,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor *Actor, name string,
 			return fmt.Errorf("create API token: %w", err)
 		}
 		return Record(ctx, tx, actor, audit.Event{
-			Action: "token.create", ObjectType: "api_token", ObjectID: idString(t.ID), UnitPath: u.scopePath(),
+			Action: "token.create", ObjectType: "api_token", ObjectID: db.FormatID(t.ID), UnitPath: u.scopePath(),
 			After: map[string]any{"name": name, "user_id": t.UserID, "expires_at": expires},
 		})
 	})
@@ -355,7 +355,7 @@ func (s *Service) RevokeAPIToken(ctx context.Context, actor *Actor, id int64) er
 			return err
 		}
 		return Record(ctx, tx, actor, audit.Event{
-			Action: "token.revoke", ObjectType: "api_token", ObjectID: idString(id), UnitPath: u.scopePath(),
+			Action: "token.revoke", ObjectType: "api_token", ObjectID: db.FormatID(id), UnitPath: u.scopePath(),
 			Before: map[string]any{"name": name, "user_id": owner},
 		})
 	})

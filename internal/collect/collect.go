@@ -53,6 +53,3 @@ func placeholders(from, n int) string {
 	}
 	return b.String()
 }
-
-// idString formats an id for the audit log.
-func idString(id int64) string { return strconv.FormatInt(id, 10) }

@@ -127,7 +127,7 @@ func (s *Service) AttachEvidence(ctx context.Context, a *auth.Actor, entityID in
 			return fmt.Errorf("store evidence: %w", err)
 		}
 		out = ev
-		return auth.Record(ctx, tx, a, audit.Event{Action: "evidence.attach", ObjectType: "value_evidence", ObjectID: idString(ev.ID),
+		return auth.Record(ctx, tx, a, audit.Event{Action: "evidence.attach", ObjectType: "value_evidence", ObjectID: db.FormatID(ev.ID),
 			UnitPath: it.OwnerPath, After: map[string]any{"entity_id": entityID, "item": item, "period": period,
 				"version": ev.Version, "name": name, "type": ctype, "size": ev.Size, "sha256": ev.SHA256}})
 	})

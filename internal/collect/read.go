@@ -36,7 +36,7 @@ func entityOf(ctx context.Context, tx *db.Tx, id int64) (*entity, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &entity{id: id, kind: EntityPerson, code: "person:" + idString(id), name: p.Name, path: pu.Path}, nil
+	return &entity{id: id, kind: EntityPerson, code: "person:" + db.FormatID(id), name: p.Name, path: pu.Path}, nil
 }
 
 // mayRead checks that a may read the values of item it for entity e: a
@@ -144,7 +144,7 @@ func (s *Service) Review(ctx context.Context, a *auth.Actor, entityID int64, ite
 		v.Status = status
 		v.EntityCode, v.EntityName = e.code, e.name
 		out = v
-		return auth.Record(ctx, tx, a, audit.Event{Action: "value.review", ObjectType: "data_value", ObjectID: idString(v.ID),
+		return auth.Record(ctx, tx, a, audit.Event{Action: "value.review", ObjectType: "data_value", ObjectID: db.FormatID(v.ID),
 			UnitPath: e.path, Before: map[string]any{"status": before},
 			After:  map[string]any{"status": status, "entity": e.code, "item": v.ItemCode, "period": v.Period, "version": v.Version},
 			Reason: reason})

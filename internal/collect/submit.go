@@ -601,7 +601,7 @@ func (p *plan) resolveEntities(ctx context.Context, tx *db.Tx) error {
 		return fmt.Errorf("resolve people: %w", err)
 	}
 	for id, pe := range ps {
-		e := &entity{kind: EntityPerson, id: id, name: pe.Name, code: "person:" + idString(id)}
+		e := &entity{kind: EntityPerson, id: id, name: pe.Name, code: "person:" + db.FormatID(id)}
 		if u := at[pe.UnitID]; u != nil {
 			e.path = u.Path
 		}
@@ -670,6 +670,6 @@ func (p *plan) record(ctx context.Context, tx *db.Tx, a *auth.Actor) error {
 	if p.rep.Corrected > 0 {
 		action = "value.correct"
 	}
-	return auth.Record(ctx, tx, a, audit.Event{Action: action, ObjectType: "value_batch", ObjectID: idString(p.rep.BatchID),
+	return auth.Record(ctx, tx, a, audit.Event{Action: action, ObjectType: "value_batch", ObjectID: db.FormatID(p.rep.BatchID),
 		UnitPath: auth.CommonPath(paths), After: after})
 }

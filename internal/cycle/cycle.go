@@ -277,5 +277,3 @@ func conflict(key, msg string) *errs.Error { return errs.New(errs.Conflict, key,
 func checkText(field, keyPrefix, what, s string, max int) *errs.Error {
 	return errs.CheckText(field, keyPrefix, what, s, max, true)
 }
-
-func idString(id int64) string { return strconv.FormatInt(id, 10) }

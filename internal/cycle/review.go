@@ -45,7 +45,7 @@ func (s *Service) Approve(ctx context.Context, a *auth.Actor, id, snapID int64, 
 			snapID, tx.Now.UnixMicro(), id); err != nil {
 			return fmt.Errorf("approve snapshot: %w", err)
 		}
-		if err := auth.Record(ctx, tx, a, audit.Event{Action: "cycle.approve", ObjectType: "cycle", ObjectID: idString(id),
+		if err := auth.Record(ctx, tx, a, audit.Event{Action: "cycle.approve", ObjectType: "cycle", ObjectID: db.FormatID(id),
 			UnitPath: c.OwnerPath, After: map[string]any{"snapshot_id": snapID, "number": sn.Number, "digest": sn.Digest},
 			Reason: reason}); err != nil {
 			return err
@@ -237,7 +237,7 @@ func (s *Service) Calibrate(ctx context.Context, a *auth.Actor, id int64, entity
 			return fmt.Errorf("read entity: %w", err)
 		}
 		if err := auth.Record(ctx, tx, a, audit.Event{Action: "result.calibrate", ObjectType: "cycle_result",
-			ObjectID: idString(id) + "/" + entity, UnitPath: path, Before: map[string]any{"grade": from},
+			ObjectID: db.FormatID(id) + "/" + entity, UnitPath: path, Before: map[string]any{"grade": from},
 			After: map[string]any{"grade": grade, "snapshot_id": snapID}, Reason: reason}); err != nil {
 			return err
 		}

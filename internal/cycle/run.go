@@ -247,7 +247,7 @@ func (s *Service) Run(ctx context.Context, a *auth.Actor, id int64) (*Snapshot, 
 		if err != nil {
 			return err
 		}
-		return auth.Record(ctx, tx, a, audit.Event{Action: "cycle.score", ObjectType: "cycle", ObjectID: idString(id),
+		return auth.Record(ctx, tx, a, audit.Event{Action: "cycle.score", ObjectType: "cycle", ObjectID: db.FormatID(id),
 			UnitPath: c.OwnerPath, After: map[string]any{"snapshot_id": snap.ID, "number": snap.Number,
 				"inputs_hash": snap.InputsHash, "digest": snap.Digest, "engine_version": EngineVersion,
 				"scheme_version_id": snap.SchemeVersionID, "entities": snap.Entities}})

@@ -241,7 +241,7 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, c Cycle, sel Select
 		}
 		sum := c.summary()
 		sum["entities"] = len(ents)
-		if err := auth.Record(ctx, tx, a, audit.Event{Action: "cycle.create", ObjectType: "cycle", ObjectID: idString(c.ID),
+		if err := auth.Record(ctx, tx, a, audit.Event{Action: "cycle.create", ObjectType: "cycle", ObjectID: db.FormatID(c.ID),
 			UnitPath: c.OwnerPath, After: sum}); err != nil {
 			return err
 		}
@@ -323,7 +323,7 @@ func selectEntities(ctx context.Context, tx *db.Tx, subject Subject, sel Selecti
 		}
 		for _, id := range sel.UnitIDs {
 			e := units[id]
-			e.ID = idString(id)
+			e.ID = db.FormatID(id)
 			out = append(out, e)
 		}
 	case SubjectPerson:
@@ -356,7 +356,7 @@ func selectEntities(ctx context.Context, tx *db.Tx, subject Subject, sel Selecti
 		for _, id := range personIDs {
 			p := people[id]
 			u := units[p.UnitID]
-			out = append(out, Entity{ID: idString(id), UnitID: p.UnitID, PersonID: id, UnitPath: u.UnitPath, Group: u.Group, Name: p.Name})
+			out = append(out, Entity{ID: db.FormatID(id), UnitID: p.UnitID, PersonID: id, UnitPath: u.UnitPath, Group: u.Group, Name: p.Name})
 		}
 	}
 	if len(out) == 0 {
@@ -658,7 +658,7 @@ func (s *Service) Move(ctx context.Context, a *auth.Actor, id int64, to Stage, r
 		if to == Published {
 			after["published_snapshot_id"] = c.ApprovedSnapshotID
 		}
-		if err := auth.Record(ctx, tx, a, audit.Event{Action: "cycle.move", ObjectType: "cycle", ObjectID: idString(id),
+		if err := auth.Record(ctx, tx, a, audit.Event{Action: "cycle.move", ObjectType: "cycle", ObjectID: db.FormatID(id),
 			UnitPath: c.OwnerPath, Before: map[string]any{"stage": c.Stage}, After: after, Reason: reason}); err != nil {
 			return err
 		}

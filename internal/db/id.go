@@ -3,6 +3,7 @@ package db
 import (
 	"crypto/rand"
 	"encoding/binary"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -31,3 +32,7 @@ func NewID() int64 {
 	idGen.last = id
 	return id
 }
+
+// FormatID writes an ID in decimal, as audit events and entity keys carry
+// it.
+func FormatID(id int64) string { return strconv.FormatInt(id, 10) }

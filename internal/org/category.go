@@ -157,7 +157,7 @@ func checkCategoryCodeFree(ctx context.Context, tx *db.Tx, code string, self int
 }
 
 func auditCategory(action string, c *Category, before, after any) audit.Event {
-	return audit.Event{Action: action, ObjectType: "category", ObjectID: idString(c.ID), UnitPath: audit.GlobalPath,
+	return audit.Event{Action: action, ObjectType: "category", ObjectID: db.FormatID(c.ID), UnitPath: audit.GlobalPath,
 		Before: before, After: after}
 }
 

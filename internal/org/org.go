@@ -10,7 +10,6 @@ package org
 
 import (
 	"database/sql"
-	"strconv"
 	"strings"
 	"time"
 
@@ -88,6 +87,3 @@ func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id 
 
 // nullDate maps "" to NULL.
 func nullDate(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
-
-// idString formats an id for the audit log.
-func idString(id int64) string { return strconv.FormatInt(id, 10) }

@@ -195,7 +195,7 @@ func (s *Service) authorizePerson(ctx context.Context, tx *db.Tx, a *auth.Actor,
 }
 
 func auditPerson(action string, p *Person, path string, before, after any) audit.Event {
-	return audit.Event{Action: action, ObjectType: "person", ObjectID: idString(p.ID), UnitPath: path,
+	return audit.Event{Action: action, ObjectType: "person", ObjectID: db.FormatID(p.ID), UnitPath: path,
 		Before: before, After: after}
 }
 

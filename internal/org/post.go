@@ -168,7 +168,7 @@ func getPost(ctx context.Context, tx *db.Tx, id int64) (*Post, error) {
 }
 
 func auditPost(action string, p *Post, before, after any, reason string) audit.Event {
-	return audit.Event{Action: action, ObjectType: "post", ObjectID: idString(p.ID), UnitPath: p.UnitPath,
+	return audit.Event{Action: action, ObjectType: "post", ObjectID: db.FormatID(p.ID), UnitPath: p.UnitPath,
 		Before: before, After: after, Reason: reason}
 }
 

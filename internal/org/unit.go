@@ -338,9 +338,9 @@ func (s *Service) CreateUnit(ctx context.Context, a *auth.Actor, u Unit) (*Unit,
 			return err
 		}
 		u.ID = db.NewID()
-		u.Path = "/" + idString(u.ID) + "/"
+		u.Path = "/" + db.FormatID(u.ID) + "/"
 		if parent != nil {
-			u.Path = parent.Path + idString(u.ID) + "/"
+			u.Path = parent.Path + db.FormatID(u.ID) + "/"
 		}
 		u.CreatedAt, u.UpdatedAt = tx.Now, tx.Now
 		if err := insertUnit(ctx, tx, &u); err != nil {
@@ -357,7 +357,7 @@ func (s *Service) CreateUnit(ctx context.Context, a *auth.Actor, u Unit) (*Unit,
 
 func auditUnit(action string, u *Unit, before, after any, reason string) audit.Event {
 	return audit.Event{
-		Action: action, ObjectType: "unit", ObjectID: idString(u.ID), UnitPath: u.Path,
+		Action: action, ObjectType: "unit", ObjectID: db.FormatID(u.ID), UnitPath: u.Path,
 		Before: before, After: after, Reason: reason,
 	}
 }
@@ -513,9 +513,9 @@ func (s *Service) MoveUnit(ctx context.Context, a *auth.Actor, id, parentID int6
 // moved.
 func movePaths(ctx context.Context, tx *db.Tx, u, parent *Unit) (int64, error) {
 	oldPath := u.Path
-	newPath := "/" + idString(u.ID) + "/"
+	newPath := "/" + db.FormatID(u.ID) + "/"
 	if parent != nil {
-		newPath = parent.Path + idString(u.ID) + "/"
+		newPath = parent.Path + db.FormatID(u.ID) + "/"
 	}
 	lo, hi := auth.SubtreeBounds(oldPath)
 	res, err := tx.ExecContext(ctx, `UPDATE units SET path = CAST($1 AS TEXT) || substr(path, $2), updated_at = $3

@@ -327,7 +327,7 @@ func saveIndicator(ctx context.Context, tx *db.Tx, a *auth.Actor, path string, i
 		}
 		ev.Action, ev.Before = "indicator.update", old.summary()
 	}
-	ev.ObjectID = idString(ind.ID)
+	ev.ObjectID = db.FormatID(ind.ID)
 	return auth.Record(ctx, tx, a, ev)
 }
 

@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -130,8 +129,6 @@ func validCode(s string, max int) bool {
 	}
 	return true
 }
-
-func idString(id int64) string { return strconv.FormatInt(id, 10) }
 
 const schemeCols = `s.id, s.code, s.name, s.subject, s.owner_unit_id, s.description, s.created_at, s.updated_at`
 
@@ -321,7 +318,7 @@ func (s *Service) CreateScheme(ctx context.Context, a *auth.Actor, sc Scheme) (*
 		if out, err = getScheme(ctx, tx, sc.ID); err != nil {
 			return err
 		}
-		return auth.Record(ctx, tx, a, audit.Event{Action: "scheme.create", ObjectType: "scheme", ObjectID: idString(sc.ID),
+		return auth.Record(ctx, tx, a, audit.Event{Action: "scheme.create", ObjectType: "scheme", ObjectID: db.FormatID(sc.ID),
 			UnitPath: path, After: out.summary()})
 	})
 	if err != nil {
@@ -356,7 +353,7 @@ func (s *Service) UpdateScheme(ctx context.Context, a *auth.Actor, sc Scheme) (*
 		if out, err = getScheme(ctx, tx, sc.ID); err != nil {
 			return err
 		}
-		return auth.Record(ctx, tx, a, audit.Event{Action: "scheme.update", ObjectType: "scheme", ObjectID: idString(sc.ID),
+		return auth.Record(ctx, tx, a, audit.Event{Action: "scheme.update", ObjectType: "scheme", ObjectID: db.FormatID(sc.ID),
 			UnitPath: old.OwnerPath, Before: old.summary(), After: out.summary()})
 	})
 	if err != nil {

@@ -247,7 +247,7 @@ func (s *Service) CreateVersion(ctx context.Context, a *auth.Actor, schemeID int
 			return err
 		}
 		return auth.Record(ctx, tx, a, audit.Event{Action: "scheme.version.create", ObjectType: "scheme_version",
-			ObjectID: idString(id), UnitPath: sc.OwnerPath, After: out.summary(), Reason: d.Reason})
+			ObjectID: db.FormatID(id), UnitPath: sc.OwnerPath, After: out.summary(), Reason: d.Reason})
 	})
 	if err != nil {
 		return nil, err
@@ -328,7 +328,7 @@ func (s *Service) storeDraft(ctx context.Context, tx *db.Tx, a *auth.Actor, old 
 		after[k] = v
 	}
 	if err := auth.Record(ctx, tx, a, audit.Event{Action: action, ObjectType: "scheme_version",
-		ObjectID: idString(old.ID), UnitPath: sc.OwnerPath, Before: old.summary(), After: after, Reason: d.Reason}); err != nil {
+		ObjectID: db.FormatID(old.ID), UnitPath: sc.OwnerPath, Before: old.summary(), After: after, Reason: d.Reason}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -381,7 +381,7 @@ func (s *Service) setStatus(ctx context.Context, a *auth.Actor, id int64, to Sta
 					return fmt.Errorf("retire version: %w", err)
 				}
 				if err := auth.Record(ctx, tx, a, audit.Event{Action: "scheme.version.retire", ObjectType: "scheme_version",
-					ObjectID: idString(p), UnitPath: sc.OwnerPath, Reason: fmt.Sprintf("version %d activated", old.Number)}); err != nil {
+					ObjectID: db.FormatID(p), UnitPath: sc.OwnerPath, Reason: fmt.Sprintf("version %d activated", old.Number)}); err != nil {
 					return err
 				}
 			}
@@ -396,7 +396,7 @@ func (s *Service) setStatus(ctx context.Context, a *auth.Actor, id int64, to Sta
 		if to == StatusRetired {
 			action = "scheme.version.retire"
 		}
-		return auth.Record(ctx, tx, a, audit.Event{Action: action, ObjectType: "scheme_version", ObjectID: idString(id),
+		return auth.Record(ctx, tx, a, audit.Event{Action: action, ObjectType: "scheme_version", ObjectID: db.FormatID(id),
 			UnitPath: sc.OwnerPath, Before: old.summary(), After: out.summary()})
 	})
 	if err != nil {

@@ -146,7 +146,7 @@ func (s *Service) IssueCodes(ctx context.Context, a *auth.Actor, id int64, group
 			return fmt.Errorf("issue codes: %w", err)
 		}
 		return auth.Record(ctx, tx, a, audit.Event{Action: "evaluation.codes", ObjectType: "evaluation",
-			ObjectID: idString(id), UnitPath: e.UnitPath,
+			ObjectID: db.FormatID(id), UnitPath: e.UnitPath,
 			After: map[string]any{"group": group, "issued": n, "total": issued + n}})
 	})
 	if err != nil {

@@ -143,7 +143,7 @@ func (e *Evaluation) summary() map[string]any {
 }
 
 func auditEvaluation(action string, e *Evaluation, before, after any) audit.Event {
-	return audit.Event{Action: action, ObjectType: "evaluation", ObjectID: idString(e.ID),
+	return audit.Event{Action: action, ObjectType: "evaluation", ObjectID: db.FormatID(e.ID),
 		UnitPath: e.UnitPath, Before: before, After: after}
 }
 

@@ -338,9 +338,6 @@ func (e *Evaluation) Group(code GroupCode) (Group, bool) {
 	return Group{}, false
 }
 
-// idString formats an id for the audit log.
-func idString(id int64) string { return strconv.FormatInt(id, 10) }
-
 // cst is China Standard Time, the zone of a ballot's day.
 var cst = time.FixedZone("CST", 8*3600)
 

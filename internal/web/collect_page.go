@@ -223,7 +223,5 @@ func rowErrors(loc *locale.Localizer, err error) []string {
 	return out
 }
 
-func idStr(id int64) string { return strconv.FormatInt(id, 10) }
-
 // errBadForm is the error of a form or upload that cannot be parsed.
 func errBadForm() error { return errs.New(errs.Invalid, "error.invalid", "the form cannot be read") }

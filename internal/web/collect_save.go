@@ -1,6 +1,7 @@
 package web
 
 import (
+	"kaohe/internal/db"
 	"kaohe/internal/errs"
 	"net/http"
 	"strings"
@@ -31,7 +32,7 @@ func (h *Handler) collectSave(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	b := collect.Batch{Source: collect.SourceForm, Period: data.Period}
 	for e := range data.Rows {
 		row := &data.Rows[e]
-		row.Reason = r.PostForm.Get("r." + idStr(row.ID))
+		row.Reason = r.PostForm.Get("r." + db.FormatID(row.ID))
 		for i := range row.Cells {
 			c := &row.Cells[i]
 			// A cell left out or blanked is not sent: a value is never
@@ -66,5 +67,5 @@ func (h *Handler) collectSave(w http.ResponseWriter, r *http.Request, a *auth.Ac
 
 // collectURL is the collection page of data's department and period.
 func collectURL(data *collectData) string {
-	return "/collect?owner=" + idStr(data.Owner.ID) + "&period=" + data.Period
+	return "/collect?owner=" + db.FormatID(data.Owner.ID) + "&period=" + data.Period
 }
