@@ -11,10 +11,13 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"kaohe/internal/auth"
 	"kaohe/internal/collect"
+	"kaohe/internal/cycle"
 	"kaohe/internal/db"
 	"kaohe/internal/db/dbtest"
 	"kaohe/internal/org"
+	"kaohe/internal/sources"
 )
 
 // bigJurisdiction adds a county with n townships (12-digit codes) and nItems
@@ -83,6 +86,7 @@ func benchImportCSV(b *testing.B, open func(testing.TB) *db.DB, withCycle bool) 
 		data := valuesCSV(towns, items, "2025")
 		if withCycle {
 			unitCycle(b, f, "2025")
+			sources.Counts(f.s, cycle.NewService(f.d, auth.Policy{}, sources.Cycle()))
 		}
 		b.SetBytes(int64(len(data)))
 		c0 := cpuTime()

@@ -38,17 +38,27 @@ func CurrentValues(ctx context.Context, tx *db.Tx, kind, period string, items []
 // of those must be submitted before collection ends (required).
 func RequiredItems(ctx context.Context, tx *db.Tx, items []string) (known, required map[string]bool, err error) {
 	known, required = map[string]bool{}, map[string]bool{}
-	var args []any
-	err = db.EachRow(ctx, tx, `SELECT code, required FROM data_items WHERE code IN (`+db.In(&args, items)+`)`, args, func(scan func(...any) error) error {
-		var code string
-		var req bool
-		if err := scan(&code, &req); err != nil {
-			return err
+	// A scheme may name thousands of items: batches keep each statement
+	// under the engines' parameter limits, and an empty list (which would
+	// be "IN ()", an error on PostgreSQL) reads nothing.
+	for len(items) > 0 {
+		batch := items[:min(len(items), 500)]
+		items = items[len(batch):]
+		var args []any
+		err = db.EachRow(ctx, tx, `SELECT code, required FROM data_items WHERE code IN (`+db.In(&args, batch)+`)`, args, func(scan func(...any) error) error {
+			var code string
+			var req bool
+			if err := scan(&code, &req); err != nil {
+				return err
+			}
+			known[code], required[code] = true, req
+			return nil
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("read data items: %w", err)
 		}
-		known[code], required[code] = true, req
-		return nil
-	})
-	return known, required, err
+	}
+	return known, required, nil
 }
 
 // FilledCounts counts, per item code, the entities of in with a value of
