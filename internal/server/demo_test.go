@@ -80,3 +80,57 @@ func TestDemoRoleScope(t *testing.T) {
 		}
 	})
 }
+
+// TestDemoCyclePage signs in as the demo's office and reads what a cycle's
+// page says of its inputs: the scheme version it is scored with, the
+// evaluations that feed it, and — for a quarterly cycle, which has no
+// evaluation — the qualitative indicators the last run had no data for.
+func TestDemoCyclePage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		sum, err := demo.Build(t.Context(), d, demo.Options{Seed: 1, Scale: 1})
+		if err != nil {
+			t.Fatalf("build demo: %v", err)
+		}
+		f := &fixture{db: d}
+		f.start(t)
+		var office demo.Login
+		for _, l := range sum.Logins {
+			if l.Login == "kaoheban" {
+				office = l
+			}
+		}
+		c := f.signInWith(t, office.Login, office.Password)
+		ids := map[string]int64{}
+		for _, code := range []string{"qingzhou-county-2026Q3", "qingzhou-cadres-2025"} {
+			var id int64
+			if err := d.SQL.QueryRow(`SELECT id FROM cycles WHERE code = $1`, code).Scan(&id); err != nil {
+				t.Fatalf("%s: %v", code, err)
+			}
+			ids[code] = id
+		}
+		tests := []struct {
+			code      string
+			want, not []string
+		}{
+			{"qingzhou-county-2026Q3", []string{"县（市、区）领导班子综合考核 · 第 2 版", "未关联民主测评", `id="gaps"`, "领导班子建设：10 / 10 个对象无数据"}, nil},
+			{"qingzhou-cadres-2025", []string{"县（市、区）领导干部年度考核 · 第 1 版", "2025年度清河区领导班子和领导干部民主测评", "2025年度云溪县领导班子和领导干部民主测评"},
+				[]string{"未关联民主测评", "政治忠诚："}},
+		}
+		for _, tt := range tests {
+			res, body := f.get(t, c, "/cycles/"+db.FormatID(ids[tt.code]))
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("%s: got %d", tt.code, res.StatusCode)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("%s: page lacks %q", tt.code, w)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(body, w) {
+					t.Errorf("%s: page shows %q", tt.code, w)
+				}
+			}
+		}
+	})
+}

@@ -45,12 +45,14 @@ func (h *Handler) cycleSave(w http.ResponseWriter, r *http.Request, a *auth.Acto
 			draws = -1 // no draws
 		}
 	}
-	var evaluation int64
+	var evaluations []int64
 	if f.Evaluation != "" {
-		if evaluation, err = strconv.ParseInt(f.Evaluation, 10, 64); err != nil {
+		e, err := strconv.ParseInt(f.Evaluation, 10, 64)
+		if err != nil {
 			bad("evaluation_id", "cycle.evaluation_invalid")
 			return
 		}
+		evaluations = append(evaluations, e)
 	}
 	var cats []string
 	for _, c := range strings.FieldsFunc(f.Categories, func(r rune) bool { return r == ',' || r == '，' || r == ' ' }) {
@@ -58,7 +60,7 @@ func (h *Handler) cycleSave(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	}
 	c, err := h.cycle.Create(r.Context(), a, cycle.Cycle{Code: f.Code, Name: f.Name, Kind: cycle.Kind(f.Kind), Task: f.Task,
 		Subject: cycle.Subject(f.Subject), OwnerUnitID: owner, SchemeVersionID: version, Period: f.Period,
-		StartsOn: f.StartsOn, EndsOn: f.EndsOn, Draws: draws, EvaluationID: evaluation}, cycle.Selection{Categories: cats})
+		StartsOn: f.StartsOn, EndsOn: f.EndsOn, Draws: draws, EvaluationIDs: evaluations}, cycle.Selection{Categories: cats})
 	if errs.Is(err, errs.Invalid) || errs.Is(err, errs.Conflict) {
 		h.renderCycles(w, r, a, http.StatusUnprocessableEntity, h.localizer(r).Error(err), f)
 		return

@@ -8,6 +8,7 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/cycle"
 	"kaohe/internal/errs"
+	"kaohe/internal/scheme"
 	"kaohe/internal/score"
 )
 
@@ -33,6 +34,12 @@ type cycleShowData struct {
 	Chart     distChart
 	HasChart  bool
 	Published bool
+	// Version is the scheme version scored with, Evaluations the titles
+	// of the evaluations whose tallies feed it, Gaps the indicators the
+	// latest run lacked inputs for.
+	Version     scheme.Choice
+	Evaluations []string
+	Gaps        []cycle.Gap
 }
 
 type stageStep struct {
@@ -96,7 +103,7 @@ func (h *Handler) cycleShow(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	c := d.Cycle
 	data := cycleShowData{C: c, Manage: d.Manage, Approve: d.Approve, Filled: d.Completeness.Filled,
 		Expected: d.Completeness.Expected, Percent: fixed(100*d.Completeness.Share(), 1), Next: string(c.Stage.Next()),
-		Published: c.PublishedSnapshotID != 0, Counted: d.CompletenessKnown}
+		Published: c.PublishedSnapshotID != 0, Counted: d.CompletenessKnown, Version: d.Version, Evaluations: d.Evaluations, Gaps: d.Gaps}
 	data.CanRun = d.Manage && (c.Stage == cycle.Scoring || (c.Stage == cycle.Review && c.ApprovedSnapshotID == 0))
 	passed := true
 	for _, s := range cycle.Stages {

@@ -61,7 +61,7 @@ func (h *Handler) personShow(w http.ResponseWriter, r *http.Request, a *auth.Act
 		}
 		data.History = append(data.History, row)
 	}
-	if data.Evaluations, err = h.evalPanels(r.Context(), p, a, survey.SubjectCadre, pe.ID, 0); err != nil {
+	if data.Evaluations, err = h.evalPanels(r.Context(), p, a, survey.SubjectCadre, pe.ID, nil); err != nil {
 		h.fail(w, r, err)
 		return
 	}

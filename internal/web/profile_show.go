@@ -160,7 +160,7 @@ func (h *Handler) profileShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	if res.Entity.PersonID != 0 {
 		kind, subject = survey.SubjectCadre, res.Entity.PersonID
 	}
-	if data.Evaluations, err = h.evalPanels(r.Context(), p, a, kind, subject, c.EvaluationID); err != nil {
+	if data.Evaluations, err = h.evalPanels(r.Context(), p, a, kind, subject, c.EvaluationIDs); err != nil {
 		h.fail(w, r, err)
 		return
 	}
