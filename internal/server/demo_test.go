@@ -81,11 +81,13 @@ func TestDemoRoleScope(t *testing.T) {
 	})
 }
 
-// TestDemoCyclePage signs in as the demo's office and reads what a cycle's
-// page says of its inputs: the scheme version it is scored with, the
-// evaluations that feed it, and — for a quarterly cycle, which has no
-// evaluation — the qualitative indicators the last run had no data for.
-func TestDemoCyclePage(t *testing.T) {
+// TestDemoPages signs in with the demo's accounts and reads their pages.
+// The office reads what a cycle's page says of its inputs: the scheme
+// version it is scored with, the evaluations that feed it, and — for a
+// quarterly cycle, which has no evaluation — the qualitative indicators
+// the last run had no data for. The county provider finds its own
+// township items to report, with the missing Q3 values.
+func TestDemoPages(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		sum, err := demo.Build(t.Context(), d, demo.Options{Seed: 1, Scale: 1})
 		if err != nil {
@@ -93,13 +95,12 @@ func TestDemoCyclePage(t *testing.T) {
 		}
 		f := &fixture{db: d}
 		f.start(t)
-		var office demo.Login
+		logins := map[string]demo.Login{}
 		for _, l := range sum.Logins {
-			if l.Login == "kaoheban" {
-				office = l
-			}
+			logins[l.Login] = l
 		}
-		c := f.signInWith(t, office.Login, office.Password)
+		as := func(login string) *http.Client { return f.signInWith(t, login, logins[login].Password) }
+		c := as("kaoheban")
 		ids := map[string]int64{}
 		for _, code := range []string{"qingzhou-county-2026Q3", "qingzhou-cadres-2025"} {
 			var id int64
@@ -131,6 +132,20 @@ func TestDemoCyclePage(t *testing.T) {
 					t.Errorf("%s: page shows %q", tt.code, w)
 				}
 			}
+		}
+
+		provider := as("tongji")
+		res, body := f.get(t, provider, "/collect?period=2026Q3")
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("tongji /collect: got %d", res.StatusCode)
+		}
+		for _, w := range []string{"清河区统计局", "乡镇（街道）地区生产总值增速", "乡镇（街道）固定资产投资增速"} {
+			if !strings.Contains(body, w) {
+				t.Errorf("tongji /collect?period=2026Q3 lacks %q", w)
+			}
+		}
+		if !strings.Contains(body, `value=""`) {
+			t.Errorf("tongji's 2026Q3 grid has no empty cell to fill in")
 		}
 	})
 }
