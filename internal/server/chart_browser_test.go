@@ -204,7 +204,9 @@ func TestChartsBrowser(t *testing.T) {
 			texts  []box
 			scale  box
 			canvas box
-			names  []struct {
+			// names are the table's name cells: how many lines each
+			// link takes, the cell's height and the text's line height.
+			names []struct {
 				Lines  int     `json:"lines"`
 				Height float64 `json:"height"`
 				Line   float64 `json:"line"`
@@ -224,8 +226,6 @@ func TestChartsBrowser(t *testing.T) {
 				if canvas, err = chromedp.Evaluate[box](`(function () { var e = document.getElementById("heatmap"); return { t: "", x: 0, y: 0, w: e.clientWidth, h: e.clientHeight }; })()`)(ctx, tg); err != nil {
 					return err
 				}
-				// Each name of the table: how many lines its link takes,
-				// the cell's height and the text's line height.
 				names, err = chromedp.Evaluate[[]struct {
 					Lines  int     `json:"lines"`
 					Height float64 `json:"height"`
