@@ -32,6 +32,14 @@ func (b box) overlaps(o box) bool {
 	return b.X+b.W > o.X+eps && o.X+o.W > b.X+eps && b.Y+b.H > o.Y+eps && o.Y+o.H > b.Y+eps
 }
 
+// nameCell is a table cell holding a name: how many lines its text takes,
+// the cell's height and the text's line height.
+type nameCell struct {
+	Lines  int     `json:"lines"`
+	Height float64 `json:"height"`
+	Line   float64 `json:"line"`
+}
+
 // chartTexts is a script answering the texts an ECharts chart drew — the
 // ones shown, not those hidden to avoid overlap — each with its box on
 // the canvas.
@@ -204,13 +212,7 @@ func TestChartsBrowser(t *testing.T) {
 			texts  []box
 			scale  box
 			canvas box
-			// names are the table's name cells: how many lines each
-			// link takes, the cell's height and the text's line height.
-			names []struct {
-				Lines  int     `json:"lines"`
-				Height float64 `json:"height"`
-				Line   float64 `json:"line"`
-			}
+			names  []nameCell
 		)
 		err = chromedp.Do(ctx,
 			chromedp.Navigate(fmt.Sprintf("%s/cycles/%d/heatmap", f.ts.URL, c.ID)),
@@ -226,11 +228,7 @@ func TestChartsBrowser(t *testing.T) {
 				if canvas, err = chromedp.Evaluate[box](`(function () { var e = document.getElementById("heatmap"); return { t: "", x: 0, y: 0, w: e.clientWidth, h: e.clientHeight }; })()`)(ctx, tg); err != nil {
 					return err
 				}
-				names, err = chromedp.Evaluate[[]struct {
-					Lines  int     `json:"lines"`
-					Height float64 `json:"height"`
-					Line   float64 `json:"line"`
-				}](`Array.from(document.querySelectorAll("table.heat tbody tr > :nth-child(2)")).map(function (td) {
+				names, err = chromedp.Evaluate[[]nameCell](`Array.from(document.querySelectorAll("table.heat tbody tr > :nth-child(2)")).map(function (td) {
 					var a = td.querySelector("a") || td;
 					return { lines: a.getClientRects().length, height: td.getBoundingClientRect().height,
 						line: parseFloat(getComputedStyle(td).lineHeight) };
