@@ -56,12 +56,18 @@ type radarSerie struct {
 	Data []score.Num `json:"data"`
 }
 
-// trendChart is the total and rank over past cycles for charts.js.
+// trendChart is the total and rank over past cycles for charts.js. Labels
+// are the cycles' periods, short enough for every one to show on the axis;
+// Names are the cycles' names, for the tooltip. Sizes are the group sizes
+// the ranks are out of; GroupSize, the largest, is the rank axis's end.
 type trendChart struct {
 	Kind       string    `json:"kind"`
 	Labels     []string  `json:"labels"`
+	Names      []string  `json:"names"`
 	Totals     []float64 `json:"totals"`
 	Ranks      []int     `json:"ranks"`
+	Sizes      []int     `json:"sizes"`
+	GroupSize  int       `json:"group_size"`
 	TotalLabel string    `json:"total_label"`
 	RankLabel  string    `json:"rank_label"`
 }
@@ -125,10 +131,23 @@ func (h *Handler) profileShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	}
 	data.Radar.Series = []radarSerie{me, mean, median}
 	data.Trend = trendChart{Kind: "trend", TotalLabel: p.loc.T("ranking.total"), RankLabel: p.loc.T("ranking.rank")}
+	periods := map[string]int{}
 	for _, pt := range pr.History {
-		data.Trend.Labels = append(data.Trend.Labels, pt.Name)
+		periods[pt.Period]++
+	}
+	for _, pt := range pr.History {
+		label := pt.Period
+		if periods[pt.Period] > 1 {
+			// Two cycles of one period (an annual and a special one) are
+			// told apart by their kind.
+			label += " " + p.loc.T("cycle.kind."+string(pt.Kind))
+		}
+		data.Trend.Labels = append(data.Trend.Labels, label)
+		data.Trend.Names = append(data.Trend.Names, pt.Name)
 		data.Trend.Totals = append(data.Trend.Totals, pt.Total)
 		data.Trend.Ranks = append(data.Trend.Ranks, pt.Rank)
+		data.Trend.Sizes = append(data.Trend.Sizes, pt.GroupSize)
+		data.Trend.GroupSize = max(data.Trend.GroupSize, pt.GroupSize)
 		data.History = append(data.History, historyRow{CycleID: pt.CycleID, Name: pt.Name, Kind: string(pt.Kind), Period: pt.Period,
 			Total: fixed(pt.Total, 2), Rank: pt.Rank, N: pt.GroupSize, Grade: pt.Grade, Current: pt.Current})
 	}
