@@ -15,6 +15,9 @@ import (
 type profileData struct {
 	C         *cycle.Cycle
 	Published bool
+	// Dashboard links the cycle's dashboard, for readers of the cycle;
+	// others (an assessed cadre) are linked to its ranking.
+	Dashboard bool
 	Entity    string
 	Name      string
 	PersonID  int64
@@ -111,6 +114,7 @@ func (h *Handler) profileShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	p := h.newPage(r, "cycles")
 	res := pr.Result
 	data := profileData{C: pr.Cycle, Published: pr.Published, Entity: res.Entity.ID, Name: res.Entity.Name,
+		Dashboard: h.policy.Authorize(a, auth.ActCycleRead, pr.Cycle.OwnerPath) == nil,
 		PersonID: res.Entity.PersonID, UnitID: res.Entity.UnitID, R: rankRowOf(res), Interval: pr.Snapshot.Draws > 0}
 	data.Radar = radarChart{Kind: "radar"}
 	me := radarSerie{Name: res.Entity.Name}
