@@ -44,7 +44,7 @@ var pages = []string{
 	"scheme_list", "scheme_show", "scheme_version", "scheme_diff", "indicator_list", "streamline_report",
 	"collect", "collect_status", "collect_values",
 	"item_list", "item_edit", "value_history", "token_list",
-	"cycle_list", "cycle_show", "ranking_show", "profile_show", "heatmap_show",
+	"cycle_list", "cycle_show", "ranking_show", "profile_show", "heatmap_show", "results_pending",
 }
 
 // partials names every template rendered alone for htmx, with the page
