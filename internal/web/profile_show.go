@@ -114,8 +114,8 @@ func (h *Handler) profileShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	p := h.newPage(r, "cycles")
 	res := pr.Result
 	data := profileData{C: pr.Cycle, Published: pr.Published, Entity: res.Entity.ID, Name: res.Entity.Name,
-		Dashboard: h.policy.Authorize(a, auth.ActCycleRead, pr.Cycle.OwnerPath) == nil,
-		PersonID:  res.Entity.PersonID, UnitID: res.Entity.UnitID, R: rankRowOf(res), Interval: pr.Snapshot.Draws > 0}
+		PersonID: res.Entity.PersonID, UnitID: res.Entity.UnitID, R: rankRowOf(res), Interval: pr.Snapshot.Draws > 0,
+		Dashboard: h.policy.Authorize(a, auth.ActCycleRead, pr.Cycle.OwnerPath) == nil}
 	data.Radar = radarChart{Kind: "radar"}
 	me := radarSerie{Name: res.Entity.Name}
 	mean := radarSerie{Name: p.loc.T("profile.group_mean")}
