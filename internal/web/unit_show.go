@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"kaohe/internal/auth"
+	"kaohe/internal/cycle"
 	"kaohe/internal/errs"
 	"kaohe/internal/org"
 )
@@ -24,6 +25,9 @@ type unitShowData struct {
 	// ShowChildren is false when the actor sees the unit alone (a cadre its
 	// own unit), so that an empty list does not say it has none.
 	ShowChildren bool
+	// Results are the team's published results across cycles, as far as
+	// the actor may read them.
+	Results archiveView
 }
 
 // personRow is a person in a list of a unit's people.
@@ -104,6 +108,12 @@ func (h *Handler) unitShow(w http.ResponseWriter, r *http.Request, a *auth.Actor
 			data.Cadres = append(data.Cadres, personRow{PersonID: pe.ID, Name: pe.Name, Title: pe.Title, Link: true})
 		}
 	}
+	results, err := h.cycle.Archive(ctx, a, cycle.ArchiveFilter{UnitID: id})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	data.Results = archiveOf(p, "unit", results)
 	if p.Crumbs, err = h.crumbs(ctx, a, u.Path, false); err != nil {
 		h.fail(w, r, err)
 		return
