@@ -1,9 +1,12 @@
 package web
 
 import (
-	"kaohe/internal/scheme"
+	"context"
 	"net/http"
+	"slices"
 	"strconv"
+
+	"kaohe/internal/scheme"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/cycle"
@@ -58,12 +61,17 @@ func (h *Handler) renderCycles(w http.ResponseWriter, r *http.Request, a *auth.A
 		h.fail(w, r, err)
 		return
 	}
+	own, err := h.ownResults(ctx, a, list)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	p := h.newPage(r, "cycles")
 	data := cycleListData{Form: form, Kinds: cycle.Kinds}
 	for _, c := range list {
 		data.Cycles = append(data.Cycles, cycleRow{ID: c.ID, Code: c.Code, Name: c.Name, Task: c.Task, Period: c.Period,
 			Kind: string(c.Kind), Stage: string(c.Stage), Subject: string(c.Subject), Owner: c.OwnerName, Entities: c.Entities,
-			Published: c.PublishedSnapshotID != 0, Link: cycleLink(h, a, c)})
+			Published: c.PublishedSnapshotID != 0, Link: h.cycleLink(a, c, own)})
 	}
 	for _, g := range a.Grants {
 		if g.Role == auth.RoleOffice {
@@ -82,11 +90,35 @@ func (h *Handler) renderCycles(w http.ResponseWriter, r *http.Request, a *auth.A
 	h.render(w, r, status, "cycle_list", p)
 }
 
-// cycleLink is where a cycle of the list leads the actor.
-func cycleLink(h *Handler, a *auth.Actor, c *cycle.Cycle) string {
+// cycleLink is where cycle c leads the actor: its dashboard for a reader
+// of the cycle; else the actor's own result in it (an assessed cadre's, or
+// her team's), from own (ownResults); else its ranking.
+func (h *Handler) cycleLink(a *auth.Actor, c *cycle.Cycle, own map[int64]string) string {
 	link := "/cycles/" + strconv.FormatInt(c.ID, 10)
-	if h.policy.Authorize(a, auth.ActCycleRead, c.OwnerPath) != nil {
-		link += "/ranking"
+	if h.policy.Authorize(a, auth.ActCycleRead, c.OwnerPath) == nil {
+		return link
 	}
-	return link
+	if e, ok := own[c.ID]; ok {
+		return link + "/results/" + e
+	}
+	return link + "/ranking"
+}
+
+// ownResults maps the cycles of cs the actor may not read as a whole to
+// its own entity in them; nil when it reads them all.
+func (h *Handler) ownResults(ctx context.Context, a *auth.Actor, cs []*cycle.Cycle) (map[int64]string, error) {
+	if !slices.ContainsFunc(cs, func(c *cycle.Cycle) bool { return h.policy.Authorize(a, auth.ActCycleRead, c.OwnerPath) != nil }) {
+		return nil, nil
+	}
+	entries, err := h.cycle.Archive(ctx, a, cycle.ArchiveFilter{Own: true})
+	if err != nil {
+		return nil, err
+	}
+	own := map[int64]string{}
+	for _, e := range entries {
+		if _, ok := own[e.Cycle.ID]; !ok {
+			own[e.Cycle.ID] = e.Result.Entity.ID
+		}
+	}
+	return own, nil
 }

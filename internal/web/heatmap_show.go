@@ -65,7 +65,7 @@ func (h *Handler) heatmapShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	page = max(page, 1)
 	hm, err := h.cycle.Heatmap(r.Context(), a, id, q.Get("group"), (page-1)*heatmapPageSize, heatmapPageSize)
 	if err != nil {
-		h.fail(w, r, err)
+		h.resultsPending(w, r, a, id, "heatmap", err)
 		return
 	}
 	p := h.newPage(r, "cycles")

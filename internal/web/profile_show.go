@@ -15,6 +15,9 @@ import (
 type profileData struct {
 	C         *cycle.Cycle
 	Published bool
+	// Dashboard links the cycle's dashboard, for readers of the cycle;
+	// others (an assessed cadre) are linked to its ranking.
+	Dashboard bool
 	Entity    string
 	Name      string
 	PersonID  int64
@@ -117,19 +120,9 @@ func (h *Handler) profileShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	p := h.newPage(r, "cycles")
 	res := pr.Result
 	data := profileData{C: pr.Cycle, Published: pr.Published, Entity: res.Entity.ID, Name: res.Entity.Name,
-		PersonID: res.Entity.PersonID, UnitID: res.Entity.UnitID, R: rankRowOf(res), Interval: pr.Snapshot.Draws > 0}
-	data.Radar = radarChart{Kind: "radar"}
-	me := radarSerie{Name: res.Entity.Name}
-	mean := radarSerie{Name: p.loc.T("profile.group_mean")}
-	median := radarSerie{Name: p.loc.T("profile.group_median")}
-	for _, d := range pr.Dimensions {
-		data.Radar.Indicators = append(data.Radar.Indicators, radarAxis{Name: d.Name, Max: 100})
-		me.Data = append(me.Data, d.Score)
-		mean.Data = append(mean.Data, d.Mean)
-		median.Data = append(median.Data, d.Median)
-		data.Axes = append(data.Axes, axisRow{Name: d.Name, Score: num(d.Score, 2), Mean: num(d.Mean, 2), Median: num(d.Median, 2)})
-	}
-	data.Radar.Series = []radarSerie{me, mean, median}
+		PersonID: res.Entity.PersonID, UnitID: res.Entity.UnitID, R: rankRowOf(res), Interval: pr.Snapshot.Draws > 0,
+		Dashboard: h.policy.Authorize(a, auth.ActCycleRead, pr.Cycle.OwnerPath) == nil}
+	data.Radar, data.Axes = radarOf(p, res.Entity.Name, pr.Dimensions)
 	data.Trend = trendChart{Kind: "trend", TotalLabel: p.loc.T("ranking.total"), RankLabel: p.loc.T("ranking.rank")}
 	periods := map[string]int{}
 	for _, pt := range pr.History {

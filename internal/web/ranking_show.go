@@ -28,7 +28,8 @@ type rankingData struct {
 	From, To   int
 	Prev, Next string
 	Export     string
-	// Analysis links the heatmap for readers of the cycle.
+	// Analysis links the dashboard and the heatmap for readers of the
+	// cycle.
 	Analysis bool
 }
 
@@ -62,7 +63,7 @@ func (h *Handler) rankingShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		Offset: (page - 1) * rankingPageSize, Limit: rankingPageSize}
 	rk, err := h.cycle.Ranking(r.Context(), a, id, f)
 	if err != nil {
-		h.fail(w, r, err)
+		h.resultsPending(w, r, a, id, "ranking", err)
 		return
 	}
 	p := h.newPage(r, "cycles")

@@ -44,7 +44,15 @@ var pages = []string{
 	"scheme_list", "scheme_show", "scheme_version", "scheme_diff", "indicator_list", "streamline_report",
 	"collect", "collect_status", "collect_values",
 	"item_list", "item_edit", "value_history", "token_list",
-	"cycle_list", "cycle_show", "ranking_show", "profile_show", "heatmap_show",
+	"cycle_list", "cycle_show", "ranking_show", "profile_show", "heatmap_show", "results_pending",
+}
+
+// pageParts names, per page, the other template files it is parsed with:
+// fragments several pages share (archive) and the sections of the home,
+// one file per role.
+var pageParts = map[string][]string{
+	"person_show": {"archive"},
+	"unit_show":   {"archive"},
 }
 
 // partials names every template rendered alone for htmx, with the page
@@ -116,7 +124,11 @@ func loadViews(b *locale.Bundle) (*views, error) {
 		}
 		v.sets[lang] = map[string]*template.Template{}
 		for _, name := range pages {
-			set, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
+			files := []string{"templates/" + name + ".html"}
+			for _, part := range pageParts[name] {
+				files = append(files, "templates/"+part+".html")
+			}
+			set, err := template.Must(base.Clone()).ParseFS(templateFS, files...)
 			if err != nil {
 				return nil, fmt.Errorf("parse page %s: %w", name, err)
 			}
