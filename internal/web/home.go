@@ -63,7 +63,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 			h.fail(w, r, err)
 			return
 		}
-		data.Events = h.auditRows(p, entries)
+		data.Events = auditRows(p, entries)
 	}
 	p.Data = data
 	h.render(w, r, http.StatusOK, "home", p)
