@@ -62,7 +62,8 @@ type stageRow struct {
 }
 
 type distRow struct {
-	Group        string
+	// Group is the group's code, Name its name.
+	Group, Name  string
 	N            int
 	Mean, Median string
 	Bins         []binRow
@@ -132,6 +133,11 @@ func (h *Handler) cycleShow(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	}
 	data.Chart.Kind = "distribution"
 	if len(dists) > 0 {
+		names, err := h.groupNames(ctx, a, p.loc)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
 		lo, hi := dists[0].Bins[0].From, dists[0].Bins[len(dists[0].Bins)-1].From
 		for _, ds := range dists {
 			lo, hi = min(lo, ds.Bins[0].From), max(hi, ds.Bins[len(ds.Bins)-1].From)
@@ -140,8 +146,8 @@ func (h *Handler) cycleShow(w http.ResponseWriter, r *http.Request, a *auth.Acto
 			data.Chart.Labels = append(data.Chart.Labels, fixed(x, 0)+"–"+fixed(x+10, 0))
 		}
 		for _, ds := range dists {
-			row := distRow{Group: ds.Group, N: ds.N, Mean: num(ds.Mean, 2), Median: num(ds.Median, 2)}
-			serie := distSerie{Name: ds.Group, Data: make([]int, len(data.Chart.Labels))}
+			row := distRow{Group: ds.Group, Name: names.Of(ds.Group), N: ds.N, Mean: num(ds.Mean, 2), Median: num(ds.Median, 2)}
+			serie := distSerie{Name: row.Name, Data: make([]int, len(data.Chart.Labels))}
 			for _, b := range ds.Bins {
 				k := int((b.From - lo) / 10)
 				serie.Data[k] = b.Count

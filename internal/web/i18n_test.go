@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"kaohe/internal/auth"
+	"kaohe/internal/cycle"
 	"kaohe/internal/errs"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
@@ -164,7 +165,13 @@ func TestEnumKeys(t *testing.T) {
 	}
 	var keys []string
 	for _, r := range auth.Roles {
-		keys = append(keys, "role."+string(r))
+		keys = append(keys, locale.RolePrefix+string(r))
+	}
+	for _, s := range cycle.Stages {
+		keys = append(keys, "cycle.stage."+string(s))
+	}
+	for _, k := range cycle.Kinds {
+		keys = append(keys, "cycle.kind."+string(k))
 	}
 	for _, k := range org.Kinds {
 		keys = append(keys, "unit.kind."+string(k))

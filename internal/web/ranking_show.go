@@ -19,11 +19,13 @@ type rankingData struct {
 	Published bool
 	Groups    []cycle.GroupCount
 	Group     string
-	Grade     string
-	Query     string
-	Grades    []string
-	Rows      []rankRow
-	Total     int
+	// Names names the groups.
+	Names  groupNames
+	Grade  string
+	Query  string
+	Grades []string
+	Rows   []rankRow
+	Total  int
 	// From and To number the rows shown; Prev and Next link the pages.
 	From, To   int
 	Prev, Next string
@@ -69,6 +71,10 @@ func (h *Handler) rankingShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	p := h.newPage(r, "cycles")
 	data := rankingData{C: rk.Cycle, Published: rk.Published, Groups: rk.Groups, Group: rk.Group, Grade: f.Grade, Query: f.Query,
 		Total: rk.Total, Analysis: h.policy.Authorize(a, auth.ActCycleRead, rk.Cycle.OwnerPath) == nil}
+	if data.Names, err = h.groupNames(r.Context(), a, p.loc); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	for _, b := range rk.Snapshot.Header.Grading.Bands {
 		data.Grades = append(data.Grades, b.Grade)
 	}

@@ -185,14 +185,7 @@ func (v *views) funcs(b *locale.Bundle, loc *locale.Localizer) template.FuncMap 
 			}
 			return t.Format("2006-01-02")
 		},
-		// flag shows a result flag of the engine (score.Flag…) by its
-		// label, result.flag.<code>; an unknown code shows as is.
-		"flag": func(code string) string {
-			if k := FlagKey(code); b.Has(k) {
-				return loc.T(k)
-			}
-			return code
-		},
+		"flag": func(code string) string { return flagLabel(b, loc, code) },
 	}
 }
 
@@ -215,6 +208,15 @@ func toInt64(n any) int64 {
 
 // FlagKey is the locale key of the label of a result flag code.
 func FlagKey(code string) string { return "result.flag." + code }
+
+// flagLabel shows a result flag of the engine (score.Flag…) by its label,
+// result.flag.<code>; an unknown code shows as is.
+func flagLabel(b *locale.Bundle, loc *locale.Localizer, code string) string {
+	if k := FlagKey(code); b.Has(k) {
+		return loc.T(k)
+	}
+	return code
+}
 
 // execute renders template name of page in lang into a buffer, so that a
 // failing template never sends half a page.
