@@ -42,26 +42,3 @@ func EvaluationOpen(ctx context.Context, tx *db.Tx, id int64) (bool, error) {
 	}
 	return status != StatusClosed, nil
 }
-
-// EvaluationTitles returns the titles of the evaluations ids, by id; an
-// unknown id is left out.
-func EvaluationTitles(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]string, error) {
-	out := map[int64]string{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var args []any
-	err := db.EachRow(ctx, tx, `SELECT id, title FROM evaluations WHERE id IN (`+db.In(&args, ids)+`)`, args, func(scan func(...any) error) error {
-		var id int64
-		var title string
-		if err := scan(&id, &title); err != nil {
-			return err
-		}
-		out[id] = title
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read evaluation titles: %w", err)
-	}
-	return out, nil
-}
