@@ -186,6 +186,14 @@ func (v *views) funcs(b *locale.Bundle, loc *locale.Localizer) template.FuncMap 
 			return t.Format("2006-01-02")
 		},
 		"flag": func(code string) string { return flagLabel(b, loc, code) },
+		// actor shows who did something as recorded: the system's own
+		// work ("system:demo") as 系统, a person as named.
+		"actor": func(name string) string {
+			if strings.HasPrefix(name, "system:") {
+				return loc.T("actor.system")
+			}
+			return name
+		},
 	}
 }
 
