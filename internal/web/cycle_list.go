@@ -1,12 +1,13 @@
 package web
 
 import (
-	"kaohe/internal/scheme"
 	"net/http"
 	"strconv"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/cycle"
+	"kaohe/internal/scheme"
+	"kaohe/internal/survey"
 )
 
 // cycleListData is the content of the cycles page.
@@ -18,6 +19,10 @@ type cycleListData struct {
 	Versions  []scheme.Choice
 	Kinds     []cycle.Kind
 	Owners    []ownerChoice
+	// Categories are the categories of units to assess, by name;
+	// Evaluations the democratic evaluations the cycle may rate with.
+	Categories  []categoryOption
+	Evaluations []option
 }
 
 // cycleRow is one cycle of the list.
@@ -36,7 +41,9 @@ type cycleRow struct {
 // cycleForm is what the form that makes a cycle holds.
 type cycleForm struct {
 	Owner, Code, Name, Kind, Task, Subject, Version, Period string
-	StartsOn, EndsOn, Draws, Categories, Evaluation         string
+	StartsOn, EndsOn, Draws, Evaluation                     string
+	// Categories are the codes of the categories chosen.
+	Categories []string
 }
 
 // ownerChoice is a unit the actor may run cycles for.
@@ -75,6 +82,20 @@ func (h *Handler) renderCycles(w http.ResponseWriter, r *http.Request, a *auth.A
 		if data.Versions, err = h.cycle.VersionChoices(ctx, a); err != nil {
 			h.fail(w, r, err)
 			return
+		}
+		names, err := h.categoryCodes(ctx, a)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		data.Categories = categoryOptions(names, form.Categories)
+		evs, err := h.survey.List(ctx, a, survey.Filter{})
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		for _, e := range evs {
+			data.Evaluations = append(data.Evaluations, option{Value: strconv.FormatInt(e.ID, 10), Label: e.Title + " · " + e.Period})
 		}
 	}
 	p.Error = msg
