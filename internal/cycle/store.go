@@ -521,9 +521,14 @@ func (s *Service) Cycles(ctx context.Context, a *auth.Actor, f Filter) ([]*Cycle
 // StageMove is one recorded stage move.
 type StageMove struct {
 	From, To Stage
-	Actor    string
-	Reason   string
-	At       int64
+	// Actor is who moved it as the audit log names them, ActorID the user
+	// (0 for the system) and ActorName the user's name ("" for the
+	// system).
+	Actor     string
+	ActorID   int64
+	ActorName string
+	Reason    string
+	At        int64
 }
 
 // History returns the cycle's stage moves, oldest first.
@@ -542,21 +547,30 @@ func (s *Service) History(ctx context.Context, a *auth.Actor, id int64) ([]Stage
 
 // stageLog reads the stage moves of cycle id, oldest first.
 func stageLog(ctx context.Context, tx *db.Tx, id int64) ([]StageMove, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT from_stage, to_stage, actor, reason, created_at FROM cycle_stage_log
+	rows, err := tx.QueryContext(ctx, `SELECT from_stage, to_stage, actor, actor_id, reason, created_at FROM cycle_stage_log
 		WHERE cycle_id = $1 ORDER BY created_at, id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("read stage log: %w", err)
 	}
 	defer rows.Close()
 	var out []StageMove
+	var actors []int64
 	for rows.Next() {
 		var m StageMove
-		if err := rows.Scan(&m.From, &m.To, &m.Actor, &m.Reason, &m.At); err != nil {
+		if err := rows.Scan(&m.From, &m.To, &m.Actor, &m.ActorID, &m.Reason, &m.At); err != nil {
 			return nil, err
 		}
 		out = append(out, m)
+		actors = append(actors, m.ActorID)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	names, err := auth.UserNames(ctx, tx, actors)
+	for i := range out {
+		out[i].ActorName = names[out[i].ActorID].Name
+	}
+	return out, err
 }
 
 // Blocker is a reason a cycle cannot move to its next stage.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -131,6 +132,36 @@ func TestDemoPages(t *testing.T) {
 				if strings.Contains(body, w) {
 					t.Errorf("%s: page shows %q", tt.code, w)
 				}
+			}
+		}
+
+		// The office makes a cycle of the cadres of two counties, each
+		// rated in its own county's evaluation, by ticking both.
+		var version, city int64
+		if err := d.SQL.QueryRow(`SELECT v.id FROM scheme_versions v JOIN schemes s ON s.id = v.scheme_id
+			WHERE s.code = 'qingzhou-cadre' AND v.status = 'active'`).Scan(&version); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.SQL.QueryRow(`SELECT id FROM units WHERE code = '910100'`).Scan(&city); err != nil {
+			t.Fatal(err)
+		}
+		form := url.Values{"owner": {db.FormatID(city)}, "code": {"cadres-two"}, "name": {"两县干部年度考核"}, "kind": {"annual"},
+			"subject": {"person"}, "version": {db.FormatID(version)}, "period": {"2025"}, "draws": {"0"}, "categories": {"urban", "agri", "eco"}}
+		for _, title := range []string{"2025年度清河区领导班子和领导干部民主测评", "2025年度云溪县领导班子和领导干部民主测评"} {
+			var e int64
+			if err := d.SQL.QueryRow(`SELECT id FROM evaluations WHERE title = $1`, title).Scan(&e); err != nil {
+				t.Fatalf("%s: %v", title, err)
+			}
+			form.Add("evaluations", db.FormatID(e))
+		}
+		res := f.post(t, c, "/cycles", form)
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("create the cycle: got %d", res.StatusCode)
+		}
+		_, page := f.get(t, c, res.Header.Get("Location"))
+		for _, w := range []string{"2025年度清河区领导班子和领导干部民主测评；2025年度云溪县领导班子和领导干部民主测评"} {
+			if !strings.Contains(page, w) {
+				t.Errorf("the new cycle's page lacks %q", w)
 			}
 		}
 

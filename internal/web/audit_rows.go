@@ -24,18 +24,22 @@ type auditRow struct {
 func auditRows(p *page, entries []auth.LogEntry) []auditRow {
 	rows := make([]auditRow, len(entries))
 	for i, e := range entries {
-		actor := e.ActorName
-		switch {
-		case actor != "":
-		case e.ActorID == 0:
-			actor = p.loc.T("audit.system")
-		default:
-			actor = e.Actor // a user no longer there, by login
-		}
-		rows[i] = auditRow{Seq: e.Seq, At: e.At, Actor: actor, Action: p.loc.AuditAction(e.Action),
+		rows[i] = auditRow{Seq: e.Seq, At: e.At, Actor: actorName(p, e.ActorID, e.ActorName, e.Actor), Action: p.loc.AuditAction(e.Action),
 			Object: p.loc.AuditObject(e.ObjectType), Name: e.Object.Name, Link: auditLink(e.Object), Reason: e.Reason}
 	}
 	return rows
+}
+
+// actorName shows who made a change: the user's name, 系统 for the system
+// (id 0), or the login recorded when the user is no longer there.
+func actorName(p *page, id int64, name, login string) string {
+	switch {
+	case name != "":
+		return name
+	case id == 0:
+		return p.loc.T("audit.system")
+	}
+	return login
 }
 
 // auditPages are the pages of audit objects by kind; the object's page

@@ -6,10 +6,10 @@ import (
 	"slices"
 	"strconv"
 
-	"kaohe/internal/scheme"
-
 	"kaohe/internal/auth"
 	"kaohe/internal/cycle"
+	"kaohe/internal/scheme"
+	"kaohe/internal/survey"
 )
 
 // cycleListData is the content of the cycles page.
@@ -21,6 +21,10 @@ type cycleListData struct {
 	Versions  []scheme.Choice
 	Kinds     []cycle.Kind
 	Owners    []ownerChoice
+	// Categories are the categories of units to assess, by name;
+	// Evaluations the democratic evaluations the cycle may rate with.
+	Categories  []categoryOption
+	Evaluations []categoryOption
 }
 
 // cycleRow is one cycle of the list.
@@ -39,7 +43,10 @@ type cycleRow struct {
 // cycleForm is what the form that makes a cycle holds.
 type cycleForm struct {
 	Owner, Code, Name, Kind, Task, Subject, Version, Period string
-	StartsOn, EndsOn, Draws, Categories, Evaluation         string
+	StartsOn, EndsOn, Draws                                 string
+	// Categories are the codes of the categories chosen, Evaluations the
+	// IDs of the evaluations.
+	Categories, Evaluations []string
 }
 
 // ownerChoice is a unit the actor may run cycles for.
@@ -83,6 +90,21 @@ func (h *Handler) renderCycles(w http.ResponseWriter, r *http.Request, a *auth.A
 		if data.Versions, err = h.cycle.VersionChoices(ctx, a); err != nil {
 			h.fail(w, r, err)
 			return
+		}
+		names, err := h.categoryCodes(ctx, a)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		data.Categories = categoryOptions(names, form.Categories)
+		evs, err := h.survey.List(ctx, a, survey.Filter{})
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		for _, e := range evs {
+			id := strconv.FormatInt(e.ID, 10)
+			data.Evaluations = append(data.Evaluations, categoryOption{Code: id, Name: e.Title, Checked: slices.Contains(form.Evaluations, id)})
 		}
 	}
 	p.Error = msg

@@ -118,12 +118,12 @@ func (h *Handler) cycleShow(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		data.Blockers = append(data.Blockers, p.loc.TMap(b.Key, b.Args))
 	}
 	for k, sn := range d.Snapshots {
-		data.Snapshots = append(data.Snapshots, snapshotRow{ID: sn.ID, Number: int64(sn.Number), At: sn.CreatedAt, Actor: sn.Actor,
+		data.Snapshots = append(data.Snapshots, snapshotRow{ID: sn.ID, Number: int64(sn.Number), At: sn.CreatedAt, Actor: actorName(p, sn.ActorID, sn.ActorName, sn.Actor),
 			Digest: sn.Digest[:16], InputsHash: sn.InputsHash[:16], Entities: sn.Entities, Draws: sn.Draws,
 			Approved: sn.ID == c.ApprovedSnapshotID, Latest: k == 0})
 	}
 	for _, m := range d.History {
-		data.History = append(data.History, stageRow{From: string(m.From), To: string(m.To), Actor: m.Actor, Reason: m.Reason,
+		data.History = append(data.History, stageRow{From: string(m.From), To: string(m.To), Actor: actorName(p, m.ActorID, m.ActorName, m.Actor), Reason: m.Reason,
 			At: time.UnixMicro(m.At)})
 	}
 	dists, err := h.cycle.Distributions(ctx, a, id)

@@ -20,15 +20,11 @@ type groupNames struct {
 // groupNames reads the names of the categories, to show groups in loc's
 // language.
 func (h *Handler) groupNames(ctx context.Context, a *auth.Actor, loc *locale.Localizer) (groupNames, error) {
-	cs, err := h.org.Categories(ctx, a, "")
+	names, err := h.categoryCodes(ctx, a)
 	if err != nil {
 		return groupNames{}, err
 	}
-	g := groupNames{categories: make(map[string]string, len(cs)), loc: loc}
-	for _, c := range cs {
-		g.categories[c.Code] = c.Name
-	}
-	return g, nil
+	return groupNames{categories: names, loc: loc}, nil
 }
 
 // Of is the name of group code.

@@ -161,7 +161,7 @@ func (h *Handler) profileShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	}
 	data.Sum = fixed(sum, 4)
 	for _, c := range pr.Calibrations {
-		data.Cals = append(data.Cals, calRow{From: c.From, To: c.To, Reason: c.Reason, Actor: c.Actor, At: c.At})
+		data.Cals = append(data.Cals, calRow{From: c.From, To: c.To, Reason: c.Reason, Actor: actorName(p, c.ActorID, c.ActorName, c.Actor), At: c.At})
 	}
 	c := pr.Cycle
 	data.Calibrate = h.cycle.MayCalibrate(a, c)

@@ -81,3 +81,28 @@ func TestGroupNames(t *testing.T) {
 		}
 	})
 }
+
+// TestCyclePagesNameActors checks that the dashboard's scoring runs and
+// stage history and the profile's calibrations name who acted: the system
+// as 系统 and a user by name, never by an internal name such as
+// system:test.
+func TestCyclePagesNameActors(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		co := addCycles(t, f)
+		c := f.signIn(t, "office")
+		if res := f.post(t, c, fmt.Sprintf("/cycles/%d/results/%s/calibrate", co.in, co.me),
+			url.Values{"grade": {"基本称职"}, "reason": {"经复核"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("calibrate: got %d", res.StatusCode)
+		}
+		for _, tt := range []struct{ path, want string }{
+			{fmt.Sprintf("/cycles/%d", co.in), "<td>系统</td><td></td></tr>"},
+			{fmt.Sprintf("/cycles/%d/results/%s", co.in, co.me), "<td>经复核</td><td>用户office</td>"},
+		} {
+			_, body := f.get(t, c, tt.path)
+			if !strings.Contains(body, tt.want) || strings.Contains(pageText(body), "system:") {
+				t.Errorf("%s: want %q and no system: name:\n%s", tt.path, tt.want, pageText(body))
+			}
+		}
+	})
+}
