@@ -23,8 +23,10 @@ type Dashboard struct {
 	History   []StageMove
 	// Manage, Approve: what the actor may do.
 	Manage, Approve bool
-	// Version is the scheme version the cycle is scored with.
-	Version scheme.Choice
+	// Version is the scheme version the cycle is scored with; FoldName
+	// names the leaf that receives the folded parts' totals.
+	Version  scheme.Choice
+	FoldName string
 	// Evaluations are the titles of the cycle's evaluations, in
 	// Cycle.EvaluationIDs order.
 	Evaluations []string
@@ -70,6 +72,18 @@ func (s *Service) Dashboard(ctx context.Context, a *auth.Actor, id int64) (*Dash
 		}
 		if out.Version, err = s.src.Schemes.Choice(ctx, tx, c.SchemeVersionID); err != nil {
 			return err
+		}
+		if c.FoldIndicator != "" {
+			doc, _, _, err := s.versionOf(ctx, tx, c.SchemeVersionID)
+			if err != nil {
+				return err
+			}
+			out.FoldName = c.FoldIndicator
+			for _, ind := range doc.Indicators {
+				if ind.Code == c.FoldIndicator && ind.Name != "" {
+					out.FoldName = ind.Name
+				}
+			}
 		}
 		if len(c.EvaluationIDs) > 0 && s.src.Ratings != nil {
 			titles, err := s.src.Ratings.Titles(ctx, tx, c.EvaluationIDs)

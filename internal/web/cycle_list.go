@@ -25,6 +25,10 @@ type cycleListData struct {
 	// Evaluations the democratic evaluations the cycle may rate with.
 	Categories  []categoryOption
 	Evaluations []categoryOption
+	// Parts are the cycles an annual or term cycle may fold in; Folds the
+	// leaves, per scheme version, that may receive their totals.
+	Parts []partOption
+	Folds []foldGroup
 }
 
 // cycleRow is one cycle of the list.
@@ -45,8 +49,11 @@ type cycleForm struct {
 	Owner, Code, Name, Kind, Task, Subject, Version, Period string
 	StartsOn, EndsOn, Draws                                 string
 	// Categories are the codes of the categories chosen, Evaluations the
-	// IDs of the evaluations.
-	Categories, Evaluations []string
+	// IDs of the evaluations, Parts the IDs of the cycles folded in with
+	// their Weights, Fold the leaf receiving them.
+	Categories, Evaluations, Parts []string
+	Weights                        map[string]string
+	Fold                           string
 }
 
 // ownerChoice is a unit the actor may run cycles for.
@@ -88,6 +95,14 @@ func (h *Handler) renderCycles(w http.ResponseWriter, r *http.Request, a *auth.A
 	if len(data.Owners) > 0 || a.System {
 		data.CanCreate = true
 		if data.Versions, err = h.cycle.VersionChoices(ctx, a); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		var labels []versionLabel
+		for _, v := range data.Versions {
+			labels = append(labels, versionLabel{ID: v.ID, Label: v.Scheme + " · " + p.loc.T("cycle.version_number", "n", v.Number)})
+		}
+		if data.Parts, data.Folds, err = h.foldChoices(ctx, a, p, list, labels, form); err != nil {
 			h.fail(w, r, err)
 			return
 		}

@@ -19,6 +19,7 @@ func (h *Handler) cycleSave(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		Version: r.PostFormValue("version"), Period: strings.TrimSpace(r.PostFormValue("period")),
 		StartsOn: r.PostFormValue("starts_on"), EndsOn: r.PostFormValue("ends_on"), Draws: strings.TrimSpace(r.PostFormValue("draws")),
 		Categories: r.PostForm["categories"], Evaluations: r.PostForm["evaluations"],
+		Parts: r.PostForm["parts"], Weights: map[string]string{}, Fold: r.PostFormValue("fold_indicator"),
 	}
 	bad := func(field, key string) {
 		e := errs.New(errs.Invalid, key, field+" is invalid")
@@ -54,9 +55,28 @@ func (h *Handler) cycleSave(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		}
 		evaluations = append(evaluations, e)
 	}
+	var parts []cycle.Part
+	for _, v := range f.Parts {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			bad("parts", "cycle.part_unknown")
+			return
+		}
+		f.Weights[v] = strings.TrimSpace(r.PostFormValue("weight." + v))
+		w, err := strconv.ParseFloat(f.Weights[v], 64)
+		if err != nil {
+			bad("parts", "cycle.part_weight")
+			return
+		}
+		parts = append(parts, cycle.Part{CycleID: id, Weight: w})
+	}
+	if len(parts) == 0 {
+		f.Fold = "" // a leaf chosen without cycles to fold in means nothing
+	}
 	c, err := h.cycle.Create(r.Context(), a, cycle.Cycle{Code: f.Code, Name: f.Name, Kind: cycle.Kind(f.Kind), Task: f.Task,
 		Subject: cycle.Subject(f.Subject), OwnerUnitID: owner, SchemeVersionID: version, Period: f.Period,
-		StartsOn: f.StartsOn, EndsOn: f.EndsOn, Draws: draws, EvaluationIDs: evaluations}, cycle.Selection{Categories: f.Categories})
+		StartsOn: f.StartsOn, EndsOn: f.EndsOn, Draws: draws, EvaluationIDs: evaluations,
+		Parts: parts, FoldIndicator: f.Fold}, cycle.Selection{Categories: f.Categories})
 	if errs.Is(err, errs.Invalid) || errs.Is(err, errs.Conflict) {
 		h.renderCycles(w, r, a, http.StatusUnprocessableEntity, h.localizer(r).Error(err), f)
 		return

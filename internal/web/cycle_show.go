@@ -38,6 +38,7 @@ type cycleShowData struct {
 	// of the evaluations whose tallies feed it, Gaps the indicators the
 	// latest run lacked inputs for.
 	Version     scheme.Choice
+	FoldName    string
 	Evaluations []string
 	Gaps        []cycle.Gap
 }
@@ -104,7 +105,7 @@ func (h *Handler) cycleShow(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	c := d.Cycle
 	data := cycleShowData{C: c, Manage: d.Manage, Approve: d.Approve, Filled: d.Completeness.Filled,
 		Expected: d.Completeness.Expected, Percent: fixed(100*d.Completeness.Share(), 1), Next: string(c.Stage.Next()),
-		Published: c.PublishedSnapshotID != 0, Counted: d.CompletenessKnown, Version: d.Version, Evaluations: d.Evaluations, Gaps: d.Gaps}
+		Published: c.PublishedSnapshotID != 0, Counted: d.CompletenessKnown, Version: d.Version, FoldName: d.FoldName, Evaluations: d.Evaluations, Gaps: d.Gaps}
 	data.CanRun = d.Manage && (c.Stage == cycle.Scoring || (c.Stage == cycle.Review && c.ApprovedSnapshotID == 0))
 	passed := true
 	for _, s := range cycle.Stages {
