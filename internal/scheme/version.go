@@ -48,9 +48,13 @@ type Version struct {
 	// EffectiveCycle labels the first cycle the version applies to, e.g.
 	// "2025年度"; EffectiveFrom is its date 'YYYY-MM-DD', or "".
 	EffectiveCycle, EffectiveFrom string
-	AuthorID                      int64
-	Author                        string
-	Status                        Status
+	// Author is who made it as the audit log names them, AuthorID the
+	// user (0 for the system) and AuthorName the user's name ("" for the
+	// system), filled by Version, Versions and VersionByNumber.
+	AuthorID   int64
+	Author     string
+	AuthorName string
+	Status     Status
 	// Locked is set when a cycle uses the version; a locked version never
 	// changes.
 	Locked    bool
@@ -427,13 +431,28 @@ func LockVersion(ctx context.Context, tx *db.Tx, id int64) error {
 func (s *Service) Version(ctx context.Context, a *auth.Actor, id int64) (*Version, error) {
 	var out *Version
 	err := s.db.View(ctx, func(tx *db.Tx) (err error) {
-		out, _, err = s.authorizeVersion(ctx, tx, a, auth.ActSchemeRead, id)
-		return err
+		if out, _, err = s.authorizeVersion(ctx, tx, a, auth.ActSchemeRead, id); err != nil {
+			return err
+		}
+		return nameAuthors(ctx, tx, out)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// nameAuthors fills the AuthorName of vs.
+func nameAuthors(ctx context.Context, tx *db.Tx, vs ...*Version) error {
+	ids := make([]int64, len(vs))
+	for i, v := range vs {
+		ids[i] = v.AuthorID
+	}
+	names, err := auth.UserNames(ctx, tx, ids)
+	for _, v := range vs {
+		v.AuthorName = names[v.AuthorID].Name
+	}
+	return err
 }
 
 // Versions lists the versions of scheme schemeID, newest first.
@@ -455,7 +474,10 @@ func (s *Service) Versions(ctx context.Context, a *auth.Actor, schemeID int64) (
 			}
 			out = append(out, v)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return nameAuthors(ctx, tx, out...)
 	})
 	if err != nil {
 		return nil, err
@@ -505,7 +527,7 @@ func (s *Service) VersionByNumber(ctx context.Context, a *auth.Actor, schemeID i
 			return fmt.Errorf("read scheme version: %w", err)
 		}
 		out = v
-		return nil
+		return nameAuthors(ctx, tx, v)
 	})
 	if err != nil {
 		return nil, err

@@ -82,11 +82,11 @@ func TestGroupNames(t *testing.T) {
 	})
 }
 
-// TestCyclePagesNameActors checks that the dashboard's scoring runs and
-// stage history and the profile's calibrations name who acted: the system
-// as 系统 and a user by name, never by an internal name such as
-// system:test.
-func TestCyclePagesNameActors(t *testing.T) {
+// TestPagesNameActors checks that the dashboard's scoring runs and stage
+// history, the profile's calibrations and the authors of scheme versions
+// name who acted: the system as 系统 and a user by name, never by an
+// internal name such as system:test.
+func TestPagesNameActors(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		co := addCycles(t, f)
@@ -95,7 +95,13 @@ func TestCyclePagesNameActors(t *testing.T) {
 			url.Values{"grade": {"基本称职"}, "reason": {"经复核"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("calibrate: got %d", res.StatusCode)
 		}
+		var scheme int64
+		if err := d.SQL.QueryRow(`SELECT id FROM schemes WHERE code = 'jia-cadre'`).Scan(&scheme); err != nil {
+			t.Fatal(err)
+		}
 		for _, tt := range []struct{ path, want string }{
+			{fmt.Sprintf("/schemes/%d", scheme), "<td>系统</td>"},
+			{fmt.Sprintf("/schemes/%d/versions/1", scheme), "<dd>系统 · "},
 			{fmt.Sprintf("/cycles/%d", co.in), "<td>系统</td><td></td></tr>"},
 			{fmt.Sprintf("/cycles/%d/results/%s", co.in, co.me), "<td>经复核</td><td>用户office</td>"},
 		} {

@@ -70,7 +70,7 @@ func (h *Handler) renderScheme(w http.ResponseWriter, r *http.Request, a *auth.A
 	for _, v := range vs {
 		data.Versions = append(data.Versions, versionRow{Number: v.Number, Status: string(v.Status),
 			StatusLabel: p.loc.T("scheme.status." + string(v.Status)), Locked: v.Locked, Reason: v.Reason,
-			Cycle: v.EffectiveCycle, From: v.EffectiveFrom, Author: v.Author, Digest: v.Digest[:12], Created: p.loc.DateTime(v.CreatedAt)})
+			Cycle: v.EffectiveCycle, From: v.EffectiveFrom, Author: actorName(p, v.AuthorID, v.AuthorName, v.Author), Digest: v.Digest[:12], Created: p.loc.DateTime(v.CreatedAt)})
 	}
 	if data.Form.Base == 0 && len(vs) > 0 {
 		data.Form.Base = vs[0].Number

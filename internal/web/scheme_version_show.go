@@ -111,7 +111,7 @@ func (h *Handler) renderVersion(w http.ResponseWriter, r *http.Request, a *auth.
 	data := schemeVersionData{Scheme: s, CanWrite: canWrite, Editable: canWrite && v.Status == scheme.StatusDraft && !v.Locked,
 		Errors: h.errorLines(p, fail),
 		Version: versionRow{Number: v.Number, Status: string(v.Status), StatusLabel: p.loc.T("scheme.status." + string(v.Status)),
-			Locked: v.Locked, Reason: v.Reason, Cycle: v.EffectiveCycle, From: v.EffectiveFrom, Author: v.Author,
+			Locked: v.Locked, Reason: v.Reason, Cycle: v.EffectiveCycle, From: v.EffectiveFrom, Author: actorName(p, v.AuthorID, v.AuthorName, v.Author),
 			Digest: v.Digest, Created: p.loc.DateTime(v.CreatedAt)}}
 	cats := append([]string{scheme.DefaultCategory}, s.Categories...)
 	for _, c := range cats {
