@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 
@@ -156,7 +157,7 @@ func (h *Handler) streamlineReport(w http.ResponseWriter, r *http.Request, a *au
 		h.ServeError(w, r, err)
 		return
 	}
-	out := Streamline{Units: []StreamlineUnit{}, Shared: []StreamlineShared{}, Correlated: []StreamlinePair{}}
+	out := Streamline{Units: []StreamlineUnit{}, Shared: []StreamlineShared{}, Correlated: []StreamlinePair{}, Duplicates: []StreamlineDuplicate{}}
 	for _, u := range rep.Units {
 		out.Units = append(out.Units, StreamlineUnit{UnitID: strconv.FormatInt(u.UnitID, 10), Code: u.Code, Name: u.Name,
 			Category: u.Category, Schemes: u.Schemes, Indicators: u.IndicatorCodes, Items: u.ItemCodes})
@@ -165,11 +166,14 @@ func (h *Handler) streamlineReport(w http.ResponseWriter, r *http.Request, a *au
 		out.Shared = append(out.Shared, StreamlineShared{Item: s.Code, Schemes: s.Schemes, Indicators: s.Indicators})
 	}
 	for _, p := range rep.Correlated {
-		period := p.PeriodA
-		if p.PeriodB != p.PeriodA {
-			period += "/" + p.PeriodB
+		out.Correlated = append(out.Correlated, StreamlinePair{A: p.A, B: p.B, R: p.R, N: p.N, Units: p.Units, Periods: p.Periods})
+	}
+	for _, p := range rep.Duplicates {
+		d := StreamlineDuplicate{A: p.A, B: p.B, Identical: p.Identical, N: p.N, Units: p.Units, Periods: p.Periods}
+		if !math.IsNaN(p.R) {
+			d.R = &p.R // identical constants have no correlation
 		}
-		out.Correlated = append(out.Correlated, StreamlinePair{A: p.A, B: p.B, R: p.R, N: p.N, Period: period})
+		out.Duplicates = append(out.Duplicates, d)
 	}
 	writeJSON(w, http.StatusOK, out)
 }

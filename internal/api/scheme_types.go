@@ -138,9 +138,10 @@ type DiffMethodChange struct {
 
 // Streamline is the streamlining report.
 type Streamline struct {
-	Units      []StreamlineUnit   `json:"units"`
-	Shared     []StreamlineShared `json:"shared"`
-	Correlated []StreamlinePair   `json:"correlated"`
+	Units      []StreamlineUnit      `json:"units"`
+	Shared     []StreamlineShared    `json:"shared"`
+	Correlated []StreamlinePair      `json:"correlated"`
+	Duplicates []StreamlineDuplicate `json:"duplicates"`
 }
 
 // StreamlineUnit is the burden of one unit.
@@ -161,13 +162,27 @@ type StreamlineShared struct {
 	Indicators []string `json:"indicators"`
 }
 
-// StreamlinePair is two strongly correlated indicators.
+// StreamlinePair is two strongly correlated indicators, over the values
+// of the same unit and period: n of them, of units units, in periods.
 type StreamlinePair struct {
-	A      string  `json:"a"`
-	B      string  `json:"b"`
-	R      float64 `json:"r"`
-	N      int     `json:"n"`
-	Period string  `json:"period"`
+	A       string   `json:"a"`
+	B       string   `json:"b"`
+	R       float64  `json:"r"`
+	N       int      `json:"n"`
+	Units   int      `json:"units"`
+	Periods []string `json:"periods"`
+}
+
+// StreamlineDuplicate is two data items carrying the same data: identical
+// values, or r within 0.001 of ±1, over the same units and periods.
+type StreamlineDuplicate struct {
+	A         string   `json:"a"`
+	B         string   `json:"b"`
+	Identical bool     `json:"identical"`
+	R         *float64 `json:"r"`
+	N         int      `json:"n"`
+	Units     int      `json:"units"`
+	Periods   []string `json:"periods"`
 }
 
 func toScheme(s *scheme.Scheme) Scheme {

@@ -8,21 +8,11 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
 	"kaohe/internal/org"
-	"kaohe/internal/score"
 )
-
-// CorrelationThreshold is the |r| from which two indicators are reported
-// as candidates to merge.
-const CorrelationThreshold = 0.9
-
-// minCorrelationUnits is the fewest units with values of both indicators
-// for a correlation to be reported.
-const minCorrelationUnits = 5
 
 // Report is the streamlining report (精简考核事项, R1.5): the assessment
 // burden per unit across all active scheme versions, data items requested
@@ -35,12 +25,16 @@ type Report struct {
 	// Shared lists the data items used by more than one scheme or by more
 	// than one indicator.
 	Shared []SharedItem
-	// Correlated lists indicator pairs with |r| ≥ CorrelationThreshold
-	// across units over the latest period, strongest first.
+	// Correlated lists indicator pairs with |r| ≥ CorrelationThreshold,
+	// over the values of the same unit and period, strongest first.
 	Correlated []Pair
+	// Duplicates lists data items whose values, of the same unit and
+	// period, are the same or move together exactly: the same data
+	// collected under two codes.
+	Duplicates []Duplicate
 	// ValuesAvailable is false when the service reads no values (no
-	// ValueReader is wired): Correlated is then empty for want of data,
-	// not because no indicators correlate.
+	// ValueReader is wired): Correlated and Duplicates are then empty for
+	// want of data, not because nothing correlates.
 	ValuesAvailable bool
 }
 
@@ -76,11 +70,26 @@ type SharedItem struct {
 type Pair struct {
 	A, B         string
 	NameA, NameB string
-	R            float64
-	// N is the number of units with values of both.
-	N int
-	// PeriodA and PeriodB are the periods the values are from.
-	PeriodA, PeriodB string
+	Alignment
+}
+
+// Duplicate is two data items that carry the same data: their values are
+// Identical, or correlate with |r| ≥ DuplicateThreshold.
+type Duplicate struct {
+	A, B      string
+	Identical bool
+	Alignment
+}
+
+// Alignment is how two series of values compare over the observations
+// both have — the same unit in the same period.
+type Alignment struct {
+	R float64
+	// N counts the observations (unit and period) of both; Units the
+	// distinct units among them.
+	N, Units int
+	// Periods are the periods of those observations, sorted.
+	Periods []string
 }
 
 // activeScheme is an active version with what the report needs.
@@ -255,160 +264,4 @@ func sharedItems(actives []*activeScheme, lib map[string]*Indicator, rep *Report
 	slices.SortStableFunc(rep.Shared, func(a, b SharedItem) int {
 		return cmp.Or(cmp.Compare(len(b.Schemes)+len(b.Indicators), len(a.Schemes)+len(a.Indicators)), cmp.Compare(a.Code, b.Code))
 	})
-}
-
-// correlations reads the current values of the data items behind the
-// quantitative indicators of the active schemes for the units in scope,
-// takes each item's latest period, computes each indicator per unit and
-// reports strongly correlated pairs. Without a ValueReader it reports
-// that values are not available.
-func (s *Service) correlations(ctx context.Context, tx *db.Tx, scope auth.Scope, actives []*activeScheme, lib map[string]*Indicator, rep *Report) error {
-	if s.values == nil {
-		return nil
-	}
-	rep.ValuesAvailable = true
-	candidates := map[string]*Indicator{}
-	for _, as := range actives {
-		for _, codes := range as.leaves {
-			for _, code := range codes {
-				if def, ok := lib[code]; ok && def.Kind == score.KindQuantitative && len(def.Items()) > 0 {
-					candidates[code] = def
-				}
-			}
-		}
-	}
-	if len(candidates) < 2 {
-		return nil
-	}
-	needed := map[string]bool{}
-	for _, def := range candidates {
-		for _, it := range def.Items() {
-			needed[it] = true
-		}
-	}
-	inScope, err := org.ListUnits(ctx, tx, org.UnitQuery{Scope: &scope})
-	if err != nil {
-		return fmt.Errorf("streamlining: units in scope: %w", err)
-	}
-	if len(inScope) == 0 {
-		return nil
-	}
-	ids := make([]int64, len(inScope))
-	for i, u := range inScope {
-		ids[i] = u.ID
-	}
-	type obs struct {
-		entity int64
-		period string
-		value  float64
-	}
-	byItem := map[string][]obs{}
-	latest := map[string]string{}
-	err = s.values.UnitValues(ctx, tx, sortedKeys(needed), ids, func(unit int64, item, period string, value float64) error {
-		byItem[item] = append(byItem[item], obs{entity: unit, period: period, value: value})
-		if period > latest[item] {
-			latest[item] = period
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("streamlining: read values: %w", err)
-	}
-	// item → entity → value at the item's latest period.
-	values := map[string]map[int64]float64{}
-	for item, list := range byItem {
-		values[item] = map[int64]float64{}
-		for _, o := range list {
-			if o.period == latest[item] {
-				values[item][o.entity] = o.value
-			}
-		}
-	}
-	// indicator → entity → value.
-	series := map[string]map[int64]float64{}
-	period := map[string]string{}
-	for code, def := range candidates {
-		m := map[int64]float64{}
-		var items []string
-		if def.DataItem != "" {
-			items = []string{def.DataItem}
-			for e, v := range values[def.DataItem] {
-				m[e] = v
-			}
-		} else if f, err := CompileFormula(def.Formula, nil); err == nil {
-			items = f.Vars
-			entities := map[int64]bool{}
-			for _, it := range f.Vars {
-				for e := range values[it] {
-					entities[e] = true
-				}
-			}
-			for e := range entities {
-				env := map[string]float64{}
-				for _, it := range f.Vars {
-					if v, ok := values[it][e]; ok {
-						env[it] = v
-					}
-				}
-				if v, ok := f.Eval(env); ok {
-					m[e] = v
-				}
-			}
-		}
-		var ps []string
-		for _, it := range items {
-			ps = append(ps, latest[it])
-		}
-		slices.Sort(ps)
-		period[code] = strings.Join(slices.Compact(ps), "/")
-		series[code] = m
-	}
-	codes := sortedKeys(candidates)
-	for i, a := range codes {
-		for _, b := range codes[i+1:] {
-			r, n := pearson(series[a], series[b])
-			if n >= minCorrelationUnits && math.Abs(r) >= CorrelationThreshold {
-				rep.Correlated = append(rep.Correlated, Pair{A: a, B: b, NameA: candidates[a].Name, NameB: candidates[b].Name,
-					R: r, N: n, PeriodA: period[a], PeriodB: period[b]})
-			}
-		}
-	}
-	slices.SortStableFunc(rep.Correlated, func(x, y Pair) int {
-		return cmp.Or(cmp.Compare(math.Abs(y.R), math.Abs(x.R)), cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B))
-	})
-	return nil
-}
-
-// pearson returns the Pearson correlation of two series over the keys both
-// have, and their number; NaN when either is constant.
-func pearson(x, y map[int64]float64) (float64, int) {
-	var keys []int64
-	for k := range x {
-		if _, ok := y[k]; ok {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	n := len(keys)
-	if n < 2 {
-		return math.NaN(), n
-	}
-	var mx, my float64
-	for _, k := range keys {
-		mx += x[k]
-		my += y[k]
-	}
-	mx /= float64(n)
-	my /= float64(n)
-	var sxy, sxx, syy float64
-	for _, k := range keys {
-		dx, dy := x[k]-mx, y[k]-my
-		sxy += dx * dy
-		sxx += dx * dx
-		syy += dy * dy
-	}
-	if sxx == 0 || syy == 0 {
-		return math.NaN(), n
-	}
-	return sxy / math.Sqrt(sxx*syy), n
 }

@@ -6,16 +6,18 @@ import (
 	"strings"
 
 	"kaohe/internal/auth"
+	"kaohe/internal/collect"
 	"kaohe/internal/scheme"
 )
 
 // streamlineData is the content of the streamlining report.
 type streamlineData struct {
-	Report  *scheme.Report
-	Units   []streamlineUnit
-	Pairs   []streamlinePair
-	Shared  []streamlineShared
-	Average string
+	Report     *scheme.Report
+	Units      []streamlineUnit
+	Pairs      []streamlinePair
+	Duplicates []streamlinePair
+	Shared     []streamlineShared
+	Average    string
 }
 
 type streamlineUnit struct {
@@ -26,8 +28,10 @@ type streamlineUnit struct {
 	Indicators, Items int
 }
 
+// streamlinePair is two correlated indicators, or two data items carrying
+// the same data (R empty when their values are identical).
 type streamlinePair struct {
-	A, B, R, N, Period string
+	A, B, R, N, Units, Periods string
 }
 
 type streamlineShared struct {
@@ -35,8 +39,9 @@ type streamlineShared struct {
 }
 
 // streamlineReport shows the assessment burden per unit across the active
-// schemes, data items requested more than once, and strongly correlated
-// indicator pairs that could be merged (精简考核事项).
+// schemes, data items requested more than once, strongly correlated
+// indicator pairs that could be merged and data items that carry the same
+// data under two codes (精简考核事项).
 func (h *Handler) streamlineReport(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	if err := h.requireAny(a, auth.ActSchemeRead); err != nil {
 		h.fail(w, r, err)
@@ -71,13 +76,33 @@ func (h *Handler) streamlineReport(w http.ResponseWriter, r *http.Request, a *au
 		data.Shared = append(data.Shared, streamlineShared{Code: s.Code, Schemes: strings.Join(s.Schemes, "、"),
 			Indicators: strings.Join(s.Indicators, "、")})
 	}
-	for _, pr := range rep.Correlated {
-		period := pr.PeriodA
-		if pr.PeriodB != pr.PeriodA {
-			period += " / " + pr.PeriodB
+	items, err := h.collect.Items(r.Context(), a, collect.ItemFilter{})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	itemNames := map[string]string{}
+	for _, it := range items {
+		itemNames[it.Code] = it.Name
+	}
+	named := func(name, code string) string {
+		if name == "" || name == code {
+			return code
 		}
-		data.Pairs = append(data.Pairs, streamlinePair{A: pr.NameA + " (" + pr.A + ")", B: pr.NameB + " (" + pr.B + ")",
-			R: strconv.FormatFloat(pr.R, 'f', 3, 64), N: strconv.Itoa(pr.N), Period: period})
+		return name + " (" + code + ")"
+	}
+	for _, pr := range rep.Correlated {
+		data.Pairs = append(data.Pairs, streamlinePair{A: named(pr.NameA, pr.A), B: named(pr.NameB, pr.B),
+			R: strconv.FormatFloat(pr.R, 'f', 3, 64), N: strconv.Itoa(pr.N), Units: strconv.Itoa(pr.Units),
+			Periods: strings.Join(pr.Periods, "、")})
+	}
+	for _, d := range rep.Duplicates {
+		dup := streamlinePair{A: named(itemNames[d.A], d.A), B: named(itemNames[d.B], d.B), N: strconv.Itoa(d.N),
+			Units: strconv.Itoa(d.Units), Periods: strings.Join(d.Periods, "、")}
+		if !d.Identical {
+			dup.R = strconv.FormatFloat(d.R, 'f', 4, 64)
+		}
+		data.Duplicates = append(data.Duplicates, dup)
 	}
 	p.Data = data
 	h.render(w, r, http.StatusOK, "streamline_report", p)
