@@ -2,6 +2,8 @@ package cycle
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"kaohe/internal/auth"
@@ -20,6 +22,22 @@ func Get(ctx context.Context, tx *db.Tx, id int64) (*Cycle, error) { return getC
 // EntitiesOf returns the entities cycle id assesses, in engine order.
 func EntitiesOf(ctx context.Context, tx *db.Tx, id int64) ([]Entity, error) {
 	return entities(ctx, tx, id)
+}
+
+// EntityOf returns the entity of cycle id with the engine ID key;
+// NotFound when the cycle does not assess it.
+func EntityOf(ctx context.Context, tx *db.Tx, id int64, key string) (*Entity, error) {
+	var e Entity
+	err := tx.QueryRowContext(ctx, `SELECT entity, unit_id, person_id, unit_path, grp, name, sanction
+		FROM cycle_entities WHERE cycle_id = $1 AND entity = $2`, id, key).
+		Scan(&e.ID, &e.UnitID, &e.PersonID, &e.UnitPath, &e.Group, &e.Name, &e.Sanction)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("entity")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read cycle entity: %w", err)
+	}
+	return &e, nil
 }
 
 // InStages lists the cycles in one of stages whose owner unit lies in sc,
