@@ -2,6 +2,7 @@ package fieldwork_test
 
 import (
 	"context"
+	"math"
 	"strconv"
 	"testing"
 
@@ -159,3 +160,41 @@ func (f *fixture) count(t testing.TB, table string) int {
 
 // pdf is the smallest file SniffEvidence takes for a PDF.
 var pdf = []byte("%PDF-1.4\n%%EOF\n")
+
+func must2[A, B any](t testing.TB) func(a A, b B, err error) (A, B) {
+	return func(a A, b B, err error) (A, B) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a, b
+	}
+}
+
+func role(s string) auth.Role { return auth.Role(s) }
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+func auditCount(t testing.TB, d *db.DB, action string) int {
+	t.Helper()
+	var n int
+	if err := d.SQL.QueryRow(`SELECT count(*) FROM audit_log WHERE action = $1`, action).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// publish scores cycle id and publishes its run, as the system.
+func publish(t testing.TB, f *fixture, id int64) {
+	t.Helper()
+	ctx := context.Background()
+	for _, to := range []cycle.Stage{cycle.Collecting, cycle.Evaluating, cycle.Scoring} {
+		must[*cycle.Cycle](t)(f.cycles.Move(ctx, sys, id, to, ""))
+	}
+	sn := must[*cycle.Snapshot](t)(f.cycles.Run(ctx, sys, id))
+	must[*cycle.Cycle](t)(f.cycles.Move(ctx, sys, id, cycle.Review, ""))
+	if _, err := f.cycles.Approve(ctx, sys, id, sn.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	must[*cycle.Cycle](t)(f.cycles.Move(ctx, sys, id, cycle.Published, ""))
+}
