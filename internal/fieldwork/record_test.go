@@ -43,7 +43,9 @@ func TestVerify(t *testing.T) {
 		team := f.team()
 		good := fieldwork.NewVerification{CheckedOn: "2026-01-10", Checked: "工作实绩统计台账", Finding: "台账与报送数一致",
 			Files: []fieldwork.Upload{{Name: "台账.pdf", Data: pdf}}}
-		written := func() int { return f.count(t, "verifications") + f.count(t, "verification_evidence") + f.count(t, "data_values") }
+		written := func() int {
+			return f.count(t, "verifications") + f.count(t, "verification_evidence") + f.count(t, "data_values")
+		}
 		before := written()
 		for _, tt := range []struct {
 			name string
