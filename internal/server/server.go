@@ -17,6 +17,7 @@ import (
 	"kaohe/internal/collect"
 	"kaohe/internal/cycle"
 	"kaohe/internal/db"
+	"kaohe/internal/fieldwork"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
 	"kaohe/internal/scheme"
@@ -59,8 +60,10 @@ func New(cfg Config) (*Server, error) {
 	surveys := survey.NewService(cfg.DB, pol)
 	cycles := cycle.NewService(cfg.DB, pol, sources.Cycle())
 	sources.Counts(collects, cycles)
+	fields := fieldwork.NewService(cfg.DB, pol, collects)
 	s.web, err = web.New(web.Config{
-		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Policy: pol, Locale: bundle, Logger: cfg.Logger,
+		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Policy: pol,
+		Locale: bundle, Logger: cfg.Logger,
 	})
 	if err != nil {
 		return nil, err

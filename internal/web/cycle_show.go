@@ -33,6 +33,8 @@ type cycleShowData struct {
 	Chart     distChart
 	HasChart  bool
 	Published bool
+	// Field links the cycle's field work for its readers.
+	Field bool
 }
 
 type stageStep struct {
@@ -96,7 +98,7 @@ func (h *Handler) cycleShow(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	c := d.Cycle
 	data := cycleShowData{C: c, Manage: d.Manage, Approve: d.Approve, Filled: d.Completeness.Filled,
 		Expected: d.Completeness.Expected, Percent: fixed(100*d.Completeness.Share(), 1), Next: string(c.Stage.Next()),
-		Published: c.PublishedSnapshotID != 0, Counted: d.CompletenessKnown}
+		Published: c.PublishedSnapshotID != 0, Counted: d.CompletenessKnown, Field: !h.policy.Scope(a, auth.ActFieldRead).Empty()}
 	data.CanRun = d.Manage && (c.Stage == cycle.Scoring || (c.Stage == cycle.Review && c.ApprovedSnapshotID == 0))
 	passed := true
 	for _, s := range cycle.Stages {

@@ -45,6 +45,13 @@ var pages = []string{
 	"collect", "collect_status", "collect_values",
 	"item_list", "item_edit", "value_history", "token_list",
 	"cycle_list", "cycle_show", "ranking_show", "profile_show", "heatmap_show",
+	"field_list", "field_tasks", "field_show",
+}
+
+// sections names, per page, the files of the sections the page includes
+// (templates/<section>.html, each defining the template <section>).
+var sections = map[string][]string{
+	"home": {"home_team"},
 }
 
 // partials names every template rendered alone for htmx, with the page
@@ -116,7 +123,11 @@ func loadViews(b *locale.Bundle) (*views, error) {
 		}
 		v.sets[lang] = map[string]*template.Template{}
 		for _, name := range pages {
-			set, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
+			files := []string{"templates/" + name + ".html"}
+			for _, sec := range sections[name] {
+				files = append(files, "templates/"+sec+".html")
+			}
+			set, err := template.Must(base.Clone()).ParseFS(templateFS, files...)
 			if err != nil {
 				return nil, fmt.Errorf("parse page %s: %w", name, err)
 			}
@@ -126,6 +137,13 @@ func loadViews(b *locale.Bundle) (*views, error) {
 				}
 			}
 			v.sets[lang][name] = set
+		}
+		for page, secs := range sections {
+			for _, sec := range secs {
+				if v.sets[lang][page].Lookup(sec) == nil {
+					return nil, fmt.Errorf("section %s of page %s is not defined", sec, page)
+				}
+			}
 		}
 		for name, page := range partials {
 			if v.sets[lang][page].Lookup(name) == nil {
