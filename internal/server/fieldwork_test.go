@@ -38,47 +38,8 @@ func TestFieldWork(t *testing.T) {
 		ctx := context.Background()
 		sys := auth.SystemActor("test")
 		f := newFixture(t, d)
-		city, county := f.units["330100"], f.units["330102"]
-		values := collect.NewService(d, auth.Policy{})
-		if _, err := values.CreateItem(ctx, sys, collect.Item{Code: "PERF", Name: "工作实绩", Measure: "分", OwnerID: f.units["330100-TJJ"].ID,
-			Frequency: collect.Annual, Type: collect.TypeNumber, EntityKind: collect.EntityUnit}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := values.Submit(ctx, sys, collect.Batch{Source: collect.SourceAPI,
-			Rows: []collect.Row{{Line: 1, Entity: "330102", Item: "PERF", Period: "2025", Value: "70"}}}); err != nil {
-			t.Fatal(err)
-		}
-		schemes := scheme.NewService(d, auth.Policy{})
-		for _, ind := range []scheme.Indicator{
-			{Code: "PERF", Name: "工作实绩", Kind: score.KindQuantitative, DataItem: "PERF"},
-			{Code: "PARTY", Name: "党建工作", Kind: score.KindQualitative},
-			{Code: "TEAM", Name: "班子建设", Kind: score.KindQualitative, DataItem: "team.overall"},
-		} {
-			if _, err := schemes.SaveIndicator(ctx, sys, ind); err != nil {
-				t.Fatal(err)
-			}
-		}
-		lo, hi := 0.0, 100.0
-		goal := score.Normalisation{Method: score.Goalposts, Low: &lo, High: &hi}
-		doc := &score.Scheme{Indicators: []score.Indicator{
-			{Code: "PERF", Weight: 30, Normalise: goal}, {Code: "PARTY", Weight: 50, Normalise: goal},
-			{Code: "TEAM", Weight: 20, Normalise: goal, Rating: score.RatingSpec{Source: score.FromVotes}},
-		}, Rating: score.RatingPolicy{Grades: []score.GradePoint{{Grade: "好", Points: 100}, {Grade: "较好", Points: 80}, {Grade: "一般", Points: 60}, {Grade: "较差", Points: 0}}},
-			Grading: score.Grading{Bands: []score.Band{{Grade: "好", Min: 85}, {Grade: "较好", Min: 70}, {Grade: "一般", Min: 0}}}}
-		sc, err := schemes.CreateScheme(ctx, sys, scheme.Scheme{Code: "jia-team", Name: "甲市县级领导班子考核", Subject: scheme.SubjectUnit, OwnerUnitID: city.ID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ver, err := schemes.CreateVersion(ctx, sys, sc.ID, scheme.Draft{Doc: doc, Reason: "初版"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		cycles := cycle.NewService(d, auth.Policy{}, sources.Cycle())
-		c, err := cycles.Create(ctx, sys, cycle.Cycle{Code: "jia-2025", Name: "2025年度甲市县级领导班子考核", Kind: cycle.Annual, Subject: cycle.SubjectUnit,
-			OwnerUnitID: city.ID, SchemeVersionID: ver.ID, Period: "2025", EndsOn: "2025-12-31", Draws: -1}, cycle.Selection{UnitIDs: []int64{county.ID}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		county := f.units["330102"]
+		cycles, c := fieldCycle(t, f)
 		base := fmt.Sprintf("/cycles/%d/field", c.ID)
 		page := base + "/" + db.FormatID(county.ID)
 		team := f.signIn(t, "team")
@@ -214,4 +175,57 @@ func TestFieldWork(t *testing.T) {
 			t.Errorf("judging a published cycle: got %d, want 409", res.StatusCode)
 		}
 	})
+}
+
+// fieldCycle makes the cycle of TestFieldWork: 甲市's county teams (甲县)
+// on a scheme of 工作实绩 (data item PERF, 甲县 reported 70) weighing 30,
+// 党建工作 judged by a score weighing 50 and 班子建设 judged by the grades
+// 好/较好/一般/较差 weighing 20, all on goalposts 0–100.
+func fieldCycle(t *testing.T, f *fixture) (*cycle.Service, *cycle.Cycle) {
+	t.Helper()
+	ctx := context.Background()
+	sys := auth.SystemActor("test")
+	d := f.db
+	city, county := f.units["330100"], f.units["330102"]
+	values := collect.NewService(d, auth.Policy{})
+	if _, err := values.CreateItem(ctx, sys, collect.Item{Code: "PERF", Name: "工作实绩", Measure: "分", OwnerID: f.units["330100-TJJ"].ID,
+		Frequency: collect.Annual, Type: collect.TypeNumber, EntityKind: collect.EntityUnit}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := values.Submit(ctx, sys, collect.Batch{Source: collect.SourceAPI,
+		Rows: []collect.Row{{Line: 1, Entity: "330102", Item: "PERF", Period: "2025", Value: "70"}}}); err != nil {
+		t.Fatal(err)
+	}
+	schemes := scheme.NewService(d, auth.Policy{})
+	for _, ind := range []scheme.Indicator{
+		{Code: "PERF", Name: "工作实绩", Kind: score.KindQuantitative, DataItem: "PERF"},
+		{Code: "PARTY", Name: "党建工作", Kind: score.KindQualitative},
+		{Code: "TEAM", Name: "班子建设", Kind: score.KindQualitative, DataItem: "team.overall"},
+	} {
+		if _, err := schemes.SaveIndicator(ctx, sys, ind); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lo, hi := 0.0, 100.0
+	goal := score.Normalisation{Method: score.Goalposts, Low: &lo, High: &hi}
+	doc := &score.Scheme{Indicators: []score.Indicator{
+		{Code: "PERF", Weight: 30, Normalise: goal}, {Code: "PARTY", Weight: 50, Normalise: goal},
+		{Code: "TEAM", Weight: 20, Normalise: goal, Rating: score.RatingSpec{Source: score.FromVotes}},
+	}, Rating: score.RatingPolicy{Grades: []score.GradePoint{{Grade: "好", Points: 100}, {Grade: "较好", Points: 80}, {Grade: "一般", Points: 60}, {Grade: "较差", Points: 0}}},
+		Grading: score.Grading{Bands: []score.Band{{Grade: "好", Min: 85}, {Grade: "较好", Min: 70}, {Grade: "一般", Min: 0}}}}
+	sc, err := schemes.CreateScheme(ctx, sys, scheme.Scheme{Code: "jia-team", Name: "甲市县级领导班子考核", Subject: scheme.SubjectUnit, OwnerUnitID: city.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ver, err := schemes.CreateVersion(ctx, sys, sc.ID, scheme.Draft{Doc: doc, Reason: "初版"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cycles := cycle.NewService(d, auth.Policy{}, sources.Cycle())
+	c, err := cycles.Create(ctx, sys, cycle.Cycle{Code: "jia-2025", Name: "2025年度甲市县级领导班子考核", Kind: cycle.Annual, Subject: cycle.SubjectUnit,
+		OwnerUnitID: city.ID, SchemeVersionID: ver.ID, Period: "2025", EndsOn: "2025-12-31", Draws: -1}, cycle.Selection{UnitIDs: []int64{county.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cycles, c
 }
