@@ -107,6 +107,7 @@ var steps = []step{
 	{"values", buildValues},
 	{"evaluations", buildEvaluations},
 	{"cycles", buildCycles},
+	{"fieldwork", buildFieldwork},
 }
 
 // Build fills an empty database with the demo jurisdiction. It refuses
