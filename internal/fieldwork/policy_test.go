@@ -82,7 +82,7 @@ func TestPolicy(t *testing.T) {
 						if err != nil {
 							return err
 						}
-						if !r.MayInterviews || len(r.Interviews) != 1 {
+						if !r.MayInterviews || len(r.Interviews) == 0 {
 							if len(r.Interviews) != 0 {
 								t.Errorf("%s: interviews listed without the right to read them", role)
 							}
@@ -106,7 +106,8 @@ func TestPolicy(t *testing.T) {
 					},
 					"file": func() error { _, _, err := f.field.EvidenceFile(ctx, a, files[target.cycle]); return err },
 				}
-				for op, want := range fieldWant[role] {
+				for _, op := range []string{"tasks", "record", "interviews", "verify", "interview", "judge", "file"} {
+					want := fieldWant[role][op]
 					err := ops[op]()
 					if got := answer(err); got != want[side] {
 						t.Errorf("%s %s on side %d: got %c (%v), want %c", role, op, side, got, err, want[side])

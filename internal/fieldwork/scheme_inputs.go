@@ -7,6 +7,7 @@ import (
 	"kaohe/internal/db"
 	"kaohe/internal/scheme"
 	"kaohe/internal/score"
+	"kaohe/internal/survey"
 )
 
 // Item is a data item whose value the team may verify: one the cycle's
@@ -70,9 +71,10 @@ func verifiable(ctx context.Context, tx *db.Tx, c *cycle.Cycle) ([]Item, error) 
 
 // judgeable lists the qualitative leaves of the cycle's scheme that a
 // judgement can give a raw value: all but those measured as a share of
-// votes (0–1), which only ballots give. A leaf tallied from votes is
-// judged by the scheme's vote grades, when it has any; any other by a
-// score from 0 to 100.
+// votes (0–1), which only ballots give. A leaf tallied from the votes of a
+// questionnaire's grade item is judged by that item's grades, at the
+// points the scheme gives them; any other by a score from 0 to 100 (the
+// scale of mean points too).
 func judgeable(ctx context.Context, tx *db.Tx, c *cycle.Cycle) ([]Leaf, error) {
 	doc, leaves, err := schemeOf(ctx, tx, c)
 	if err != nil {
@@ -90,11 +92,25 @@ func judgeable(ctx context.Context, tx *db.Tx, c *cycle.Cycle) ([]Leaf, error) {
 		}
 		lf := Leaf{Code: l.Code, Name: names[l.Code]}
 		if spec[l.Code].Source == score.FromVotes {
-			lf.Grades = doc.Rating.Grades
+			lf.Grades = pointsOf(survey.ScaleOf(l.Item), doc.Rating.Grades)
 		}
 		out = append(out, lf)
 	}
 	return out, nil
+}
+
+// pointsOf gives the grades of scale the points the scheme's policy gives
+// them, where it does.
+func pointsOf(scale, policy []score.GradePoint) []score.GradePoint {
+	for i, g := range scale {
+		for _, p := range policy {
+			if p.Grade == g.Grade {
+				scale[i].Points = p.Points
+				break
+			}
+		}
+	}
+	return scale
 }
 
 // indicatorNames maps the scheme's indicator codes to their names, the
