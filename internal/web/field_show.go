@@ -114,7 +114,13 @@ func (h *Handler) renderField(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		data.Link = "/people/" + strconv.FormatInt(rec.Entity.PersonID, 10)
 	}
 	if forms != nil {
-		data.V, data.I, data.Errors, data.ErrorsOf = forms.V, forms.I, forms.Errors, forms.ErrorsOf
+		data.Errors, data.ErrorsOf = forms.Errors, forms.ErrorsOf
+		switch forms.ErrorsOf {
+		case "verification":
+			data.V = forms.V
+		case "interview":
+			data.I = forms.I
+		}
 	}
 	indicator := map[string]string{}
 	for _, it := range rec.Items {
@@ -152,7 +158,7 @@ func (h *Handler) renderField(w http.ResponseWriter, r *http.Request, a *auth.Ac
 				row.Score = plain(j.Value)
 			}
 		}
-		if forms != nil && forms.J != nil {
+		if forms != nil && forms.ErrorsOf == "judgement" {
 			f := forms.J[l.Code]
 			row.Grade, row.Score, row.Note = f.Grade, f.Score, f.Basis
 		}
