@@ -4,8 +4,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -26,22 +24,11 @@ func TestFieldWorkAPI(t *testing.T) {
 		county := f.units["330102"]
 		base := fmt.Sprintf("/api/v1/cycles/%d/field", c.ID)
 		entity := base + "/" + db.FormatID(county.ID)
-		browser := []string{"Origin", f.ts.URL, "Sec-Fetch-Site", "same-origin"}
 		teamC := f.signIn(t, "team")
 		send := func(path, body string) (int, string) {
 			t.Helper()
-			req, _ := http.NewRequest(http.MethodPost, f.ts.URL+path, strings.NewReader(body))
-			req.Header.Set("Content-Type", "application/json")
-			for i := 0; i+1 < len(browser); i += 2 {
-				req.Header.Set(browser[i], browser[i+1])
-			}
-			res, err := teamC.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer res.Body.Close()
-			raw, _ := io.ReadAll(res.Body)
-			return res.StatusCode, string(raw)
+			res, answer := f.send(t, teamC, path, "application/json", []byte(body))
+			return res.StatusCode, answer
 		}
 
 		status, body := send(entity+"/judgements", `{"judgements": [{"indicator": "PARTY", "score": 101, "basis": "依据"},
