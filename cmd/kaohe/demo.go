@@ -8,10 +8,10 @@ import (
 	"kaohe/internal/org"
 	"os"
 	"strconv"
-	"text/tabwriter"
 
 	"kaohe/internal/db"
 	"kaohe/internal/demo"
+	"kaohe/internal/locale"
 )
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -38,6 +38,12 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kaohe: %v\n", err)
 		return 2
 	}
+	bundle, err := locale.Load()
+	if err != nil {
+		fmt.Fprintf(stderr, "kaohe demo: %v\n", err)
+		return 1
+	}
+	loc := bundle.For(locale.Chinese)
 	if !*keep && target.Engine == db.SQLite {
 		if err := removeDemoFile(ctx, target.Source); err != nil {
 			fmt.Fprintf(stderr, "kaohe demo: %v\n", err)
@@ -61,7 +67,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if built != "" {
 			if s, err := strconv.ParseUint(built, 10, 64); err == nil {
 				fmt.Fprintln(stdout, "Sign-ins as built (unless their passwords were changed since):")
-				printLogins(stdout, demo.Logins(s))
+				printLogins(stdout, loc, demo.Logins(s))
 			}
 		}
 	case units > 0:
@@ -74,7 +80,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "kaohe demo: %v\n", err)
 			return 1
 		}
-		printSummary(stdout, d, sum)
+		printSummary(stdout, loc, d, sum)
 	}
 	if *noServe {
 		return 0
@@ -143,23 +149,21 @@ func checkDemoFile(ctx context.Context, path string) error {
 }
 
 // printSummary prints what the build made and the sign-ins.
-func printSummary(w io.Writer, d *db.DB, s *demo.Summary) {
+func printSummary(w io.Writer, loc *locale.Localizer, d *db.DB, s *demo.Summary) {
 	fmt.Fprintf(w, "Kaohe demo built in %s into %s (seed %d, scale %d):\n", s.Elapsed.Round(1e6), d, s.Seed, s.Scale)
 	fmt.Fprintf(w, "  %d units: %d cities, %d counties, %d townships, %d departments; %d categories\n",
 		s.Units, s.Cities, s.Counties, s.Townships, s.Departments, s.Categories)
 	fmt.Fprintf(w, "  %d cadres with %d posts\n\n", s.People, s.Posts)
 	fmt.Fprintln(w, "Sign-ins:")
-	printLogins(w, s.Logins)
+	printLogins(w, loc, s.Logins)
 }
 
-// printLogins prints the sign-in table; the Chinese columns come last so
-// that the others stay aligned.
-func printLogins(w io.Writer, logins []demo.Login) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  role\tlogin\tpassword\tscope\taccount")
+// printLogins prints the sign-in table, each role by its label.
+func printLogins(w io.Writer, loc *locale.Localizer, logins []demo.Login) {
+	rows := [][]string{{"角色", "登录名", "密码", "范围", "账户"}}
 	for _, l := range logins {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", l.Role, l.Login, l.Password, l.Scope, l.Name)
+		rows = append(rows, []string{loc.Role(string(l.Role)), l.Login, l.Password, l.Scope, l.Name})
 	}
-	tw.Flush()
+	printTable(w, rows)
 	fmt.Fprintln(w)
 }

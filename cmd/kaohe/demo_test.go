@@ -6,9 +6,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"kaohe/internal/auth"
 	"kaohe/internal/db"
 )
 
@@ -38,6 +40,22 @@ func TestDemo(t *testing.T) {
 	for _, want := range []string{"kaoheban", "sheng.kaoheban", "kaohezu", "tongji", "jiwei", "ganbu", "lingdao", "青州市"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, stdout)
+		}
+	}
+	// The sign-ins show each role by its label, never by its code.
+	for _, line := range strings.Split(stdout, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		if want, ok := map[string]string{"kaoheban": "考核办（组织部）", "kaohezu": "考核组", "tongji": "数据报送部门",
+			"jiwei": "监督部门", "ganbu": "被考核干部", "lingdao": "领导查阅"}[f[1]]; ok && f[0] != want {
+			t.Errorf("sign-in %s: got role %q, want %q", f[1], f[0], want)
+		}
+		for _, r := range auth.Roles {
+			if slices.Contains(f, string(r)) {
+				t.Errorf("sign-in line shows role code %q: %s", r, line)
+			}
 		}
 	}
 	units, people := counts(t, path)

@@ -43,8 +43,12 @@ const (
 	ActUnitWrite   Action = "unit.write"
 	ActPersonRead  Action = "person.read"
 	ActPersonWrite Action = "person.write"
-	ActUserManage  Action = "user.manage"
-	ActAuditRead   Action = "audit.read"
+	// ActTeamRead reads who a unit's leadership team (领导班子) is: its
+	// members' names and posts, not their person records. An assessed
+	// cadre sees the team it belongs to and is assessed with.
+	ActTeamRead   Action = "team.read"
+	ActUserManage Action = "user.manage"
+	ActAuditRead  Action = "audit.read"
 	// ActSchemeRead reads assessment schemes, their versions and diffs, the
 	// indicator library and the streamlining report.
 	ActSchemeRead Action = "scheme.read"
@@ -129,8 +133,12 @@ var matrix = map[Action]map[Role]Reach{
 		RoleCadre: Self, RoleViewer: Subtree,
 	},
 	ActPersonWrite: {RoleOffice: Subtree},
-	ActUserManage:  {RoleOffice: Subtree},
-	ActAuditRead:   {RoleOffice: Subtree},
+	ActTeamRead: {
+		RoleOffice: Subtree, RoleTeam: Subtree, RoleSupervisor: Subtree,
+		RoleCadre: Unit, RoleViewer: Subtree,
+	},
+	ActUserManage: {RoleOffice: Subtree},
+	ActAuditRead:  {RoleOffice: Subtree},
 	// Schemes belong to the unit whose office sets them. Providers,
 	// supervisors and cadres see the indicators that concern them through
 	// their own pages (collection, findings, results), not the scheme
@@ -166,7 +174,7 @@ var matrix = map[Action]map[Role]Reach{
 
 // Actions lists every action of the matrix in a stable order.
 func Actions() []Action {
-	return []Action{ActUnitRead, ActUnitWrite, ActPersonRead, ActPersonWrite, ActUserManage, ActAuditRead,
+	return []Action{ActUnitRead, ActUnitWrite, ActPersonRead, ActPersonWrite, ActTeamRead, ActUserManage, ActAuditRead,
 		ActSchemeRead, ActSchemeWrite,
 		ActItemWrite, ActValueSubmit, ActValueRead, ActValueVerify, ActCollectStatus,
 		ActEvalManage, ActEvalResults,

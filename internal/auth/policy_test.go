@@ -39,7 +39,7 @@ var objects = []object{
 var policyWant = map[Role]map[Action]string{
 	RoleOffice: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "yyn yyn", ActPersonRead: "yyn yyn",
-		ActPersonWrite: "yyn yyn", ActUserManage: "yyn yyn", ActAuditRead: "yyn yyn",
+		ActTeamRead: "yyn yyn", ActPersonWrite: "yyn yyn", ActUserManage: "yyn yyn", ActAuditRead: "yyn yyn",
 		ActSchemeRead: "yyn yyn", ActSchemeWrite: "yyn yyn",
 		ActItemWrite: "yyn yyn", ActValueSubmit: "yyn yyn", ActValueRead: "yyn yyn",
 		ActValueVerify: "yyn yyn", ActCollectStatus: "yyn yyn",
@@ -50,7 +50,7 @@ var policyWant = map[Role]map[Action]string{
 	},
 	RoleTeam: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
-		ActPersonWrite: "ffn ffn", ActUserManage: "ffn ffn", ActAuditRead: "ffn ffn",
+		ActTeamRead: "yyn yyn", ActPersonWrite: "ffn ffn", ActUserManage: "ffn ffn", ActAuditRead: "ffn ffn",
 		ActSchemeRead: "yyn yyn", ActSchemeWrite: "ffn ffn",
 		ActItemWrite: "ffn ffn", ActValueSubmit: "ffn ffn", ActValueRead: "yyn yyn",
 		ActValueVerify: "ffn ffn", ActCollectStatus: "ffn ffn",
@@ -61,7 +61,7 @@ var policyWant = map[Role]map[Action]string{
 	},
 	RoleProvider: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "ffn ffn",
-		ActPersonWrite: "ffn ffn", ActUserManage: "ffn ffn", ActAuditRead: "ffn ffn",
+		ActTeamRead: "ffn ffn", ActPersonWrite: "ffn ffn", ActUserManage: "ffn ffn", ActAuditRead: "ffn ffn",
 		ActSchemeRead: "ffn ffn", ActSchemeWrite: "ffn ffn",
 		ActItemWrite: "ffn ffn", ActValueSubmit: "yyn yyn", ActValueRead: "ffn ffn",
 		ActValueVerify: "ffn ffn", ActCollectStatus: "ffn ffn",
@@ -72,7 +72,7 @@ var policyWant = map[Role]map[Action]string{
 	},
 	RoleSupervisor: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
-		ActPersonWrite: "ffn ffn", ActUserManage: "ffn ffn", ActAuditRead: "ffn ffn",
+		ActTeamRead: "yyn yyn", ActPersonWrite: "ffn ffn", ActUserManage: "ffn ffn", ActAuditRead: "ffn ffn",
 		ActSchemeRead: "ffn ffn", ActSchemeWrite: "ffn ffn",
 		ActItemWrite: "ffn ffn", ActValueSubmit: "ffn ffn", ActValueRead: "ffn ffn",
 		ActValueVerify: "ffn ffn", ActCollectStatus: "ffn ffn",
@@ -83,7 +83,7 @@ var policyWant = map[Role]map[Action]string{
 	},
 	RoleCadre: {
 		ActUnitRead: "ynn yyn", ActUnitWrite: "fnn ffn", ActPersonRead: "fnn yfn",
-		ActPersonWrite: "fnn ffn", ActUserManage: "fnn ffn", ActAuditRead: "fnn ffn",
+		ActTeamRead: "ynn yyn", ActPersonWrite: "fnn ffn", ActUserManage: "fnn ffn", ActAuditRead: "fnn ffn",
 		ActSchemeRead: "fnn ffn", ActSchemeWrite: "fnn ffn",
 		ActItemWrite: "fnn ffn", ActValueSubmit: "fnn ffn", ActValueRead: "ynn yyn",
 		ActValueVerify: "fnn ffn", ActCollectStatus: "fnn ffn",
@@ -94,7 +94,7 @@ var policyWant = map[Role]map[Action]string{
 	},
 	RoleViewer: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
-		ActPersonWrite: "ffn ffn", ActUserManage: "ffn ffn", ActAuditRead: "ffn ffn",
+		ActTeamRead: "yyn yyn", ActPersonWrite: "ffn ffn", ActUserManage: "ffn ffn", ActAuditRead: "ffn ffn",
 		ActSchemeRead: "yyn yyn", ActSchemeWrite: "ffn ffn",
 		ActItemWrite: "ffn ffn", ActValueSubmit: "ffn ffn", ActValueRead: "yyn yyn",
 		ActValueVerify: "ffn ffn", ActCollectStatus: "yyn yyn",

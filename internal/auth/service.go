@@ -30,6 +30,8 @@ type Service struct {
 	db    *db.DB
 	pol   Policy
 	units Units
+	// namers name the objects of the audit log by object type.
+	namers map[string]AuditNamer
 
 	// IdleTimeout ends a session unused for this long.
 	IdleTimeout time.Duration
@@ -57,7 +59,7 @@ func NewService(d *db.DB, pol Policy, units Units) *Service {
 		panic(err) // crypto/rand does not fail
 	}
 	return &Service{
-		db: d, pol: pol, units: units,
+		db: d, pol: pol, units: units, namers: ownNamers(),
 		IdleTimeout: DefaultIdleTimeout,
 		MaxAge:      DefaultMaxAge,
 		Throttle:    DefaultThrottle,

@@ -15,6 +15,7 @@ package cycle
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -139,9 +140,12 @@ type Cycle struct {
 	// Draws and Seed are the Monte Carlo options of every scoring run.
 	Draws int
 	Seed  uint64
-	// EvaluationID is the democratic evaluation whose tallies feed the
-	// qualitative indicators, 0 for none.
-	EvaluationID int64
+	// EvaluationIDs are the democratic evaluations and satisfaction
+	// surveys whose tallies feed the qualitative indicators, in ascending
+	// order; none for a cycle without ratings. An entity takes each
+	// indicator's ratings from at most one of them. Like Parts, they are loaded by Service.Cycle,
+	// not by the list Service.Cycles.
+	EvaluationIDs []int64
 	// FoldIndicator is the scheme leaf that receives the weighted mean of
 	// the Parts' totals; "" when the cycle folds nothing in.
 	FoldIndicator string
@@ -223,6 +227,12 @@ func (c *Cycle) Validate() error {
 		}
 	} else if c.FoldIndicator != "" {
 		return invalid("fold_indicator", "cycle.fold_without_parts", "a fold indicator needs cycles to fold in")
+	}
+	slices.Sort(c.EvaluationIDs)
+	for i, e := range c.EvaluationIDs {
+		if e <= 0 || (i > 0 && e == c.EvaluationIDs[i-1]) {
+			return invalid("evaluation_id", "cycle.evaluation_invalid", "an evaluation is unknown or named twice")
+		}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
+	"kaohe/internal/scheme"
 )
 
 // Dashboard is what the cycle dashboard shows: the stage, collection
@@ -22,6 +23,22 @@ type Dashboard struct {
 	History   []StageMove
 	// Manage, Approve: what the actor may do.
 	Manage, Approve bool
+	// Version is the scheme version the cycle is scored with.
+	Version scheme.Choice
+	// Evaluations are the titles of the cycle's evaluations, in
+	// Cycle.EvaluationIDs order.
+	Evaluations []string
+	// Gaps are the leaves that some entities had no input for in the
+	// latest scoring run (for the office only).
+	Gaps []Gap
+}
+
+// Gap is a leaf of the scheme without an input for some of a scoring
+// run's entities: its weight went to the leaf's siblings for them (or its
+// missing-value rule filled it in).
+type Gap struct {
+	Indicator, Name string
+	Missing, Of     int
 }
 
 // Dashboard returns the dashboard of cycle id; the actor needs
@@ -51,9 +68,28 @@ func (s *Service) Dashboard(ctx context.Context, a *auth.Actor, id int64) (*Dash
 		if out.Blockers, err = s.blockers(ctx, tx, c, known); err != nil {
 			return err
 		}
+		if out.Version, err = s.src.Schemes.Choice(ctx, tx, c.SchemeVersionID); err != nil {
+			return err
+		}
+		if len(c.EvaluationIDs) > 0 && s.src.Ratings != nil {
+			titles, err := s.src.Ratings.Titles(ctx, tx, c.EvaluationIDs)
+			if err != nil {
+				return err
+			}
+			for _, e := range c.EvaluationIDs {
+				out.Evaluations = append(out.Evaluations, titles[e])
+			}
+		}
 		if out.Manage {
 			if out.Snapshots, err = listSnapshots(ctx, tx, id); err != nil {
 				return err
+			}
+			if len(out.Snapshots) > 0 {
+				latest, err := getSnapshot(ctx, tx, id, out.Snapshots[0].ID)
+				if err != nil {
+					return err
+				}
+				out.Gaps = latest.Header.gaps(latest.Entities)
 			}
 		}
 		out.History, err = stageLog(ctx, tx, id)

@@ -162,10 +162,21 @@ func (s *Service) Ranking(ctx context.Context, a *auth.Actor, id int64, f RankFi
 			return err
 		}
 		out = &Ranking{Cycle: c, Snapshot: sn, Published: sn.ID == c.PublishedSnapshotID, Group: f.Group}
+		full := s.fullScope(a, c)
+		// A reader of some entities only (an assessed cadre) is shown the
+		// groups that hold them, so that the ranking opens on its own.
+		var mine map[string]bool
+		if !full {
+			if mine, err = s.readableGroups(ctx, tx, a, c, sn); err != nil {
+				return err
+			}
+		}
 		sizes := map[string]int{}
 		for _, g := range sn.Header.Groups {
-			out.Groups = append(out.Groups, GroupCount{g.Group, g.N})
 			sizes[g.Group] = g.N
+			if full || mine[g.Group] {
+				out.Groups = append(out.Groups, GroupCount{g.Group, g.N})
+			}
 		}
 		if out.Group == "" && len(out.Groups) > 0 {
 			out.Group = out.Groups[0].Group
@@ -173,7 +184,6 @@ func (s *Service) Ranking(ctx context.Context, a *auth.Actor, id int64, f RankFi
 		args := []any{sn.ID, c.ID, out.Group}
 		where := ` FROM snapshot_results r JOIN cycle_entities e ON e.cycle_id = $2 AND e.entity = r.entity
 			WHERE r.snapshot_id = $1 AND r.grp = $3`
-		full := s.fullScope(a, c)
 		if !full {
 			where += ` AND ` + s.entityScope(a, &args)
 		}
@@ -208,6 +218,27 @@ func (s *Service) Ranking(ctx context.Context, a *auth.Actor, id int64, f RankFi
 		return rows.Err()
 	})
 	return out, err
+}
+
+// readableGroups returns the comparison groups of snapshot sn of c that
+// hold an entity whose results a may read.
+func (s *Service) readableGroups(ctx context.Context, tx *db.Tx, a *auth.Actor, c *Cycle, sn *Snapshot) (map[string]bool, error) {
+	args := []any{sn.ID, c.ID}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT r.grp FROM snapshot_results r
+		JOIN cycle_entities e ON e.cycle_id = $2 AND e.entity = r.entity WHERE r.snapshot_id = $1 AND `+s.entityScope(a, &args), args...)
+	if err != nil {
+		return nil, fmt.Errorf("read readable groups: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var g string
+		if err := rows.Scan(&g); err != nil {
+			return nil, err
+		}
+		out[g] = true
+	}
+	return out, rows.Err()
 }
 
 // Dimension is one axis of a profile's radar chart.

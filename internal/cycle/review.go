@@ -63,13 +63,18 @@ type Calibration struct {
 	Entity     string
 	From, To   string
 	Reason     string
-	Actor      string
-	At         int64
+	// Actor is who calibrated as the audit log names them, ActorID the
+	// user (0 for the system) and ActorName the user's name ("" for the
+	// system).
+	Actor     string
+	ActorID   int64
+	ActorName string
+	At        int64
 }
 
 // calibrations returns the calibrations of a snapshot, oldest first.
 func calibrations(ctx context.Context, tx *db.Tx, snapID int64, entity string) ([]Calibration, error) {
-	q := `SELECT id, snapshot_id, entity, from_grade, to_grade, reason, actor, created_at FROM calibrations WHERE snapshot_id = $1`
+	q := `SELECT id, snapshot_id, entity, from_grade, to_grade, reason, actor, actor_id, created_at FROM calibrations WHERE snapshot_id = $1`
 	args := []any{snapID}
 	if entity != "" {
 		q += ` AND entity = $2`
@@ -81,14 +86,23 @@ func calibrations(ctx context.Context, tx *db.Tx, snapID int64, entity string) (
 	}
 	defer rows.Close()
 	var out []Calibration
+	var actors []int64
 	for rows.Next() {
 		var c Calibration
-		if err := rows.Scan(&c.ID, &c.SnapshotID, &c.Entity, &c.From, &c.To, &c.Reason, &c.Actor, &c.At); err != nil {
+		if err := rows.Scan(&c.ID, &c.SnapshotID, &c.Entity, &c.From, &c.To, &c.Reason, &c.Actor, &c.ActorID, &c.At); err != nil {
 			return nil, err
 		}
 		out = append(out, c)
+		actors = append(actors, c.ActorID)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	names, err := auth.UserNames(ctx, tx, actors)
+	for i := range out {
+		out[i].ActorName = names[out[i].ActorID].Name
+	}
+	return out, err
 }
 
 // calibratedGrades maps entity → current grade after calibrations.

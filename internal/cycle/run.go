@@ -312,6 +312,24 @@ type Header struct {
 	Grading score.Grading `json:"grading"`
 	Draws   int           `json:"draws"`
 	Seed    uint64        `json:"seed"`
+	// Missing counts per leaf (Leaves order) the entities without an
+	// input; absent in snapshots made before it was recorded.
+	Missing []int `json:"missing,omitempty"`
+}
+
+// gaps lists the leaves that some of n entities had no input for.
+func (h *Header) gaps(n int) []Gap {
+	names := map[string]string{}
+	for i, c := range h.Nodes {
+		names[c] = h.Names[i]
+	}
+	var out []Gap
+	for j, m := range h.Missing {
+		if m > 0 {
+			out = append(out, Gap{Indicator: h.Leaves[j], Name: names[h.Leaves[j]], Missing: m, Of: n})
+		}
+	}
+	return out
 }
 
 // GroupStats are statistics of one comparison group of a snapshot.
@@ -358,6 +376,14 @@ func buildSnapshot(in *Inputs, out *score.Output) *built {
 		h.Names = append(h.Names, names[c])
 	}
 	h.Groups = groupStats(out)
+	h.Missing = make([]int, len(out.Leaves))
+	for j := range out.Leaves {
+		for _, v := range out.Raw.Col(j) {
+			if math.IsNaN(v) {
+				h.Missing[j]++
+			}
+		}
+	}
 	header, err := json.Marshal(h)
 	if err != nil {
 		panic(err) // plain data; cannot fail

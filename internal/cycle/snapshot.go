@@ -32,21 +32,26 @@ type Snapshot struct {
 	Seed       uint64
 	Entities   int
 	// Digest is the hex SHA-256 over the header and every result row.
-	Digest    string
+	Digest string
+	// Actor is who ran it as the audit log names them, ActorID the user
+	// (0 for the system) and ActorName the user's name ("" for the
+	// system), filled by listSnapshots.
 	Actor     string
+	ActorID   int64
+	ActorName string
 	CreatedAt time.Time
 	// Header is the parsed header (loaded by SnapshotOf and the result
 	// readers).
 	Header *Header
 }
 
-const snapshotCols = `id, cycle_id, number, scheme_version_id, scheme_digest, engine_version, inputs_hash, draws, seed, entities, digest, actor, created_at`
+const snapshotCols = `id, cycle_id, number, scheme_version_id, scheme_digest, engine_version, inputs_hash, draws, seed, entities, digest, actor, actor_id, created_at`
 
 func scanSnapshot(r interface{ Scan(...any) error }) (*Snapshot, error) {
 	var s Snapshot
 	var seed, created int64
 	if err := r.Scan(&s.ID, &s.CycleID, &s.Number, &s.SchemeVersionID, &s.SchemeDigest, &s.EngineVersion, &s.InputsHash,
-		&s.Draws, &seed, &s.Entities, &s.Digest, &s.Actor, &created); err != nil {
+		&s.Draws, &seed, &s.Entities, &s.Digest, &s.Actor, &s.ActorID, &created); err != nil {
 		return nil, err
 	}
 	s.Seed, s.CreatedAt = uint64(seed), db.Micros(created)
@@ -60,7 +65,7 @@ func getSnapshot(ctx context.Context, tx *db.Tx, cycleID, id int64) (*Snapshot, 
 	var s Snapshot
 	var seed, created int64
 	err := row.Scan(&s.ID, &s.CycleID, &s.Number, &s.SchemeVersionID, &s.SchemeDigest, &s.EngineVersion, &s.InputsHash,
-		&s.Draws, &seed, &s.Entities, &s.Digest, &s.Actor, &created, &header)
+		&s.Draws, &seed, &s.Entities, &s.Digest, &s.Actor, &s.ActorID, &created, &header)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("snapshot")
 	}
@@ -99,14 +104,23 @@ func listSnapshots(ctx context.Context, tx *db.Tx, id int64) ([]*Snapshot, error
 	}
 	defer rows.Close()
 	var out []*Snapshot
+	var actors []int64
 	for rows.Next() {
 		sn, err := scanSnapshot(rows)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, sn)
+		actors = append(actors, sn.ActorID)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	names, err := auth.UserNames(ctx, tx, actors)
+	for _, sn := range out {
+		sn.ActorName = names[sn.ActorID].Name
+	}
+	return out, err
 }
 
 // Verify recomputes the digest of snapshot snapID of cycle id from its

@@ -37,6 +37,8 @@ type SchemeSource interface {
 	Leaves(ctx context.Context, tx *db.Tx, doc *score.Scheme) ([]scheme.Leaf, error)
 	// Choices lists the versions a cycle can be made on in scope sc.
 	Choices(ctx context.Context, tx *db.Tx, sc auth.Scope) ([]scheme.Choice, error)
+	// Choice describes version id.
+	Choice(ctx context.Context, tx *db.Tx, id int64) (scheme.Choice, error)
 }
 
 // ValueSource reads collected values (package collect).
@@ -59,6 +61,8 @@ type RatingSource interface {
 	Ratings(ctx context.Context, tx *db.Tx, evaluationID int64, refs map[string]string) ([]score.Rating, error)
 	// EvaluationOpen reports whether evaluation id is still open.
 	EvaluationOpen(ctx context.Context, tx *db.Tx, id int64) (bool, error)
+	// Titles returns the titles of the evaluations ids, by id.
+	Titles(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]string, error)
 }
 
 // FindingSource reads supervision findings about a cycle's entities for its
@@ -177,10 +181,29 @@ func (s *Service) ratings(ctx context.Context, tx *db.Tx, c *Cycle, leaves []sch
 			refs[l.Item] = l.Code
 		}
 	}
-	if c.EvaluationID == 0 || s.src.Ratings == nil || len(refs) == 0 {
+	if s.src.Ratings == nil || len(refs) == 0 {
 		return nil, nil
 	}
-	return s.src.Ratings.Ratings(ctx, tx, c.EvaluationID, refs)
+	var out []score.Rating
+	type rated struct{ entity, indicator string }
+	from := map[rated]int64{} // the evaluation that rated an entity on an indicator
+	for _, id := range c.EvaluationIDs {
+		rs, err := s.src.Ratings.Ratings(ctx, tx, id, refs)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			k := rated{r.Entity, r.Indicator}
+			if prev, ok := from[k]; ok && prev != id {
+				e := conflict("cycle.evaluation_overlap", "two of the cycle's evaluations rate the same subject on the same indicator")
+				e.Field = "evaluation_id"
+				return nil, e
+			}
+			from[k] = id
+		}
+		out = append(out, rs...)
+	}
+	return out, nil
 }
 
 // findings returns the findings about the cycle's entities for its period.
@@ -271,12 +294,18 @@ func (s *Service) completeness(ctx context.Context, tx *db.Tx, c *Cycle) (Comple
 	return out, nil
 }
 
-// evaluationOpen reports whether the cycle's evaluation is still open.
+// evaluationOpen reports whether one of the cycle's evaluations is still
+// open.
 func (s *Service) evaluationOpen(ctx context.Context, tx *db.Tx, c *Cycle) (bool, error) {
-	if c.EvaluationID == 0 || s.src.Ratings == nil {
+	if s.src.Ratings == nil {
 		return false, nil
 	}
-	return s.src.Ratings.EvaluationOpen(ctx, tx, c.EvaluationID)
+	for _, id := range c.EvaluationIDs {
+		if open, err := s.src.Ratings.EvaluationOpen(ctx, tx, id); err != nil || open {
+			return open, err
+		}
+	}
+	return false, nil
 }
 
 // isLeaf reports whether code is a leaf of the indicator list.

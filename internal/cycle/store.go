@@ -42,7 +42,7 @@ type Entity struct {
 }
 
 const cycleCols = `c.id, c.code, c.name, c.kind, c.task, c.subject, c.owner_unit_id, c.owner_path, c.scheme_version_id,
-	c.period, c.starts_on, c.ends_on, c.stage, c.draws, c.seed, c.evaluation_id, c.fold_indicator,
+	c.period, c.starts_on, c.ends_on, c.stage, c.draws, c.seed, c.fold_indicator,
 	c.approved_snapshot_id, c.published_snapshot_id, c.created_at, c.updated_at, c.entities`
 
 const cycleFrom = ` FROM cycles c`
@@ -54,7 +54,7 @@ func scanCycle(r interface{ Scan(...any) error }) (*Cycle, error) {
 		created, updated int64
 	)
 	if err := r.Scan(&c.ID, &c.Code, &c.Name, &c.Kind, &c.Task, &c.Subject, &c.OwnerUnitID, &c.OwnerPath,
-		&c.SchemeVersionID, &c.Period, &c.StartsOn, &c.EndsOn, &c.Stage, &c.Draws, &seed, &c.EvaluationID,
+		&c.SchemeVersionID, &c.Period, &c.StartsOn, &c.EndsOn, &c.Stage, &c.Draws, &seed,
 		&c.FoldIndicator, &c.ApprovedSnapshotID, &c.PublishedSnapshotID, &created, &updated, &c.Entities); err != nil {
 		return nil, err
 	}
@@ -72,6 +72,9 @@ func getCycle(ctx context.Context, tx *db.Tx, id int64) (*Cycle, error) {
 		return nil, fmt.Errorf("read cycle %d: %w", id, err)
 	}
 	if c.Parts, err = cycleParts(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	if c.EvaluationIDs, err = cycleEvaluations(ctx, tx, id); err != nil {
 		return nil, err
 	}
 	return c, ownerNames(ctx, tx, []*Cycle{c})
@@ -113,6 +116,23 @@ func cycleParts(ctx context.Context, tx *db.Tx, id int64) ([]Part, error) {
 	return out, rows.Err()
 }
 
+func cycleEvaluations(ctx context.Context, tx *db.Tx, id int64) ([]int64, error) {
+	var out []int64
+	err := db.EachRow(ctx, tx, `SELECT evaluation_id FROM cycle_evaluations WHERE cycle_id = $1 ORDER BY evaluation_id`, []any{id},
+		func(scan func(...any) error) error {
+			var e int64
+			if err := scan(&e); err != nil {
+				return err
+			}
+			out = append(out, e)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("read cycle evaluations: %w", err)
+	}
+	return out, nil
+}
+
 // authorizeCycle reads cycle id and checks that a may do action on it.
 func (s *Service) authorizeCycle(ctx context.Context, tx *db.Tx, a *auth.Actor, action auth.Action, id int64) (*Cycle, error) {
 	c, err := getCycle(ctx, tx, id)
@@ -128,7 +148,7 @@ func (s *Service) authorizeCycle(ctx context.Context, tx *db.Tx, a *auth.Actor, 
 func (c *Cycle) summary() map[string]any {
 	return map[string]any{"code": c.Code, "name": c.Name, "kind": c.Kind, "task": c.Task, "subject": c.Subject,
 		"scheme_version_id": c.SchemeVersionID, "period": c.Period, "stage": c.Stage, "draws": c.Draws,
-		"seed": c.Seed, "evaluation_id": c.EvaluationID, "fold_indicator": c.FoldIndicator}
+		"seed": c.Seed, "evaluations": c.EvaluationIDs, "fold_indicator": c.FoldIndicator}
 }
 
 // Create makes a cycle in stage draft, bound to its scheme version (which
@@ -220,12 +240,17 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, c Cycle, sel Select
 		c.Stage = Draft
 		now := tx.Now.UnixMicro()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO cycles (id, code, name, kind, task, subject, owner_unit_id, owner_path,
-			scheme_version_id, period, starts_on, ends_on, stage, draws, seed, evaluation_id, fold_indicator,
+			scheme_version_id, period, starts_on, ends_on, stage, draws, seed, fold_indicator,
 			approved_snapshot_id, published_snapshot_id, entities, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 0, 0, $18, $19, $19)`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, 0, $17, $18, $18)`,
 			c.ID, c.Code, c.Name, c.Kind, c.Task, c.Subject, c.OwnerUnitID, c.OwnerPath, c.SchemeVersionID, c.Period,
-			c.StartsOn, c.EndsOn, c.Stage, c.Draws, int64(c.Seed), c.EvaluationID, c.FoldIndicator, len(ents), now); err != nil {
+			c.StartsOn, c.EndsOn, c.Stage, c.Draws, int64(c.Seed), c.FoldIndicator, len(ents), now); err != nil {
 			return fmt.Errorf("insert cycle: %w", err)
+		}
+		for _, e := range c.EvaluationIDs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO cycle_evaluations (cycle_id, evaluation_id) VALUES ($1, $2)`, c.ID, e); err != nil {
+				return fmt.Errorf("insert cycle evaluation: %w", err)
+			}
 		}
 		for _, p := range c.Parts {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO cycle_parts (cycle_id, part_cycle_id, weight) VALUES ($1, $2, $3)`,
@@ -496,9 +521,14 @@ func (s *Service) Cycles(ctx context.Context, a *auth.Actor, f Filter) ([]*Cycle
 // StageMove is one recorded stage move.
 type StageMove struct {
 	From, To Stage
-	Actor    string
-	Reason   string
-	At       int64
+	// Actor is who moved it as the audit log names them, ActorID the user
+	// (0 for the system) and ActorName the user's name ("" for the
+	// system).
+	Actor     string
+	ActorID   int64
+	ActorName string
+	Reason    string
+	At        int64
 }
 
 // History returns the cycle's stage moves, oldest first.
@@ -517,21 +547,30 @@ func (s *Service) History(ctx context.Context, a *auth.Actor, id int64) ([]Stage
 
 // stageLog reads the stage moves of cycle id, oldest first.
 func stageLog(ctx context.Context, tx *db.Tx, id int64) ([]StageMove, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT from_stage, to_stage, actor, reason, created_at FROM cycle_stage_log
+	rows, err := tx.QueryContext(ctx, `SELECT from_stage, to_stage, actor, actor_id, reason, created_at FROM cycle_stage_log
 		WHERE cycle_id = $1 ORDER BY created_at, id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("read stage log: %w", err)
 	}
 	defer rows.Close()
 	var out []StageMove
+	var actors []int64
 	for rows.Next() {
 		var m StageMove
-		if err := rows.Scan(&m.From, &m.To, &m.Actor, &m.Reason, &m.At); err != nil {
+		if err := rows.Scan(&m.From, &m.To, &m.Actor, &m.ActorID, &m.Reason, &m.At); err != nil {
 			return nil, err
 		}
 		out = append(out, m)
+		actors = append(actors, m.ActorID)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	names, err := auth.UserNames(ctx, tx, actors)
+	for i := range out {
+		out[i].ActorName = names[out[i].ActorID].Name
+	}
+	return out, err
 }
 
 // Blocker is a reason a cycle cannot move to its next stage.

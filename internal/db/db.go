@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -52,6 +53,10 @@ type DB struct {
 	// Clock returns the current time; Tx.Now is read from it once per transaction.
 	Clock func() time.Time
 	dsn   string
+	// migrating serialises this process's Migrate calls: on PostgreSQL
+	// goose's advisory lock does so across processes, but SQLite has no
+	// such lock, and two runs would both apply a pending migration.
+	migrating sync.Mutex
 }
 
 // Target is a parsed database address.

@@ -132,6 +132,8 @@ func (d *DB) SchemaVersion(ctx context.Context) (current, known int64, err error
 // Migrate applies every pending migration, one transaction per step. It
 // refuses a database whose schema is newer than the binary.
 func (d *DB) Migrate(ctx context.Context) (applied int, err error) {
+	d.migrating.Lock()
+	defer d.migrating.Unlock()
 	current, known, err := d.SchemaVersion(ctx)
 	if err != nil {
 		return 0, err

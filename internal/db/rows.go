@@ -2,6 +2,8 @@ package db
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -29,4 +31,31 @@ func In[T any](args *[]any, vals []T) string {
 		ph[i] = Arg(args, v)
 	}
 	return strings.Join(ph, ", ")
+}
+
+// namesChunk is the most keys one query of Names carries.
+const namesChunk = 500
+
+// Names returns the names of keys: query selects a key and a name from the
+// rows whose key is in the list "%s" stands for, after the placeholders of
+// args. Keys without a row are absent.
+func Names[K comparable](ctx context.Context, tx *Tx, query string, keys []K, args ...any) (map[K]string, error) {
+	out := make(map[K]string, len(keys))
+	for start := 0; start < len(keys); start += namesChunk {
+		a := slices.Clone(args)
+		q := fmt.Sprintf(query, In(&a, keys[start:min(start+namesChunk, len(keys))]))
+		err := EachRow(ctx, tx, q, a, func(scan func(...any) error) error {
+			var k K
+			var name string
+			if err := scan(&k, &name); err != nil {
+				return err
+			}
+			out[k] = name
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

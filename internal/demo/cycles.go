@@ -33,8 +33,12 @@ import (
 // left out with their weight re-normalised.
 
 // quarterlyItems are the data items reported each quarter.
-// countySchemeCode is the code of the county leadership-team scheme.
-const countySchemeCode = "qingzhou-county-team"
+// countySchemeCode and cadreSchemeCode are the codes of the county
+// leadership-team scheme and the county cadre scheme.
+const (
+	countySchemeCode = "qingzhou-county-team"
+	cadreSchemeCode  = "qingzhou-cadre"
+)
 
 var quarterlyItems = []string{"GDP_GROWTH", "INVEST_GROWTH", "INDUSTRY_GROWTH", "INCOME_GROWTH", "PM25", "WATER_QUALITY", "SAFETY_SAT"}
 
@@ -62,33 +66,30 @@ func buildCycles(ctx context.Context, b *builder) error {
 		return err
 	}
 	svc := cycle.NewService(b.d, auth.Policy{}, sources.Cycle())
-	run := func(code, name string, kind cycle.Kind, version int64, period, ends string) error {
-		var eval int64
-		if kind == cycle.Annual && period == "2025" {
-			eval = evaluation
-		}
-		c, err := svc.Create(ctx, b.actor, cycle.Cycle{Code: code, Name: name, Kind: kind, Subject: cycle.SubjectUnit,
-			OwnerUnitID: city.unit.ID, SchemeVersionID: version, Period: period, EndsOn: ends, Draws: 100, EvaluationID: eval},
-			cycle.Selection{UnitIDs: ids})
+	publish := func(c cycle.Cycle) error {
+		code := c.Code
+		c.OwnerUnitID, c.Draws = city.unit.ID, 100
+		c.EndsOn = cmp.Or(c.EndsOn, c.Period+"-12-31")
+		cc, err := svc.Create(ctx, b.actor, c, cycle.Selection{UnitIDs: ids})
 		if err != nil {
 			return fmt.Errorf("cycle %s: %w", code, err)
 		}
 		for _, to := range []cycle.Stage{cycle.Collecting, cycle.Evaluating, cycle.Scoring} {
-			if c, err = svc.Move(ctx, b.actor, c.ID, to, ""); err != nil {
+			if _, err = svc.Move(ctx, b.actor, cc.ID, to, ""); err != nil {
 				return fmt.Errorf("cycle %s to %s: %w", code, to, err)
 			}
 		}
-		sn, err := svc.Run(ctx, b.actor, c.ID)
+		sn, err := svc.Run(ctx, b.actor, cc.ID)
 		if err != nil {
 			return fmt.Errorf("score %s: %w", code, err)
 		}
-		if _, err = svc.Move(ctx, b.actor, c.ID, cycle.Review, ""); err != nil {
+		if _, err = svc.Move(ctx, b.actor, cc.ID, cycle.Review, ""); err != nil {
 			return err
 		}
-		if _, err = svc.Approve(ctx, b.actor, c.ID, sn.ID, "考核办审定"); err != nil {
+		if _, err = svc.Approve(ctx, b.actor, cc.ID, sn.ID, "考核办审定"); err != nil {
 			return err
 		}
-		if _, err = svc.Move(ctx, b.actor, c.ID, cycle.Published, "公示无异议"); err != nil {
+		if _, err = svc.Move(ctx, b.actor, cc.ID, cycle.Published, "公示无异议"); err != nil {
 			return err
 		}
 		return nil
@@ -98,18 +99,72 @@ func buildCycles(ctx context.Context, b *builder) error {
 		version int64
 	}{{2023, v1}, {2024, v1}, {2025, v2}} {
 		ys := strconv.Itoa(y.year)
-		if err := run("qingzhou-county-"+ys, ys+"年度县（市、区）领导班子综合考核", cycle.Annual, y.version, ys, ys+"-12-31"); err != nil {
+		c := cycle.Cycle{Code: "qingzhou-county-" + ys, Name: ys + "年度县（市、区）领导班子综合考核", Kind: cycle.Annual,
+			Subject: cycle.SubjectUnit, SchemeVersionID: y.version, Period: ys}
+		if y.year == 2025 {
+			c.EvaluationIDs = []int64{evaluation}
+			for _, k := range city.counties {
+				id, err := evaluationID(ctx, b, k.unit.ID, satisfactionSurveyTitle(k.unit.Name, "2025"))
+				if err != nil {
+					return err
+				}
+				c.EvaluationIDs = append(c.EvaluationIDs, id)
+			}
+		}
+		if err := publish(c); err != nil {
 			return err
 		}
 	}
 	for k, q := range demoQuarters {
-		if err := run("qingzhou-county-"+q.period, fmt.Sprintf("2026年第%d季度县（市、区）领导班子平时考核", k+1), cycle.Ordinary,
-			v2, q.period, q.ends); err != nil {
+		if err := publish(cycle.Cycle{Code: "qingzhou-county-" + q.period, Name: fmt.Sprintf("2026年第%d季度县（市、区）领导班子平时考核", k+1),
+			Kind: cycle.Ordinary, Subject: cycle.SubjectUnit, SchemeVersionID: v2, Period: q.period, EndsOn: q.ends}); err != nil {
 			return err
 		}
 	}
-	b.logf("cycles: %d published cycles of %d county teams", 3+len(demoQuarters), len(ids))
+	// The cadres of every county's leadership team, rated in their own
+	// county's democratic evaluation.
+	cadres, err := schemeVersion(ctx, b, cadreSchemeCode)
+	if err != nil {
+		return err
+	}
+	var evals []int64
+	for _, k := range city.counties {
+		id, err := evaluationID(ctx, b, k.unit.ID, countyEvaluationTitle(k.unit.Name, "2025"))
+		if err != nil {
+			return err
+		}
+		evals = append(evals, id)
+	}
+	if err := publish(cycle.Cycle{Code: "qingzhou-cadres-2025", Name: "2025年度县（市、区）领导干部年度考核", Kind: cycle.Annual,
+		Subject: cycle.SubjectPerson, SchemeVersionID: cadres, Period: "2025", EvaluationIDs: evals}); err != nil {
+		return err
+	}
+	b.logf("cycles: %d published cycles of %d county teams, and the 2025 cycle of their cadres", 3+len(demoQuarters), len(ids))
 	return nil
+}
+
+// schemeVersion returns the active version of the scheme with code.
+func schemeVersion(ctx context.Context, b *builder, code string) (int64, error) {
+	svc := scheme.NewService(b.d, auth.Policy{})
+	ss, err := svc.Schemes(ctx, b.actor)
+	if err != nil {
+		return 0, err
+	}
+	for _, sc := range ss {
+		if sc.Code != code {
+			continue
+		}
+		vs, err := svc.Versions(ctx, b.actor, sc.ID)
+		if err != nil {
+			return 0, err
+		}
+		for _, v := range vs {
+			if v.Status == scheme.StatusActive {
+				return v.ID, nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("no active version of scheme %s", code)
 }
 
 // evaluationID returns the closed evaluation organised by unit with title.

@@ -27,8 +27,8 @@ func TestCycles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cs) != 6 {
-		t.Fatalf("got %d published cycles, want 6", len(cs))
+	if len(cs) != 7 {
+		t.Fatalf("got %d published cycles, want 7", len(cs))
 	}
 	var latest *cycle.Cycle
 	for _, c := range cs {
@@ -70,10 +70,15 @@ func TestCycles(t *testing.T) {
 			annual = c
 		}
 	}
-	if annual == nil || annual.EvaluationID == 0 {
-		t.Fatalf("the 2025 annual cycle takes no evaluation: %+v", annual)
+	if annual != nil {
+		if annual, err = svc.Cycle(ctx, sys, annual.ID); err != nil {
+			t.Fatal(err)
+		}
 	}
-	res, err := survey.NewService(d, auth.Policy{}).Results(ctx, sys, annual.EvaluationID)
+	if annual == nil || len(annual.EvaluationIDs) != 11 {
+		t.Fatalf("the 2025 annual cycle takes not the team evaluation and 10 satisfaction surveys: %+v", annual)
+	}
+	res, err := survey.NewService(d, auth.Policy{}).Results(ctx, sys, annual.EvaluationIDs[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,8 +91,11 @@ func TestCycles(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := sr.Items[0].Combined.Value
-		found := false
+		found, sat := false, false
 		for _, it := range p.Explanation.Items {
+			if it.Indicator == "PUBLIC_SAT" {
+				sat = !math.IsNaN(float64(it.Raw)) && it.Raw > 0
+			}
 			if it.Indicator == "PARTY_TEAM" {
 				found = true
 				if got := float64(it.Raw); math.IsNaN(want) || math.Abs(got-want) > 1e-9 {
@@ -97,6 +105,9 @@ func TestCycles(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%s: no 领导班子建设 in the decomposition", sr.Subject.Name)
+		}
+		if !sat {
+			t.Errorf("%s: 群众满意度 has no value from the county's satisfaction survey", sr.Subject.Name)
 		}
 	}
 }

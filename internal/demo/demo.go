@@ -105,6 +105,7 @@ var steps = []step{
 	{"sign-ins", buildUsers},
 	{"schemes", buildSchemes},
 	{"values", buildValues},
+	{"town values", buildTownValues},
 	{"evaluations", buildEvaluations},
 	{"cycles", buildCycles},
 	{"fieldwork", buildFieldwork},

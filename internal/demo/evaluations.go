@@ -58,6 +58,10 @@ func buildEvaluations(ctx context.Context, b *builder) error {
 		return fmt.Errorf("%s county teams: %w", city.unit.Name, err)
 	}
 	b.logf("evaluations: %s's county teams evaluated for the 2025 annual cycle, %d ballots cast", city.unit.Name, n)
+	if n, err = satisfactionSurveys(ctx, b, s); err != nil {
+		return fmt.Errorf("satisfaction surveys: %w", err)
+	}
+	b.logf("evaluations: %d answers to the counties' 2025 satisfaction surveys", n)
 	try := city.counties[0].unit
 	e, codes, err := openEvaluation(ctx, b, s, try.ID, try.Name+"2026年度领导班子和领导干部民主测评（体验）", "2026")
 	if err != nil {
@@ -112,8 +116,14 @@ func openEvaluation(ctx context.Context, b *builder, s *survey.Service, unitID i
 // finishedEvaluation runs a county's 2025 evaluation: about nine in ten
 // codes cast, each rater grading the team and cadres around their drawn
 // standing, a ballot that breaks a rule cast as invalid; then closed.
+// countyEvaluationTitle is the title of a county's democratic evaluation
+// of its leadership team and cadres in a year.
+func countyEvaluationTitle(county, year string) string {
+	return year + "年度" + county + "领导班子和领导干部民主测评"
+}
+
 func finishedEvaluation(ctx context.Context, b *builder, s *survey.Service, r *rand.Rand, unitID int64, name string) (int, error) {
-	e, codes, err := openEvaluation(ctx, b, s, unitID, "2025年度"+name+"领导班子和领导干部民主测评", "2025")
+	e, codes, err := openEvaluation(ctx, b, s, unitID, countyEvaluationTitle(name, "2025"), "2025")
 	if err != nil {
 		return 0, err
 	}
@@ -210,4 +220,49 @@ func teamEvaluation(ctx context.Context, b *builder, s *survey.Service) (int, er
 		return 0, err
 	}
 	return castAndClose(ctx, b, s, r, ev, codes, 0.15, 0.45, 0.05)
+}
+
+// satisfactionSurveyTitle is the title of a county's public satisfaction
+// survey of a year; the cycles step finds it by it.
+func satisfactionSurveyTitle(county, year string) string {
+	return county + year + "年度群众满意度调查"
+}
+
+// satisfactionSurveys runs each county's 2025 public satisfaction survey
+// (群众满意度调查): residents answer on their phones, each device once;
+// then closed. Its grades on basic public services feed the county
+// scheme's 群众满意度 in the 2025 annual cycle.
+func satisfactionSurveys(ctx context.Context, b *builder, s *survey.Service) (int, error) {
+	r := b.rand("satisfaction")
+	answers := 0
+	for _, k := range b.j.cities[0].counties {
+		e, err := s.Create(ctx, b.actor, survey.Evaluation{UnitID: k.unit.ID, Kind: survey.KindSatisfaction,
+			Title: satisfactionSurveyTitle(k.unit.Name, "2025"), Period: "2025",
+			Groups:   []survey.Group{{Code: survey.GroupPublic, Weight: 1}},
+			Subjects: []survey.Subject{{Kind: survey.SubjectRegion, UnitID: k.unit.ID}}})
+		if err != nil {
+			return 0, err
+		}
+		if e, err = s.Open(ctx, b.actor, e.ID); err != nil {
+			return 0, err
+		}
+		standing := 0.3 + 0.4*r.Float64()
+		n := 30 + r.IntN(20)
+		for i := range n {
+			var as []survey.Answer
+			for _, it := range e.Subjects[0].Q().Items {
+				as = append(as, survey.Answer{Subject: e.Subjects[0].ID, Item: it.Code, Grade: drawGrade(r, it.Scale, standing)})
+			}
+			err := s.SubmitPublic(ctx, e.PublicToken, survey.PublicSubmission{Answers: as,
+				Device: fmt.Sprintf("demo-%s-%d", k.unit.Code, i), Addr: fmt.Sprintf("198.51.100.%d", i)})
+			if err != nil {
+				return 0, fmt.Errorf("%s: answer %d: %w", e.Title, i, err)
+			}
+		}
+		if _, err := s.Close(ctx, b.actor, e.ID); err != nil {
+			return 0, err
+		}
+		answers += n
+	}
+	return answers, nil
 }

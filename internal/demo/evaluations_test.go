@@ -29,10 +29,23 @@ func TestDemoEvaluations(t *testing.T) {
 	if err := d.SQL.QueryRow(`SELECT COUNT(*) FROM units WHERE level = 'county' AND kind = 'region'`).Scan(&counties); err != nil {
 		t.Fatal(err)
 	}
-	var closed, open int
+	var closed, surveys, open int
 	for _, e := range list {
 		switch e.Status {
 		case survey.StatusClosed:
+			if e.Kind == survey.KindSatisfaction {
+				// A county's public satisfaction survey: the county, answered
+				// by residents.
+				surveys++
+				r, err := s.Results(ctx, sys, e.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(r.Subjects) != 1 || r.Subjects[0].Items[0].Combined.Votes < 30 {
+					t.Errorf("%s: got %d subjects, want the county with at least 30 answers", e.Title, len(r.Subjects))
+				}
+				continue
+			}
 			closed++
 			r, err := s.Results(ctx, sys, e.ID)
 			if err != nil {
@@ -57,8 +70,8 @@ func TestDemoEvaluations(t *testing.T) {
 			}
 		}
 	}
-	if closed != counties+1 || open != 2 {
-		t.Errorf("got %d closed and %d open evaluations, want %d closed (one per county and the city's of the county teams) and 2 open",
-			closed, open, counties+1)
+	if closed != counties+1 || surveys != counties || open != 2 {
+		t.Errorf("got %d closed evaluations, %d closed surveys and %d open, want %d closed (one per county and the city's of the county teams), %d surveys (one per county) and 2 open",
+			closed, surveys, open, counties+1, counties)
 	}
 }

@@ -95,7 +95,9 @@ var demoLibrary = []scheme.Indicator{
 	// city's democratic evaluation of the county teams (evaluations.go).
 	{Code: "PARTY_TEAM", Name: "领导班子建设", Kind: score.KindQualitative, DataItem: "team.overall"},
 	// 群众评价
-	{Code: "PUBLIC_SAT", Name: "群众满意度", Kind: score.KindQualitative, Key: true},
+	// 群众满意度 takes the grades on basic public services in the county's
+	// public satisfaction survey (evaluations.go).
+	{Code: "PUBLIC_SAT", Name: "群众满意度", Kind: score.KindQualitative, Key: true, DataItem: "satisfaction.services"},
 	{Code: "PUBLIC_SAFETY", Name: "群众安全感满意度", Unit: "%", DataItem: "SAFETY_SAT"},
 	// 加分、扣分、一票否决
 	{Code: "BONUS_INNOV", Name: "改革创新工作加分", Kind: score.KindBonus},
@@ -108,14 +110,16 @@ var demoLibrary = []scheme.Indicator{
 	{Code: "DEPT_LAW", Name: "依法行政", Kind: score.KindQualitative},
 	{Code: "DEPT_PETITION", Name: "信访事项按期办结率", Unit: "%", DataItem: "PETITION_ONTIME"},
 	{Code: "DEPT_SERVICE", Name: "服务对象满意度", Kind: score.KindQualitative},
-	// 干部：政治素质、德、能、勤、绩、廉
-	{Code: "CADRE_LOYALTY", Name: "政治忠诚", Kind: score.KindQualitative, Key: true},
+	// 干部：政治素质、德、能、勤、绩、廉. Each takes the cadre's grades on
+	// the matching item of the democratic evaluation's cadre questionnaire
+	// (survey.QCadre); 政治定力与政治担当 has no questionnaire item.
+	{Code: "CADRE_LOYALTY", Name: "政治忠诚", Kind: score.KindQualitative, Key: true, DataItem: "cadre.political"},
 	{Code: "CADRE_STANCE", Name: "政治定力与政治担当", Kind: score.KindQualitative},
-	{Code: "CADRE_MORAL", Name: "品德修养", Kind: score.KindQualitative},
-	{Code: "CADRE_ABILITY", Name: "履职能力", Kind: score.KindQualitative},
-	{Code: "CADRE_DILIGENCE", Name: "勤勉敬业", Kind: score.KindQualitative},
-	{Code: "CADRE_RESULTS", Name: "工作实绩", Kind: score.KindQualitative, Key: true},
-	{Code: "CADRE_INTEGRITY", Name: "廉洁自律", Kind: score.KindQualitative},
+	{Code: "CADRE_MORAL", Name: "品德修养", Kind: score.KindQualitative, DataItem: "cadre.morality"},
+	{Code: "CADRE_ABILITY", Name: "履职能力", Kind: score.KindQualitative, DataItem: "cadre.ability"},
+	{Code: "CADRE_DILIGENCE", Name: "勤勉敬业", Kind: score.KindQualitative, DataItem: "cadre.diligence"},
+	{Code: "CADRE_RESULTS", Name: "工作实绩", Kind: score.KindQualitative, Key: true, DataItem: "cadre.achievement"},
+	{Code: "CADRE_INTEGRITY", Name: "廉洁自律", Kind: score.KindQualitative, DataItem: "cadre.integrity"},
 	{Code: "CADRE_DISCIPLINE", Name: "受到党纪政务处分", Kind: score.KindVeto},
 }
 
@@ -165,7 +169,7 @@ func countyDoc(innovation2025 bool) *score.Scheme {
 			// points of the votes (好 100, 较好 80, 一般 60, 较差 0).
 			{Code: "PARTY_TEAM", Parent: "PARTY", Weight: 30, Rating: score.RatingSpec{Source: score.FromVotes}},
 			{Code: "PUBLIC", Name: "群众评价", Weight: 10, Weights: w{"agri": 15}},
-			{Code: "PUBLIC_SAT", Parent: "PUBLIC", Weight: 60},
+			{Code: "PUBLIC_SAT", Parent: "PUBLIC", Weight: 60, Rating: votes},
 			{Code: "PUBLIC_SAFETY", Parent: "PUBLIC", Weight: 40},
 			{Code: "BONUS_INNOV", Cap: 3},
 			{Code: "DED_FINDINGS", Cap: 10},
@@ -201,11 +205,12 @@ func deptDoc() *score.Scheme {
 			{Code: "PARTY_CLEAN", Parent: "DPARTY", Weight: 50},
 			{Code: "SERVICE", Name: "服务评价", Weight: 15, Weights: w{"social": 15}},
 			{Code: "DEPT_SERVICE", Parent: "SERVICE", Weight: 60},
-			{Code: "PUBLIC_SAT", Parent: "SERVICE", Weight: 40},
+			{Code: "PUBLIC_SAT", Parent: "SERVICE", Weight: 40, Rating: votes},
 			{Code: "DED_FINDINGS", Cap: 10},
 			{Code: "VETO_SAFETY"},
 		},
 		DeductionCap: 10,
+		Rating:       score.RatingPolicy{Groups: []score.RaterGroup{{Code: "public", Name: "群众", Weight: 1}}, MinGroupSize: 3, Grades: survey.Grades()},
 		Grading: score.Grading{
 			Bands:  []score.Band{{Grade: "好", Min: 85}, {Grade: "较好", Min: 70}, {Grade: "一般", Min: 60}, {Grade: "较差", Min: 0}},
 			Quotas: []score.Quota{{Grade: "好", Share: 0.3}},
@@ -214,33 +219,47 @@ func deptDoc() *score.Scheme {
 	}
 }
 
+// votes tallies a qualitative leaf from the grades of a democratic
+// evaluation, as the mean points of the votes; asPoints scores those
+// points as they are (0–100), not relative to the other cadres, so that
+// the grade bands below mean what they say.
+var (
+	votes    = score.RatingSpec{Source: score.FromVotes}
+	asPoints = score.Normalisation{Method: score.Goalposts, Low: ptr(0.0), High: ptr(100.0)}
+)
+
 // cadreDoc is the cadre scheme: political quality first, then 德、能、勤、绩、廉.
 func cadreDoc() *score.Scheme {
 	return &score.Scheme{
 		Name: "领导干部年度考核方案",
 		Indicators: []score.Indicator{
 			{Code: "C_POL", Name: "政治素质", Weight: 25},
-			{Code: "CADRE_LOYALTY", Parent: "C_POL", Weight: 60},
-			{Code: "CADRE_STANCE", Parent: "C_POL", Weight: 40},
+			{Code: "CADRE_LOYALTY", Parent: "C_POL", Weight: 60, Rating: votes, Normalise: asPoints},
+			{Code: "CADRE_STANCE", Parent: "C_POL", Weight: 40, Rating: votes, Normalise: asPoints},
 			{Code: "C_DE", Name: "德", Weight: 10},
-			{Code: "CADRE_MORAL", Parent: "C_DE", Weight: 100},
+			{Code: "CADRE_MORAL", Parent: "C_DE", Weight: 100, Rating: votes, Normalise: asPoints},
 			{Code: "C_NENG", Name: "能", Weight: 15},
-			{Code: "CADRE_ABILITY", Parent: "C_NENG", Weight: 100},
+			{Code: "CADRE_ABILITY", Parent: "C_NENG", Weight: 100, Rating: votes, Normalise: asPoints},
 			{Code: "C_QIN", Name: "勤", Weight: 10},
-			{Code: "CADRE_DILIGENCE", Parent: "C_QIN", Weight: 100},
+			{Code: "CADRE_DILIGENCE", Parent: "C_QIN", Weight: 100, Rating: votes, Normalise: asPoints},
 			{Code: "C_JI", Name: "绩", Weight: 30},
-			{Code: "CADRE_RESULTS", Parent: "C_JI", Weight: 100},
+			{Code: "CADRE_RESULTS", Parent: "C_JI", Weight: 100, Rating: votes, Normalise: asPoints},
 			{Code: "C_LIAN", Name: "廉", Weight: 10},
-			{Code: "CADRE_INTEGRITY", Parent: "C_LIAN", Weight: 100},
+			{Code: "CADRE_INTEGRITY", Parent: "C_LIAN", Weight: 100, Rating: votes, Normalise: asPoints},
 			{Code: "CADRE_DISCIPLINE"},
 		},
+		// The groups of the demo's democratic evaluations (demoGroups).
 		Rating: score.RatingPolicy{Groups: []score.RaterGroup{
-			{Code: "superior", Name: "上级", Weight: 0.4}, {Code: "peer", Name: "同级", Weight: 0.3},
-			{Code: "subordinate", Name: "下级", Weight: 0.3}}, MinGroupSize: 3},
+			{Code: "superior", Name: "上级", Weight: 0.3}, {Code: "peer", Name: "同级", Weight: 0.3},
+			{Code: "subordinate", Name: "下级", Weight: 0.2}, {Code: "client", Name: "服务对象", Weight: 0.2}},
+			MinGroupSize: 3, Grades: survey.Grades()},
+		// A cadre with too few inputs gets no grade rather than the lowest.
 		Grading: score.Grading{
-			Bands:  []score.Band{{Grade: "优秀", Min: 90}, {Grade: "称职", Min: 70}, {Grade: "基本称职", Min: 60}, {Grade: "不称职", Min: 0}},
-			Quotas: []score.Quota{{Grade: "优秀", Share: 0.2}},
-			Blocks: []score.Block{{When: score.BlockVeto, Grades: []string{"优秀", "称职"}}, {When: score.BlockSanction, Grades: []string{"优秀"}}},
+			Bands:        []score.Band{{Grade: "优秀", Min: 90}, {Grade: "称职", Min: 70}, {Grade: "基本称职", Min: 60}, {Grade: "不称职", Min: 0}},
+			Quotas:       []score.Quota{{Grade: "优秀", Share: 0.2}},
+			Blocks:       []score.Block{{When: score.BlockVeto, Grades: []string{"优秀", "称职"}}, {When: score.BlockSanction, Grades: []string{"优秀"}}},
+			NoGrade:      score.DefaultNoGrade,
+			NoGradeFlags: []string{score.FlagInsufficientData},
 		},
 	}
 }
@@ -268,7 +287,7 @@ func demoSchemes() []demoScheme {
 			Categories: []string{"econ", "social", "party"}},
 			versions: []scheme.Draft{{Doc: deptDoc(), Reason: "初始版本", EffectiveCycle: "2025年度", EffectiveFrom: "2025-01-01"}},
 			active:   1},
-		{s: scheme.Scheme{Code: "qingzhou-cadre", Name: "县（市、区）领导干部年度考核", Subject: scheme.SubjectPerson,
+		{s: scheme.Scheme{Code: cadreSchemeCode, Name: "县（市、区）领导干部年度考核", Subject: scheme.SubjectPerson,
 			Categories: []string{"urban", "agri", "eco"}},
 			versions: []scheme.Draft{{Doc: cadreDoc(), Reason: "初始版本", EffectiveCycle: "2025年度", EffectiveFrom: "2025-01-01"}},
 			active:   1},
@@ -331,3 +350,4 @@ func buildSchemes(ctx context.Context, b *builder) error {
 	b.logf("schemes: %d indicators, %d schemes", len(demoLibrary), len(demoSchemes()))
 	return nil
 }
+func ptr[T any](v T) *T { return &v }

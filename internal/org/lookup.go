@@ -290,3 +290,26 @@ func inChunks[T any](ids []T, f func(args []any, ph string) error) error {
 	}
 	return nil
 }
+
+// PostsByID reads the posts of ids with their unit's name; ids without a
+// post are absent.
+func PostsByID(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]*Post, error) {
+	out := make(map[int64]*Post, len(ids))
+	err := inChunks(ids, func(args []any, ph string) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+postCols+` FROM posts po JOIN units u ON u.id = po.unit_id
+			WHERE po.id IN (`+ph+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("read posts: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			p, err := scanPost(rows)
+			if err != nil {
+				return fmt.Errorf("read posts: %w", err)
+			}
+			out[p.ID] = p
+		}
+		return rows.Err()
+	})
+	return out, err
+}

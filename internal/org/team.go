@@ -26,14 +26,14 @@ type Member struct {
 
 // Team returns the leadership team of unit id on day on ('YYYY-MM-DD'),
 // or of the posts held now when on is "", in protocol order. The actor
-// needs ActPersonRead on the unit.
+// needs ActTeamRead on the unit.
 func (s *Service) Team(ctx context.Context, a *auth.Actor, id int64, on string) (*Team, error) {
 	if on != "" && !validDate(on) {
 		return nil, errs.Field("on", "org.team.on_invalid", "the day is not a date YYYY-MM-DD")
 	}
 	var out *Team
 	err := s.db.View(ctx, func(tx *db.Tx) error {
-		u, err := s.authorizedUnit(ctx, tx, a, auth.ActPersonRead, id)
+		u, err := s.authorizedUnit(ctx, tx, a, auth.ActTeamRead, id)
 		if err != nil {
 			return err
 		}

@@ -101,31 +101,47 @@ func Leaves(ctx context.Context, tx *db.Tx, doc *score.Scheme) ([]Leaf, error) {
 
 // Choice is a scheme version a cycle can be made on.
 type Choice struct {
-	ID      int64
-	Scheme  string
-	Number  int
-	Subject string
-	Status  string
+	ID       int64
+	SchemeID int64
+	Scheme   string
+	Number   int
+	Subject  string
+	Status   string
 }
 
 // Choices lists the active and retired versions of the schemes owned by a
 // unit in sc, by scheme name and newest version first.
 func Choices(ctx context.Context, tx *db.Tx, sc auth.Scope) ([]Choice, error) {
 	var args []any
-	rows, err := tx.QueryContext(ctx, `SELECT v.id, s.name, v.number, s.subject, v.status FROM scheme_versions v
-		JOIN schemes s ON s.id = v.scheme_id
-		WHERE v.status <> 'draft' AND `+org.UnitInScopeSQL("s.owner_unit_id", sc, &args)+` ORDER BY s.name, v.number DESC`, args...)
+	return choices(ctx, tx, `v.status <> 'draft' AND `+org.UnitInScopeSQL("s.owner_unit_id", sc, &args), args)
+}
+
+// ChoiceOf describes scheme version id (a cycle's page names the version
+// it is scored with); NotFound when there is none.
+func ChoiceOf(ctx context.Context, tx *db.Tx, id int64) (Choice, error) {
+	cs, err := choices(ctx, tx, `v.id = $1`, []any{id})
+	if err != nil {
+		return Choice{}, err
+	}
+	if len(cs) == 0 {
+		return Choice{}, errs.New(errs.NotFound, "cycle.scheme_unknown", "no such scheme version")
+	}
+	return cs[0], nil
+}
+
+func choices(ctx context.Context, tx *db.Tx, cond string, args []any) ([]Choice, error) {
+	var out []Choice
+	err := db.EachRow(ctx, tx, `SELECT v.id, s.id, s.name, v.number, s.subject, v.status FROM scheme_versions v
+		JOIN schemes s ON s.id = v.scheme_id WHERE `+cond+` ORDER BY s.name, v.number DESC`, args, func(scan func(...any) error) error {
+		var c Choice
+		if err := scan(&c.ID, &c.SchemeID, &c.Scheme, &c.Number, &c.Subject, &c.Status); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("list scheme versions: %w", err)
 	}
-	defer rows.Close()
-	var out []Choice
-	for rows.Next() {
-		var c Choice
-		if err := rows.Scan(&c.ID, &c.Scheme, &c.Number, &c.Subject, &c.Status); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -13,7 +13,9 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/remote"
 
+	"kaohe/internal/auth"
 	"kaohe/internal/db/dbtest"
+	"kaohe/internal/org"
 )
 
 // chromium is Debian's browser; tests never download one.
@@ -114,20 +116,32 @@ func (c *consoleErrors) take() []string {
 	return out
 }
 
-// TestBrowser signs in as the assessment office and as a county data
-// provider, walks the jurisdiction tree, and checks that Chinese renders
-// and the console stays clean; screenshots go to the artifacts directory.
+// TestBrowser signs in as the assessment office, as a county data
+// provider and as a province's office, walks the jurisdiction tree, and
+// checks that Chinese renders and the console stays clean; screenshots go
+// to the artifacts directory. The tree opens by itself two levels deep:
+// the top unit and its sub-units; a deeper unit loads when opened.
 func TestBrowser(t *testing.T) {
 	f := newFixture(t, dbtest.SQLite(t))
+	if _, err := auth.NewService(f.db, auth.Policy{}, org.GrantUnits{}).AddUser(context.Background(), auth.SystemActor("test"), auth.NewUser{
+		Login: "province", Name: "省考核办", Password: password,
+		Grants: []auth.Grant{{Role: auth.RoleOffice, UnitID: f.units["330000"].ID}},
+	}); err != nil {
+		t.Fatal(err)
+	}
 	dir := artifacts(t)
 	tests := []struct {
 		login string
-		// see are unit names the tree must show after opening the top unit;
-		// hidden are names it must not show.
+		// see are unit names the tree must show as it opens; hidden are
+		// names it must not show.
 		see, hidden []string
+		// deeper is a unit below the opened levels; below its sub-unit,
+		// which the tree shows once deeper is opened. "" for none.
+		deeper, below string
 	}{
-		{"office", []string{"甲市", "甲县", "甲市统计局"}, []string{"乙市", "乙县"}},
-		{"provider", []string{"甲县", "城关镇"}, []string{"甲市统计局", "乙县"}},
+		{login: "office", see: []string{"甲市", "甲县", "甲市统计局", "城关镇"}, hidden: []string{"乙市", "乙县"}},
+		{login: "provider", see: []string{"甲县", "城关镇"}, hidden: []string{"甲市统计局", "乙县"}},
+		{login: "province", see: []string{"浙江省", "甲市", "乙市", "甲市统计局", "甲县", "乙县"}, deeper: "甲县", below: "城关镇"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.login, func(t *testing.T) {
@@ -150,7 +164,7 @@ func TestBrowser(t *testing.T) {
 					return err
 				})
 			}
-			var signinText, homeText, treeText, unitText string
+			var signinText, homeText, openText, closedText, treeText, unitText string
 			err := chromedp.Do(ctx,
 				chromedp.Navigate(f.ts.URL+"/"),
 				chromedp.WaitVisible(`input[name="login"]`),
@@ -163,28 +177,41 @@ func TestBrowser(t *testing.T) {
 				text("body", &homeText),
 				shot("2-home"),
 				chromedp.Click(`.sidenav a[href="/units"]`),
-				chromedp.WaitVisible(`#tree`),
-				// Open the top unit: htmx loads its sub-units.
+				// The top unit is open with its sub-units, without a click.
+				chromedp.WaitVisible(`#tree > li > details[open] > ul > li`),
+				text("#tree", &openText),
+				// Closing the top unit hides them; opening shows them again.
 				chromedp.Click(`#tree > li > details > summary`),
-				chromedp.WaitVisible(`#tree details[open] ul li`),
+				chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+					_, err := chromedp.Poll[bool](`!document.querySelector('#tree > li > details').open`)(ctx, tg)
+					return err
+				}),
+				text("#tree", &closedText),
+				chromedp.Click(`#tree > li > details > summary`),
+				chromedp.WaitVisible(`#tree > li > details[open] > ul > li`),
 			)
 			if err != nil {
 				t.Fatalf("sign in and open the tree: %v", err)
 			}
-			// The office opens a second level (甲市 → 甲县) to walk deeper.
-			if tt.login == "office" {
+			for _, want := range tt.see {
+				if !strings.Contains(openText, want) {
+					t.Errorf("the tree as it opens lacks %q: %q", want, openText)
+				}
+			}
+			if tt.below != "" && strings.Contains(openText, tt.below) {
+				t.Errorf("the tree opens more than two levels: it shows %q", tt.below)
+			}
+			if strings.Contains(closedText, tt.see[1]) {
+				t.Errorf("the closed tree still shows %q: %q", tt.see[1], closedText)
+			}
+			// A unit below the opened levels loads its sub-units when opened.
+			if tt.deeper != "" {
 				err = chromedp.Do(ctx,
-					// htmx wires up swapped-in nodes once they settle.
-					chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-						_, err := chromedp.Poll[bool](`!document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')`)(ctx, tg)
-						return err
-					}),
-					chromedp.Sleep(100*time.Millisecond),
-					chromedp.Click(`#tree details[open] ul > li > details > summary`),
-					chromedp.WaitVisible(`#tree details[open] ul details[open] ul li`),
+					chromedp.Click(fmt.Sprintf(`//summary[a[text()=%q]]`, tt.deeper)),
+					chromedp.WaitVisible(fmt.Sprintf(`//details[@open]/summary[a[text()=%q]]/following-sibling::ul/li`, tt.deeper)),
 				)
 				if err != nil {
-					t.Fatalf("open the second level: %v", err)
+					t.Fatalf("open %s: %v", tt.deeper, err)
 				}
 			}
 			err = chromedp.Do(ctx,
@@ -208,13 +235,11 @@ func TestBrowser(t *testing.T) {
 					t.Errorf("home page lacks %q", want)
 				}
 			}
-			for _, want := range tt.see {
-				if !strings.Contains(treeText, want) {
-					t.Errorf("tree lacks %q: %q", want, treeText)
-				}
+			if tt.below != "" && !strings.Contains(treeText, tt.below) {
+				t.Errorf("opening %s does not show %q: %q", tt.deeper, tt.below, treeText)
 			}
 			for _, no := range tt.hidden {
-				if strings.Contains(treeText, no) || strings.Contains(unitText, no) {
+				if strings.Contains(openText, no) || strings.Contains(treeText, no) || strings.Contains(unitText, no) {
 					t.Errorf("%s sees %q outside its jurisdiction", tt.login, no)
 				}
 			}

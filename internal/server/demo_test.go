@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -77,6 +78,105 @@ func TestDemoRoleScope(t *testing.T) {
 			if !seen[role] {
 				t.Errorf("the demo has no sign-in for role %s", role)
 			}
+		}
+	})
+}
+
+// TestDemoPages signs in with the demo's accounts and reads their pages.
+// The office reads what a cycle's page says of its inputs: the scheme
+// version it is scored with, the evaluations that feed it, and — for a
+// quarterly cycle, which has no evaluation — the qualitative indicators
+// the last run had no data for. The county provider finds its own
+// township items to report, with the missing Q3 values.
+func TestDemoPages(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		sum, err := demo.Build(t.Context(), d, demo.Options{Seed: 1, Scale: 1})
+		if err != nil {
+			t.Fatalf("build demo: %v", err)
+		}
+		f := &fixture{db: d}
+		f.start(t)
+		logins := map[string]demo.Login{}
+		for _, l := range sum.Logins {
+			logins[l.Login] = l
+		}
+		as := func(login string) *http.Client { return f.signInWith(t, login, logins[login].Password) }
+		c := as("kaoheban")
+		ids := map[string]int64{}
+		for _, code := range []string{"qingzhou-county-2026Q3", "qingzhou-cadres-2025"} {
+			var id int64
+			if err := d.SQL.QueryRow(`SELECT id FROM cycles WHERE code = $1`, code).Scan(&id); err != nil {
+				t.Fatalf("%s: %v", code, err)
+			}
+			ids[code] = id
+		}
+		tests := []struct {
+			code      string
+			want, not []string
+		}{
+			{"qingzhou-county-2026Q3", []string{"县（市、区）领导班子综合考核 · 第 2 版", "未关联民主测评", `id="gaps"`, "领导班子建设：10 / 10 个对象无数据"}, nil},
+			{"qingzhou-cadres-2025", []string{"县（市、区）领导干部年度考核 · 第 1 版", "2025年度清河区领导班子和领导干部民主测评", "2025年度云溪县领导班子和领导干部民主测评"},
+				[]string{"未关联民主测评", "政治忠诚："}},
+		}
+		for _, tt := range tests {
+			res, body := f.get(t, c, "/cycles/"+db.FormatID(ids[tt.code]))
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("%s: got %d", tt.code, res.StatusCode)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("%s: page lacks %q", tt.code, w)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(body, w) {
+					t.Errorf("%s: page shows %q", tt.code, w)
+				}
+			}
+		}
+
+		// The office makes a cycle of the cadres of two counties, each
+		// rated in its own county's evaluation, by ticking both.
+		var version, city int64
+		if err := d.SQL.QueryRow(`SELECT v.id FROM scheme_versions v JOIN schemes s ON s.id = v.scheme_id
+			WHERE s.code = 'qingzhou-cadre' AND v.status = 'active'`).Scan(&version); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.SQL.QueryRow(`SELECT id FROM units WHERE code = '910100'`).Scan(&city); err != nil {
+			t.Fatal(err)
+		}
+		form := url.Values{"owner": {db.FormatID(city)}, "code": {"cadres-two"}, "name": {"两县干部年度考核"}, "kind": {"annual"},
+			"subject": {"person"}, "version": {db.FormatID(version)}, "period": {"2025"}, "draws": {"0"}, "categories": {"urban", "agri", "eco"}}
+		for _, title := range []string{"2025年度清河区领导班子和领导干部民主测评", "2025年度云溪县领导班子和领导干部民主测评"} {
+			var e int64
+			if err := d.SQL.QueryRow(`SELECT id FROM evaluations WHERE title = $1`, title).Scan(&e); err != nil {
+				t.Fatalf("%s: %v", title, err)
+			}
+			form.Add("evaluations", db.FormatID(e))
+		}
+		res := f.post(t, c, "/cycles", form)
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("create the cycle: got %d", res.StatusCode)
+		}
+		_, page := f.get(t, c, res.Header.Get("Location"))
+		for _, w := range []string{"2025年度清河区领导班子和领导干部民主测评；2025年度云溪县领导班子和领导干部民主测评"} {
+			if !strings.Contains(page, w) {
+				t.Errorf("the new cycle's page lacks %q", w)
+			}
+		}
+
+		provider := as("tongji")
+		res, body := f.get(t, provider, "/collect?period=2026Q3")
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("tongji /collect: got %d", res.StatusCode)
+		}
+		for _, w := range []string{"清河区统计局", "乡镇（街道）地区生产总值增速", "乡镇（街道）固定资产投资增速"} {
+			if !strings.Contains(body, w) {
+				t.Errorf("tongji /collect?period=2026Q3 lacks %q", w)
+			}
+		}
+		if !strings.Contains(body, `value=""`) {
+			t.Errorf("tongji's 2026Q3 grid has no empty cell to fill in")
 		}
 	})
 }

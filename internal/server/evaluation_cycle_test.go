@@ -157,7 +157,7 @@ func TestEvaluationFeedsCycle(t *testing.T) {
 		scoreWith := func(code string, e *survey.Evaluation) (int64, map[string]*cycle.Profile) {
 			t.Helper()
 			c, err := cycles.Create(ctx, sys, cycle.Cycle{Code: code, Name: code + "年度考核", Kind: cycle.Annual, Subject: cycle.SubjectPerson,
-				OwnerUnitID: f.units["330100"].ID, SchemeVersionID: ver.ID, Period: "2025", EndsOn: "2025-12-31", EvaluationID: e.ID},
+				OwnerUnitID: f.units["330100"].ID, SchemeVersionID: ver.ID, Period: "2025", EndsOn: "2025-12-31", EvaluationIDs: []int64{e.ID}},
 				cycle.Selection{PersonIDs: []int64{zhang.ID, wang.ID}})
 			if err != nil {
 				t.Fatal(err)

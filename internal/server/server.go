@@ -60,6 +60,7 @@ func New(cfg Config) (*Server, error) {
 	surveys := survey.NewService(cfg.DB, pol)
 	cycles := cycle.NewService(cfg.DB, pol, sources.Cycle())
 	sources.Counts(collects, cycles)
+	s.auth.NameAuditObjects(sources.AuditNamers())
 	fields := fieldwork.NewService(cfg.DB, pol, collects)
 	s.web, err = web.New(web.Config{
 		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Policy: pol,

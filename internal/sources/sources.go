@@ -49,6 +49,10 @@ func (schemes) Choices(ctx context.Context, tx *db.Tx, sc auth.Scope) ([]scheme.
 	return scheme.Choices(ctx, tx, sc)
 }
 
+func (schemes) Choice(ctx context.Context, tx *db.Tx, id int64) (scheme.Choice, error) {
+	return scheme.ChoiceOf(ctx, tx, id)
+}
+
 type values struct{}
 
 func (values) CurrentValues(ctx context.Context, tx *db.Tx, kind, period string, items []string, each func(string, int64, float64)) error {
@@ -71,6 +75,10 @@ func (ratings) Ratings(ctx context.Context, tx *db.Tx, id int64, refs map[string
 
 func (ratings) EvaluationOpen(ctx context.Context, tx *db.Tx, id int64) (bool, error) {
 	return survey.EvaluationOpen(ctx, tx, id)
+}
+
+func (ratings) Titles(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]string, error) {
+	return survey.EvaluationTitles(ctx, tx, ids)
 }
 
 type judgements struct{}

@@ -10,22 +10,20 @@ import (
 	"kaohe/internal/audit"
 	"kaohe/internal/auth"
 	"kaohe/internal/errs"
+	"kaohe/internal/locale"
 )
 
 // auditListData is the content of the audit log page.
 type auditListData struct {
 	Filter auditFilterForm
-	Events []auditRow
+	// Actors, Actions and ObjectTypes are the choices of the filters.
+	Actors, Actions, ObjectTypes []option
+	Events                       []auditRow
 	// Next is the URL of the next (older) page, "" on the last.
 	Next string
 }
 
 type auditFilterForm struct{ Actor, Action, ObjectType, From, To string }
-
-type auditRow struct {
-	audit.Entry
-	ActionLabel string
-}
 
 // auditPage is the number of entries per page.
 const auditPage = 50
@@ -42,8 +40,13 @@ func (h *Handler) auditList(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		To:         q.Get("to"),
 	}
 	p := h.newPage(r, "audit")
-	f := audit.Filter{Actor: form.Actor, Action: form.Action, ObjectType: form.ObjectType, Limit: auditPage}
+	f := audit.Filter{Action: form.Action, ObjectType: form.ObjectType, Limit: auditPage}
 	var err error
+	if form.Actor != "" {
+		if f.ActorID, err = strconv.ParseInt(form.Actor, 10, 64); err != nil {
+			f.ActorID = -1 // no such user: nothing matches
+		}
+	}
 	if f.From, err = parseDay(form.From, 0); err == nil {
 		f.To, err = parseDay(form.To, 1)
 	}
@@ -56,7 +59,21 @@ func (h *Handler) auditList(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		h.fail(w, r, err)
 		return
 	}
-	data := auditListData{Filter: form, Events: h.auditRows(p, entries)}
+	users, err := h.auth.ListUsers(r.Context(), a)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	data := auditListData{Filter: form, Events: auditRows(p, entries)}
+	for _, u := range users {
+		data.Actors = append(data.Actors, option{Value: strconv.FormatInt(u.ID, 10), Label: u.Name})
+	}
+	for _, code := range h.loc.Labelled(locale.AuditActionPrefix) {
+		data.Actions = append(data.Actions, option{Value: code, Label: p.loc.AuditAction(code)})
+	}
+	for _, code := range h.loc.Labelled(locale.AuditObjectPrefix) {
+		data.ObjectTypes = append(data.ObjectTypes, option{Value: code, Label: p.loc.AuditObject(code)})
+	}
 	if len(entries) == auditPage {
 		next := url.Values{}
 		for k, v := range map[string]string{"actor": form.Actor, "action": form.Action,
@@ -70,17 +87,6 @@ func (h *Handler) auditList(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	}
 	p.Data = data
 	h.render(w, r, http.StatusOK, "audit_list", p)
-}
-
-func (h *Handler) auditRows(p *page, entries []audit.Entry) []auditRow {
-	rows := make([]auditRow, len(entries))
-	for i, e := range entries {
-		rows[i] = auditRow{Entry: e}
-		if key := "audit.act." + e.Action; h.loc.Has(key) {
-			rows[i].ActionLabel = p.loc.T(key)
-		}
-	}
-	return rows
 }
 
 // parseDay reads a yyyy-mm-dd date as midnight in the display time zone,

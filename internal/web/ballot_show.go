@@ -27,17 +27,29 @@ type ballotData struct {
 	// cast the ballot as invalid.
 	Rule string
 	// Error is why the sent ballot was refused.
-	Error     string
-	Subjects  []ballotSubject
-	Questions []ballotQuestion
+	Error string
+	// Subjects and Questions are the ballot's steps, one screen each on a
+	// phone: every subject, then the optional questions together, whose
+	// step is QuestionStep.
+	Subjects     []ballotSubject
+	Questions    []ballotQuestion
+	QuestionStep ballotStep
 	// Fields is the rendered fields of a blank ballot, from the cache.
 	Fields template.HTML
 }
 
 type ballotSubject struct {
 	Name, Detail string
+	Step         ballotStep
 	Items        []ballotItem
 }
+
+// ballotStep is one screen of the ballot: the N-th of Total, from 1.
+type ballotStep struct{ N, Total int }
+
+// First and Last tell whether there is no step before or after.
+func (s ballotStep) First() bool { return s.N == 1 }
+func (s ballotStep) Last() bool  { return s.N == s.Total }
 
 type ballotItem struct {
 	// Field is the form field: "a.<subject>.<item>".
@@ -165,6 +177,14 @@ func (h *Handler) renderBallot(w http.ResponseWriter, r *http.Request, status in
 				}
 				d.Questions = append(d.Questions, bq)
 			}
+		}
+		steps := len(d.Subjects)
+		if len(d.Questions) > 0 {
+			steps++
+			d.QuestionStep = ballotStep{N: steps, Total: steps}
+		}
+		for i := range d.Subjects {
+			d.Subjects[i].Step = ballotStep{N: i + 1, Total: steps}
 		}
 	}
 	if blank {

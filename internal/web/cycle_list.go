@@ -1,12 +1,15 @@
 package web
 
 import (
-	"kaohe/internal/scheme"
+	"context"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/cycle"
+	"kaohe/internal/scheme"
+	"kaohe/internal/survey"
 )
 
 // cycleListData is the content of the cycles page.
@@ -18,6 +21,10 @@ type cycleListData struct {
 	Versions  []scheme.Choice
 	Kinds     []cycle.Kind
 	Owners    []ownerChoice
+	// Categories are the categories of units to assess, by name;
+	// Evaluations the democratic evaluations the cycle may rate with.
+	Categories  []categoryOption
+	Evaluations []categoryOption
 }
 
 // cycleRow is one cycle of the list.
@@ -36,7 +43,10 @@ type cycleRow struct {
 // cycleForm is what the form that makes a cycle holds.
 type cycleForm struct {
 	Owner, Code, Name, Kind, Task, Subject, Version, Period string
-	StartsOn, EndsOn, Draws, Categories, Evaluation         string
+	StartsOn, EndsOn, Draws                                 string
+	// Categories are the codes of the categories chosen, Evaluations the
+	// IDs of the evaluations.
+	Categories, Evaluations []string
 }
 
 // ownerChoice is a unit the actor may run cycles for.
@@ -58,12 +68,17 @@ func (h *Handler) renderCycles(w http.ResponseWriter, r *http.Request, a *auth.A
 		h.fail(w, r, err)
 		return
 	}
+	own, err := h.ownResults(ctx, a, list)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	p := h.newPage(r, "cycles")
 	data := cycleListData{Form: form, Kinds: cycle.Kinds}
 	for _, c := range list {
 		data.Cycles = append(data.Cycles, cycleRow{ID: c.ID, Code: c.Code, Name: c.Name, Task: c.Task, Period: c.Period,
 			Kind: string(c.Kind), Stage: string(c.Stage), Subject: string(c.Subject), Owner: c.OwnerName, Entities: c.Entities,
-			Published: c.PublishedSnapshotID != 0, Link: cycleLink(h, a, c)})
+			Published: c.PublishedSnapshotID != 0, Link: h.cycleLink(a, c, own)})
 	}
 	for _, g := range a.Grants {
 		if g.Role == auth.RoleOffice {
@@ -76,17 +91,56 @@ func (h *Handler) renderCycles(w http.ResponseWriter, r *http.Request, a *auth.A
 			h.fail(w, r, err)
 			return
 		}
+		names, err := h.categoryCodes(ctx, a)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		data.Categories = categoryOptions(names, form.Categories)
+		evs, err := h.survey.List(ctx, a, survey.Filter{})
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		for _, e := range evs {
+			id := strconv.FormatInt(e.ID, 10)
+			data.Evaluations = append(data.Evaluations, categoryOption{Code: id, Name: e.Title, Checked: slices.Contains(form.Evaluations, id)})
+		}
 	}
 	p.Error = msg
 	p.Data = data
 	h.render(w, r, status, "cycle_list", p)
 }
 
-// cycleLink is where a cycle of the list leads the actor.
-func cycleLink(h *Handler, a *auth.Actor, c *cycle.Cycle) string {
+// cycleLink is where cycle c leads the actor: its dashboard for a reader
+// of the cycle; else the actor's own result in it (an assessed cadre's, or
+// her team's), from own (ownResults); else its ranking.
+func (h *Handler) cycleLink(a *auth.Actor, c *cycle.Cycle, own map[int64]string) string {
 	link := "/cycles/" + strconv.FormatInt(c.ID, 10)
-	if h.policy.Authorize(a, auth.ActCycleRead, c.OwnerPath) != nil {
-		link += "/ranking"
+	if h.policy.Authorize(a, auth.ActCycleRead, c.OwnerPath) == nil {
+		return link
 	}
-	return link
+	if e, ok := own[c.ID]; ok {
+		return link + "/results/" + e
+	}
+	return link + "/ranking"
+}
+
+// ownResults maps the cycles of cs the actor may not read as a whole to
+// its own entity in them; nil when it reads them all.
+func (h *Handler) ownResults(ctx context.Context, a *auth.Actor, cs []*cycle.Cycle) (map[int64]string, error) {
+	if !slices.ContainsFunc(cs, func(c *cycle.Cycle) bool { return h.policy.Authorize(a, auth.ActCycleRead, c.OwnerPath) != nil }) {
+		return nil, nil
+	}
+	entries, err := h.cycle.Archive(ctx, a, cycle.ArchiveFilter{Own: true})
+	if err != nil {
+		return nil, err
+	}
+	own := map[int64]string{}
+	for _, e := range entries {
+		if _, ok := own[e.Cycle.ID]; !ok {
+			own[e.Cycle.ID] = e.Result.Entity.ID
+		}
+	}
+	return own, nil
 }

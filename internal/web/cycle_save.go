@@ -18,7 +18,7 @@ func (h *Handler) cycleSave(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		Kind: r.PostFormValue("kind"), Task: strings.TrimSpace(r.PostFormValue("task")), Subject: r.PostFormValue("subject"),
 		Version: r.PostFormValue("version"), Period: strings.TrimSpace(r.PostFormValue("period")),
 		StartsOn: r.PostFormValue("starts_on"), EndsOn: r.PostFormValue("ends_on"), Draws: strings.TrimSpace(r.PostFormValue("draws")),
-		Categories: strings.TrimSpace(r.PostFormValue("categories")), Evaluation: strings.TrimSpace(r.PostFormValue("evaluation")),
+		Categories: r.PostForm["categories"], Evaluations: r.PostForm["evaluations"],
 	}
 	bad := func(field, key string) {
 		e := errs.New(errs.Invalid, key, field+" is invalid")
@@ -45,20 +45,18 @@ func (h *Handler) cycleSave(w http.ResponseWriter, r *http.Request, a *auth.Acto
 			draws = -1 // no draws
 		}
 	}
-	var evaluation int64
-	if f.Evaluation != "" {
-		if evaluation, err = strconv.ParseInt(f.Evaluation, 10, 64); err != nil {
+	var evaluations []int64
+	for _, v := range f.Evaluations {
+		e, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
 			bad("evaluation_id", "cycle.evaluation_invalid")
 			return
 		}
-	}
-	var cats []string
-	for _, c := range strings.FieldsFunc(f.Categories, func(r rune) bool { return r == ',' || r == '，' || r == ' ' }) {
-		cats = append(cats, c)
+		evaluations = append(evaluations, e)
 	}
 	c, err := h.cycle.Create(r.Context(), a, cycle.Cycle{Code: f.Code, Name: f.Name, Kind: cycle.Kind(f.Kind), Task: f.Task,
 		Subject: cycle.Subject(f.Subject), OwnerUnitID: owner, SchemeVersionID: version, Period: f.Period,
-		StartsOn: f.StartsOn, EndsOn: f.EndsOn, Draws: draws, EvaluationID: evaluation}, cycle.Selection{Categories: cats})
+		StartsOn: f.StartsOn, EndsOn: f.EndsOn, Draws: draws, EvaluationIDs: evaluations}, cycle.Selection{Categories: f.Categories})
 	if errs.Is(err, errs.Invalid) || errs.Is(err, errs.Conflict) {
 		h.renderCycles(w, r, a, http.StatusUnprocessableEntity, h.localizer(r).Error(err), f)
 		return

@@ -8,6 +8,7 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/cycle"
 	"kaohe/internal/errs"
+	"kaohe/internal/scheme"
 	"kaohe/internal/score"
 )
 
@@ -33,6 +34,12 @@ type cycleShowData struct {
 	Chart     distChart
 	HasChart  bool
 	Published bool
+	// Version is the scheme version scored with, Evaluations the titles
+	// of the evaluations whose tallies feed it, Gaps the indicators the
+	// latest run lacked inputs for.
+	Version     scheme.Choice
+	Evaluations []string
+	Gaps        []cycle.Gap
 	// Field links the cycle's field work for its readers.
 	Field bool
 }
@@ -57,7 +64,8 @@ type stageRow struct {
 }
 
 type distRow struct {
-	Group        string
+	// Group is the group's code, Name its name.
+	Group, Name  string
 	N            int
 	Mean, Median string
 	Bins         []binRow
@@ -98,7 +106,8 @@ func (h *Handler) cycleShow(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	c := d.Cycle
 	data := cycleShowData{C: c, Manage: d.Manage, Approve: d.Approve, Filled: d.Completeness.Filled,
 		Expected: d.Completeness.Expected, Percent: fixed(100*d.Completeness.Share(), 1), Next: string(c.Stage.Next()),
-		Published: c.PublishedSnapshotID != 0, Counted: d.CompletenessKnown, Field: !h.policy.Scope(a, auth.ActFieldRead).Empty()}
+		Published: c.PublishedSnapshotID != 0, Counted: d.CompletenessKnown, Version: d.Version, Evaluations: d.Evaluations, Gaps: d.Gaps,
+		Field: !h.policy.Scope(a, auth.ActFieldRead).Empty()}
 	data.CanRun = d.Manage && (c.Stage == cycle.Scoring || (c.Stage == cycle.Review && c.ApprovedSnapshotID == 0))
 	passed := true
 	for _, s := range cycle.Stages {
@@ -112,12 +121,12 @@ func (h *Handler) cycleShow(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		data.Blockers = append(data.Blockers, p.loc.TMap(b.Key, b.Args))
 	}
 	for k, sn := range d.Snapshots {
-		data.Snapshots = append(data.Snapshots, snapshotRow{ID: sn.ID, Number: int64(sn.Number), At: sn.CreatedAt, Actor: sn.Actor,
+		data.Snapshots = append(data.Snapshots, snapshotRow{ID: sn.ID, Number: int64(sn.Number), At: sn.CreatedAt, Actor: actorName(p, sn.ActorID, sn.ActorName, sn.Actor),
 			Digest: sn.Digest[:16], InputsHash: sn.InputsHash[:16], Entities: sn.Entities, Draws: sn.Draws,
 			Approved: sn.ID == c.ApprovedSnapshotID, Latest: k == 0})
 	}
 	for _, m := range d.History {
-		data.History = append(data.History, stageRow{From: string(m.From), To: string(m.To), Actor: m.Actor, Reason: m.Reason,
+		data.History = append(data.History, stageRow{From: string(m.From), To: string(m.To), Actor: actorName(p, m.ActorID, m.ActorName, m.Actor), Reason: m.Reason,
 			At: time.UnixMicro(m.At)})
 	}
 	dists, err := h.cycle.Distributions(ctx, a, id)
@@ -127,6 +136,11 @@ func (h *Handler) cycleShow(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	}
 	data.Chart.Kind = "distribution"
 	if len(dists) > 0 {
+		names, err := h.groupNames(ctx, a, p.loc)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
 		lo, hi := dists[0].Bins[0].From, dists[0].Bins[len(dists[0].Bins)-1].From
 		for _, ds := range dists {
 			lo, hi = min(lo, ds.Bins[0].From), max(hi, ds.Bins[len(ds.Bins)-1].From)
@@ -135,8 +149,8 @@ func (h *Handler) cycleShow(w http.ResponseWriter, r *http.Request, a *auth.Acto
 			data.Chart.Labels = append(data.Chart.Labels, fixed(x, 0)+"–"+fixed(x+10, 0))
 		}
 		for _, ds := range dists {
-			row := distRow{Group: ds.Group, N: ds.N, Mean: num(ds.Mean, 2), Median: num(ds.Median, 2)}
-			serie := distSerie{Name: ds.Group, Data: make([]int, len(data.Chart.Labels))}
+			row := distRow{Group: ds.Group, Name: names.Of(ds.Group), N: ds.N, Mean: num(ds.Mean, 2), Median: num(ds.Median, 2)}
+			serie := distSerie{Name: row.Name, Data: make([]int, len(data.Chart.Labels))}
 			for _, b := range ds.Bins {
 				k := int((b.From - lo) / 10)
 				serie.Data[k] = b.Count

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -37,8 +38,8 @@ type evalRow struct {
 }
 
 // evalPanels builds the evaluation panel of the team of unit id or the
-// cadre id; feeds is the evaluation of the cycle shown, 0 for none.
-func (h *Handler) evalPanels(ctx context.Context, p *page, a *auth.Actor, kind survey.SubjectKind, id, feeds int64) ([]evalPanel, error) {
+// cadre id; feeds are the evaluations of the cycle shown.
+func (h *Handler) evalPanels(ctx context.Context, p *page, a *auth.Actor, kind survey.SubjectKind, id int64, feeds []int64) ([]evalPanel, error) {
 	tallies, err := h.survey.ResultsFor(ctx, a, kind, id)
 	if err != nil {
 		return nil, err
@@ -46,7 +47,7 @@ func (h *Handler) evalPanels(ctx context.Context, p *page, a *auth.Actor, kind s
 	var out []evalPanel
 	for _, st := range tallies {
 		e := st.Evaluation
-		ep := evalPanel{ID: e.ID, Title: e.Title, Period: e.Period, Feeds: e.ID == feeds,
+		ep := evalPanel{ID: e.ID, Title: e.Title, Period: e.Period, Feeds: slices.Contains(feeds, e.ID),
 			Link: h.policy.Authorize(a, auth.ActEvalResults, e.UnitPath) == nil}
 		for _, it := range st.Subject.Items {
 			if !it.Item.Overall {

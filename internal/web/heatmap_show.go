@@ -17,10 +17,12 @@ const heatmapPageSize = 50
 // leaf indicators, normalised, each cell coloured by its quartile in the
 // group, to show weak links (R9.3).
 type heatmapData struct {
-	C          *cycle.Cycle
-	Published  bool
-	Groups     []cycle.GroupCount
-	Group      string
+	C         *cycle.Cycle
+	Published bool
+	Groups    []cycle.GroupCount
+	Group     string
+	// Names names the groups.
+	Names      groupNames
 	Leaves     []cycle.Leaf
 	Rows       []heatRow
 	Median     []string
@@ -65,12 +67,16 @@ func (h *Handler) heatmapShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	page = max(page, 1)
 	hm, err := h.cycle.Heatmap(r.Context(), a, id, q.Get("group"), (page-1)*heatmapPageSize, heatmapPageSize)
 	if err != nil {
-		h.fail(w, r, err)
+		h.resultsPending(w, r, a, id, "heatmap", err)
 		return
 	}
 	p := h.newPage(r, "cycles")
 	data := heatmapData{C: hm.Cycle, Published: hm.Published, Groups: hm.Groups, Group: hm.Group, Leaves: hm.Leaves, Total: hm.Total,
 		Chart: heatChart{Kind: "heatmap", Min: 0, Max: 100}}
+	if data.Names, err = h.groupNames(r.Context(), a, p.loc); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	for _, l := range hm.Leaves {
 		data.Chart.X = append(data.Chart.X, l.Name)
 	}

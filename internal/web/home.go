@@ -55,7 +55,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 		names[u.ID] = u.Name
 	}
 	for _, g := range a.Grants {
-		data.Grants = append(data.Grants, homeGrant{Role: p.loc.T("role." + string(g.Role)), Unit: names[g.UnitID]})
+		data.Grants = append(data.Grants, homeGrant{Role: p.loc.Role(string(g.Role)), Unit: names[g.UnitID]})
 	}
 	if p.Menu.Audit {
 		data.ShowAudit = true
@@ -64,7 +64,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 			h.fail(w, r, err)
 			return
 		}
-		data.Events = h.auditRows(p, entries)
+		data.Events = auditRows(p, entries)
 	}
 	if data.Team, err = h.homeTeam(ctx, a); err != nil {
 		h.fail(w, r, err)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"kaohe/internal/auth"
+	"kaohe/internal/cycle"
 	"kaohe/internal/errs"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
@@ -119,8 +120,9 @@ func TestViewsLoad(t *testing.T) {
 }
 
 // jsonBlock is a chart's data block, read by a static script:
-// <script type="application/json" id="…">{{.Data}}</script>.
-var jsonBlock = regexp.MustCompile(`<script type="application/json" id="[a-z0-9-]+">\{\{[^{}]*\}\}</script>`)
+// <script type="application/json" id="…">{{.Data}}</script>; the id may
+// be built by a template action where a page draws several charts.
+var jsonBlock = regexp.MustCompile(`<script type="application/json" id="(?:[a-z0-9-]|\{\{[^{}]*\}\})+">\{\{[^{}]*\}\}</script>`)
 
 // TestNoInlineScriptOrStyle keeps the templates within the
 // Content-Security-Policy: no inline script, style or event handler.
@@ -163,7 +165,13 @@ func TestEnumKeys(t *testing.T) {
 	}
 	var keys []string
 	for _, r := range auth.Roles {
-		keys = append(keys, "role."+string(r))
+		keys = append(keys, locale.RolePrefix+string(r))
+	}
+	for _, s := range cycle.Stages {
+		keys = append(keys, "cycle.stage."+string(s))
+	}
+	for _, k := range cycle.Kinds {
+		keys = append(keys, "cycle.kind."+string(k))
 	}
 	for _, k := range org.Kinds {
 		keys = append(keys, "unit.kind."+string(k))

@@ -94,7 +94,7 @@ func (h *Handler) renderItemForm(w http.ResponseWriter, r *http.Request, a *auth
 	if data.New {
 		p.Title = p.loc.T("items.new")
 	} else {
-		p.Title = p.loc.T("items.edit", "Code", data.Form.Code)
+		p.Title = p.loc.T("items.edit", "Name", data.Form.Name)
 	}
 	p.Data = data
 	h.render(w, r, status, "item_edit", p)

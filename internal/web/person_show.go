@@ -1,10 +1,14 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"kaohe/internal/auth"
+	"kaohe/internal/cycle"
 	"kaohe/internal/org"
 	"kaohe/internal/survey"
 )
@@ -15,6 +19,12 @@ type personShowData struct {
 	Facts   []fact
 	Current []postRow
 	History []postRow
+	// Results are the cadre's published results across cycles (实绩档案);
+	// TeamResults those of the leadership teams it is a member of now,
+	// named by Teams. Both as far as the actor may read them.
+	Results     archiveView
+	TeamResults archiveView
+	Teams       string
 	// Evaluations are the closed evaluations that rated the cadre
 	// (民主测评结果), as far as the actor may see them.
 	Evaluations []evalPanel
@@ -44,7 +54,11 @@ func (h *Handler) personShow(w http.ResponseWriter, r *http.Request, a *auth.Act
 		h.fail(w, r, err)
 		return
 	}
-	p := h.newPage(r, "units")
+	nav := "units"
+	if pe.ID == a.PersonID {
+		nav = "profile"
+	}
+	p := h.newPage(r, nav)
 	data := personShowData{Name: pe.Name, Facts: []fact{
 		{p.loc.T("person.gender"), p.loc.T("person.gender." + string(pe.Gender))},
 		{p.loc.T("person.birth_date"), p.loc.Date(day(pe.BirthDate))},
@@ -61,7 +75,11 @@ func (h *Handler) personShow(w http.ResponseWriter, r *http.Request, a *auth.Act
 		}
 		data.History = append(data.History, row)
 	}
-	if data.Evaluations, err = h.evalPanels(r.Context(), p, a, survey.SubjectCadre, pe.ID, 0); err != nil {
+	if err := h.personArchive(r.Context(), p, a, pe, &data); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if data.Evaluations, err = h.evalPanels(r.Context(), p, a, survey.SubjectCadre, pe.ID, nil); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -73,6 +91,34 @@ func (h *Handler) personShow(w http.ResponseWriter, r *http.Request, a *auth.Act
 	p.Title = pe.Name
 	p.Data = data
 	h.render(w, r, http.StatusOK, "person_show", p)
+}
+
+// personArchive fills the published results of cadre pe and of the teams
+// it is a member of now.
+func (h *Handler) personArchive(ctx context.Context, p *page, a *auth.Actor, pe *org.Person, data *personShowData) error {
+	own, err := h.cycle.Archive(ctx, a, cycle.ArchiveFilter{PersonID: pe.ID})
+	if err != nil {
+		return err
+	}
+	data.Results = archiveOf(p, "person", own)
+	var teams []*cycle.ArchiveEntry
+	var names []string
+	for _, po := range pe.Posts {
+		if po.End != "" || !po.Team || slices.Contains(names, po.UnitName) {
+			continue
+		}
+		es, err := h.cycle.Archive(ctx, a, cycle.ArchiveFilter{UnitID: po.UnitID})
+		if err != nil {
+			return err
+		}
+		if len(es) > 0 {
+			teams = append(teams, es...)
+			names = append(names, po.UnitName)
+		}
+	}
+	data.TeamResults = archiveOf(p, "team", teams)
+	data.Teams = strings.Join(names, p.loc.T("list.separator"))
+	return nil
 }
 
 // placePath is the path of the unit a person is placed in, taken from the

@@ -15,6 +15,9 @@ import (
 type profileData struct {
 	C         *cycle.Cycle
 	Published bool
+	// Dashboard links the cycle's dashboard, for readers of the cycle;
+	// others (an assessed cadre) are linked to its ranking.
+	Dashboard bool
 	Entity    string
 	Name      string
 	PersonID  int64
@@ -59,12 +62,18 @@ type radarSerie struct {
 	Data []score.Num `json:"data"`
 }
 
-// trendChart is the total and rank over past cycles for charts.js.
+// trendChart is the total and rank over past cycles for charts.js. Labels
+// are the cycles' periods, short enough for every one to show on the axis;
+// Names are the cycles' names, for the tooltip. Sizes are the group sizes
+// the ranks are out of; GroupSize, the largest, is the rank axis's end.
 type trendChart struct {
 	Kind       string    `json:"kind"`
 	Labels     []string  `json:"labels"`
+	Names      []string  `json:"names"`
 	Totals     []float64 `json:"totals"`
 	Ranks      []int     `json:"ranks"`
+	Sizes      []int     `json:"sizes"`
+	GroupSize  int       `json:"group_size"`
 	TotalLabel string    `json:"total_label"`
 	RankLabel  string    `json:"rank_label"`
 }
@@ -114,24 +123,27 @@ func (h *Handler) profileShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	p := h.newPage(r, "cycles")
 	res := pr.Result
 	data := profileData{C: pr.Cycle, Published: pr.Published, Entity: res.Entity.ID, Name: res.Entity.Name,
-		PersonID: res.Entity.PersonID, UnitID: res.Entity.UnitID, R: rankRowOf(res), Interval: pr.Snapshot.Draws > 0}
-	data.Radar = radarChart{Kind: "radar"}
-	me := radarSerie{Name: res.Entity.Name}
-	mean := radarSerie{Name: p.loc.T("profile.group_mean")}
-	median := radarSerie{Name: p.loc.T("profile.group_median")}
-	for _, d := range pr.Dimensions {
-		data.Radar.Indicators = append(data.Radar.Indicators, radarAxis{Name: d.Name, Max: 100})
-		me.Data = append(me.Data, d.Score)
-		mean.Data = append(mean.Data, d.Mean)
-		median.Data = append(median.Data, d.Median)
-		data.Axes = append(data.Axes, axisRow{Name: d.Name, Score: num(d.Score, 2), Mean: num(d.Mean, 2), Median: num(d.Median, 2)})
-	}
-	data.Radar.Series = []radarSerie{me, mean, median}
+		PersonID: res.Entity.PersonID, UnitID: res.Entity.UnitID, R: rankRowOf(res), Interval: pr.Snapshot.Draws > 0,
+		Dashboard: h.policy.Authorize(a, auth.ActCycleRead, pr.Cycle.OwnerPath) == nil}
+	data.Radar, data.Axes = radarOf(p, res.Entity.Name, pr.Dimensions)
 	data.Trend = trendChart{Kind: "trend", TotalLabel: p.loc.T("ranking.total"), RankLabel: p.loc.T("ranking.rank")}
+	periods := map[string]int{}
 	for _, pt := range pr.History {
-		data.Trend.Labels = append(data.Trend.Labels, pt.Name)
+		periods[pt.Period]++
+	}
+	for _, pt := range pr.History {
+		label := pt.Period
+		if periods[pt.Period] > 1 {
+			// Two cycles of one period (an annual and a special one) are
+			// told apart by their kind.
+			label += " " + p.loc.T("cycle.kind."+string(pt.Kind))
+		}
+		data.Trend.Labels = append(data.Trend.Labels, label)
+		data.Trend.Names = append(data.Trend.Names, pt.Name)
 		data.Trend.Totals = append(data.Trend.Totals, pt.Total)
 		data.Trend.Ranks = append(data.Trend.Ranks, pt.Rank)
+		data.Trend.Sizes = append(data.Trend.Sizes, pt.GroupSize)
+		data.Trend.GroupSize = max(data.Trend.GroupSize, pt.GroupSize)
 		data.History = append(data.History, historyRow{CycleID: pt.CycleID, Name: pt.Name, Kind: string(pt.Kind), Period: pt.Period,
 			Total: fixed(pt.Total, 2), Rank: pt.Rank, N: pt.GroupSize, Grade: pt.Grade, Current: pt.Current})
 	}
@@ -152,7 +164,7 @@ func (h *Handler) profileShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	}
 	data.Sum = fixed(sum, 4)
 	for _, c := range pr.Calibrations {
-		data.Cals = append(data.Cals, calRow{From: c.From, To: c.To, Reason: c.Reason, Actor: c.Actor, At: c.At})
+		data.Cals = append(data.Cals, calRow{From: c.From, To: c.To, Reason: c.Reason, Actor: actorName(p, c.ActorID, c.ActorName, c.Actor), At: c.At})
 	}
 	c := pr.Cycle
 	data.Calibrate = h.cycle.MayCalibrate(a, c)
@@ -163,7 +175,7 @@ func (h *Handler) profileShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	if res.Entity.PersonID != 0 {
 		kind, subject = survey.SubjectCadre, res.Entity.PersonID
 	}
-	if data.Evaluations, err = h.evalPanels(r.Context(), p, a, kind, subject, c.EvaluationID); err != nil {
+	if data.Evaluations, err = h.evalPanels(r.Context(), p, a, kind, subject, c.EvaluationIDs); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -28,15 +28,24 @@ func (h *Handler) rankingExport(w http.ResponseWriter, r *http.Request, a *auth.
 		return
 	}
 	loc := h.localizer(r)
+	names, err := h.groupNames(r.Context(), a, loc)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	header := []string{loc.T("ranking.rank"), loc.T("ranking.name"), loc.T("ranking.group"), loc.T("ranking.total"),
 		loc.T("ranking.base"), loc.T("ranking.bonus"), loc.T("ranking.deduction"), loc.T("ranking.p05"), loc.T("ranking.p50"),
 		loc.T("ranking.p95"), loc.T("ranking.grade"), loc.T("ranking.engine_grade"), loc.T("ranking.flags")}
 	rows := make([][]any, 0, len(rk.Rows))
 	for _, res := range rk.Rows {
-		rows = append(rows, []any{res.Rank, res.Entity.Name, res.Entity.Group, res.Total, res.Base, res.Bonus, res.Deduction,
-			res.RankP05, res.RankP50, res.RankP95, res.Grade, res.EngineGrade, strings.Join(res.Flags, ",")})
+		flags := make([]string, len(res.Flags))
+		for i, f := range res.Flags {
+			flags[i] = flagLabel(h.loc, loc, f)
+		}
+		rows = append(rows, []any{res.Rank, res.Entity.Name, names.Of(res.Entity.Group), res.Total, res.Base, res.Bonus, res.Deduction,
+			res.RankP05, res.RankP50, res.RankP95, res.Grade, res.EngineGrade, strings.Join(flags, "；")})
 	}
-	h.sendSheet(w, r, loc.T("ranking.sheet"), header, rows, rk.Cycle.Name+"-"+rk.Group+"-排名.xlsx")
+	h.sendSheet(w, r, loc.T("ranking.sheet"), header, rows, rk.Cycle.Name+"-"+names.Of(rk.Group)+"-排名.xlsx")
 }
 
 // sendSheet streams one sheet of rows with a bold header as an .xlsx

@@ -19,16 +19,19 @@ type rankingData struct {
 	Published bool
 	Groups    []cycle.GroupCount
 	Group     string
-	Grade     string
-	Query     string
-	Grades    []string
-	Rows      []rankRow
-	Total     int
+	// Names names the groups.
+	Names  groupNames
+	Grade  string
+	Query  string
+	Grades []string
+	Rows   []rankRow
+	Total  int
 	// From and To number the rows shown; Prev and Next link the pages.
 	From, To   int
 	Prev, Next string
 	Export     string
-	// Analysis links the heatmap for readers of the cycle.
+	// Analysis links the dashboard and the heatmap for readers of the
+	// cycle.
 	Analysis bool
 }
 
@@ -62,12 +65,16 @@ func (h *Handler) rankingShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		Offset: (page - 1) * rankingPageSize, Limit: rankingPageSize}
 	rk, err := h.cycle.Ranking(r.Context(), a, id, f)
 	if err != nil {
-		h.fail(w, r, err)
+		h.resultsPending(w, r, a, id, "ranking", err)
 		return
 	}
 	p := h.newPage(r, "cycles")
 	data := rankingData{C: rk.Cycle, Published: rk.Published, Groups: rk.Groups, Group: rk.Group, Grade: f.Grade, Query: f.Query,
 		Total: rk.Total, Analysis: h.policy.Authorize(a, auth.ActCycleRead, rk.Cycle.OwnerPath) == nil}
+	if data.Names, err = h.groupNames(r.Context(), a, p.loc); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	for _, b := range rk.Snapshot.Header.Grading.Bands {
 		data.Grades = append(data.Grades, b.Grade)
 	}

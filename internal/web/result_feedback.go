@@ -28,6 +28,11 @@ func (h *Handler) resultFeedback(w http.ResponseWriter, r *http.Request, a *auth
 		return
 	}
 	loc := h.localizer(r)
+	names, err := h.groupNames(r.Context(), a, loc)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	header := []string{loc.T("ranking.name"), loc.T("ranking.group"), loc.T("ranking.total"), loc.T("ranking.rank"),
 		loc.T("ranking.grade"), loc.T("feedback.strengths"), loc.T("feedback.weaknesses")}
 	list := func(ls []string) string { return strings.Join(ls, "；") }
@@ -40,7 +45,7 @@ func (h *Handler) resultFeedback(w http.ResponseWriter, r *http.Request, a *auth
 		for _, l := range e.Weakness {
 			wk = append(wk, l.Name+" "+num(l.Score, 1)+" < "+num(l.GroupMedian, 1))
 		}
-		rows = append(rows, []any{e.Result.Entity.Name, e.Result.Entity.Group, e.Result.Total,
+		rows = append(rows, []any{e.Result.Entity.Name, names.Of(e.Result.Entity.Group), e.Result.Total,
 			strconv.Itoa(e.Result.Rank) + "/" + strconv.Itoa(e.Result.GroupSize), e.Result.Grade, list(st), list(wk)})
 	}
 	h.sendSheet(w, r, loc.T("feedback.sheet"), header, rows, fb.Cycle.Name+"-反馈.xlsx")

@@ -80,9 +80,7 @@ func (h *Handler) renderSchemes(w http.ResponseWriter, r *http.Request, a *auth.
 		}
 		data.Schemes = append(data.Schemes, row)
 	}
-	for _, code := range sortedCodes(names) {
-		data.Categories = append(data.Categories, categoryOption{Code: code, Name: names[code], Checked: slices.Contains(form.Categories, code)})
-	}
+	data.Categories = categoryOptions(names, form.Categories)
 	for _, s := range []scheme.Subject{scheme.SubjectUnit, scheme.SubjectPerson} {
 		data.Subjects = append(data.Subjects, option{Value: string(s), Label: p.loc.T("scheme.subject." + string(s))})
 	}
@@ -119,8 +117,14 @@ func categoryList(codes []string, names map[string]string) string {
 	return strings.Join(out, "、")
 }
 
-func sortedCodes(m map[string]string) []string {
-	return slices.Sorted(maps.Keys(m))
+// categoryOptions are the choices of categories by name (names maps their
+// codes to names), in code order, those of checked checked.
+func categoryOptions(names map[string]string, checked []string) []categoryOption {
+	var out []categoryOption
+	for _, code := range slices.Sorted(maps.Keys(names)) {
+		out = append(out, categoryOption{Code: code, Name: names[code], Checked: slices.Contains(checked, code)})
+	}
+	return out
 }
 
 // errorLines localizes err: every error of a list (an import's bad rows),

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"kaohe/internal/auth"
+	"kaohe/internal/cycle"
 	"kaohe/internal/errs"
 	"kaohe/internal/org"
 )
@@ -16,9 +17,17 @@ type unitShowData struct {
 	Team     []personRow
 	Children []unitNode
 	Cadres   []personRow
-	// People is false when the actor may see the unit but not its people
-	// (a data provider): the team and cadre sections are left out.
-	People bool
+	// ShowTeam is false when the actor may see the unit but not who its
+	// leadership team is (a data provider); ShowCadres is false when it
+	// may not read the unit's cadres (a provider, or an assessed cadre,
+	// who sees its team but only its own person).
+	ShowTeam, ShowCadres bool
+	// ShowChildren is false when the actor sees the unit alone (a cadre its
+	// own unit), so that an empty list does not say it has none.
+	ShowChildren bool
+	// Results are the team's published results across cycles, as far as
+	// the actor may read them.
+	Results archiveView
 }
 
 // personRow is a person in a list of a unit's people.
@@ -58,7 +67,10 @@ func (h *Handler) unitShow(w http.ResponseWriter, r *http.Request, a *auth.Actor
 		return
 	}
 	p := h.newPage(r, "units")
-	data := unitShowData{Unit: nodes(p, []*org.Unit{u}, categories)[0], Children: nodes(p, kids, categories), People: true}
+	data := unitShowData{Unit: nodes(p, []*org.Unit{u}, categories)[0], Children: nodes(p, kids, categories), ShowTeam: true,
+		ShowCadres: h.policy.Authorize(a, auth.ActPersonRead, u.Path) == nil}
+	units := h.policy.Scope(a, auth.ActUnitRead)
+	data.ShowChildren = len(kids) > 0 || (auth.Scope{All: units.All, Subtrees: units.Subtrees}).Contains(u.Path)
 	if u.ParentID != 0 {
 		if parent, err := h.org.Unit(ctx, a, u.ParentID); err == nil {
 			n := nodes(p, []*org.Unit{parent}, categories)[0]
@@ -71,18 +83,19 @@ func (h *Handler) unitShow(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	team, err := h.org.Team(ctx, a, id, "")
 	switch {
 	case errs.Is(err, errs.Forbidden) || errs.Is(err, errs.NotFound):
-		data.People = false
+		data.ShowTeam = false
 	case err != nil:
 		h.fail(w, r, err)
 		return
 	default:
 		for _, m := range team.Members {
 			data.Team = append(data.Team, personRow{
-				PersonID: m.Person.ID, Name: m.Person.Name, Title: m.Post.Title, Since: day(m.Post.Start), Link: true,
+				PersonID: m.Person.ID, Name: m.Person.Name, Title: m.Post.Title, Since: day(m.Post.Start),
+				Link: h.policy.AuthorizePerson(a, auth.ActPersonRead, m.Person.ID, []string{m.Post.UnitPath}) == nil,
 			})
 		}
 	}
-	if data.People {
+	if data.ShowCadres {
 		people, _, err := h.org.FindPeople(ctx, a, org.PersonFilter{Under: id, Serving: true, Limit: unitCadreLimit})
 		if err != nil && !errs.Is(err, errs.NotFound) {
 			h.fail(w, r, err)
@@ -95,6 +108,12 @@ func (h *Handler) unitShow(w http.ResponseWriter, r *http.Request, a *auth.Actor
 			data.Cadres = append(data.Cadres, personRow{PersonID: pe.ID, Name: pe.Name, Title: pe.Title, Link: true})
 		}
 	}
+	results, err := h.cycle.Archive(ctx, a, cycle.ArchiveFilter{UnitID: id})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	data.Results = archiveOf(p, "unit", results)
 	if p.Crumbs, err = h.crumbs(ctx, a, u.Path, false); err != nil {
 		h.fail(w, r, err)
 		return

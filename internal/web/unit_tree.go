@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"kaohe/internal/auth"
@@ -12,8 +13,14 @@ type unitTreeData struct {
 	Roots []unitNode
 }
 
-// unitTree shows the top units of the actor's jurisdiction; their
-// sub-units load when a node is opened (unitChildren).
+// openLevels is how many levels of the tree open by themselves: the top
+// units of the jurisdiction and their sub-units, so that the page shows
+// the jurisdiction's regions and their own sub-units at once.
+const openLevels = 2
+
+// unitTree shows the top units of the actor's jurisdiction, opened
+// openLevels deep; deeper sub-units load when a node is opened
+// (unitChildren).
 func (h *Handler) unitTree(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	roots, err := h.org.Roots(r.Context(), a)
 	if err != nil {
@@ -26,8 +33,35 @@ func (h *Handler) unitTree(w http.ResponseWriter, r *http.Request, a *auth.Actor
 		return
 	}
 	p := h.newPage(r, "units")
-	p.Data = unitTreeData{Roots: nodes(p, roots, categories)}
+	top := nodes(p, roots, categories)
+	if err := h.openNodes(r.Context(), p, a, top, categories, openLevels); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p.Data = unitTreeData{Roots: top}
 	h.render(w, r, http.StatusOK, "unit_tree", p)
+}
+
+// openNodes loads the sub-units of the nodes that have some, levels deep,
+// and marks those nodes open.
+func (h *Handler) openNodes(ctx context.Context, p *page, a *auth.Actor, ns []unitNode, categories map[int64]string, levels int) error {
+	if levels == 0 {
+		return nil
+	}
+	for i := range ns {
+		if !ns[i].HasChildren {
+			continue
+		}
+		kids, err := h.org.Children(ctx, a, ns[i].ID)
+		if err != nil {
+			return err
+		}
+		ns[i].Open, ns[i].Children = true, nodes(p, kids, categories)
+		if err := h.openNodes(ctx, p, a, ns[i].Children, categories, levels-1); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // unitChildren answers the sub-units of a unit as tree nodes, for htmx;

@@ -23,6 +23,10 @@ type unitNode struct {
 	// HasChildren is true for regions above township level, which may have
 	// sub-units; the tree loads them when opened.
 	HasChildren bool
+	// Open is true for a node the tree shows opened, with its Children
+	// already loaded.
+	Open     bool
+	Children []unitNode
 }
 
 // pathID parses the {id} of the route; a malformed id is simply not found.

@@ -67,7 +67,7 @@ func (h *Handler) renderUsers(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		row := userRow{ID: u.ID, Login: u.Login, Name: u.Name}
 		for _, g := range u.Grants {
 			row.Grants = append(row.Grants, grantRow{
-				Role: string(g.Role), RoleLabel: p.loc.T("role." + string(g.Role)),
+				Role: string(g.Role), RoleLabel: p.loc.Role(string(g.Role)),
 				UnitID: g.UnitID, Unit: names[g.UnitID],
 			})
 		}
@@ -82,7 +82,7 @@ func (h *Handler) renderUsers(w http.ResponseWriter, r *http.Request, a *auth.Ac
 func roleOptions(p *page) []option {
 	var out []option
 	for _, role := range auth.Roles {
-		out = append(out, option{Value: string(role), Label: p.loc.T("role." + string(role))})
+		out = append(out, option{Value: string(role), Label: p.loc.Role(string(role))})
 	}
 	return out
 }

@@ -44,14 +44,17 @@ var pages = []string{
 	"scheme_list", "scheme_show", "scheme_version", "scheme_diff", "indicator_list", "streamline_report",
 	"collect", "collect_status", "collect_values",
 	"item_list", "item_edit", "value_history", "token_list",
-	"cycle_list", "cycle_show", "ranking_show", "profile_show", "heatmap_show",
+	"cycle_list", "cycle_show", "ranking_show", "profile_show", "heatmap_show", "results_pending",
 	"field_list", "field_tasks", "field_show",
 }
 
-// sections names, per page, the files of the sections the page includes
-// (templates/<section>.html, each defining the template <section>).
-var sections = map[string][]string{
-	"home": {"home_team"},
+// pageParts names, per page, the other template files it is parsed with:
+// fragments several pages share (archive) and the sections of the home,
+// one file per role.
+var pageParts = map[string][]string{
+	"person_show": {"archive"},
+	"unit_show":   {"archive"},
+	"home":        {"home_team"},
 }
 
 // partials names every template rendered alone for htmx, with the page
@@ -124,8 +127,8 @@ func loadViews(b *locale.Bundle) (*views, error) {
 		v.sets[lang] = map[string]*template.Template{}
 		for _, name := range pages {
 			files := []string{"templates/" + name + ".html"}
-			for _, sec := range sections[name] {
-				files = append(files, "templates/"+sec+".html")
+			for _, part := range pageParts[name] {
+				files = append(files, "templates/"+part+".html")
 			}
 			set, err := template.Must(base.Clone()).ParseFS(templateFS, files...)
 			if err != nil {
@@ -137,13 +140,6 @@ func loadViews(b *locale.Bundle) (*views, error) {
 				}
 			}
 			v.sets[lang][name] = set
-		}
-		for page, secs := range sections {
-			for _, sec := range secs {
-				if v.sets[lang][page].Lookup(sec) == nil {
-					return nil, fmt.Errorf("section %s of page %s is not defined", sec, page)
-				}
-			}
 		}
 		for name, page := range partials {
 			if v.sets[lang][page].Lookup(name) == nil {
@@ -191,13 +187,14 @@ func (v *views) funcs(b *locale.Bundle, loc *locale.Localizer) template.FuncMap 
 			}
 			return t.Format("2006-01-02")
 		},
-		// flag shows a result flag of the engine (score.Flag…) by its
-		// label, result.flag.<code>; an unknown code shows as is.
-		"flag": func(code string) string {
-			if k := FlagKey(code); b.Has(k) {
-				return loc.T(k)
+		"flag": func(code string) string { return flagLabel(b, loc, code) },
+		// actor shows who did something as recorded: the system's own
+		// work ("system:demo") as 系统, a person as named.
+		"actor": func(name string) string {
+			if strings.HasPrefix(name, "system:") {
+				return loc.T("actor.system")
 			}
-			return code
+			return name
 		},
 	}
 }
@@ -221,6 +218,15 @@ func toInt64(n any) int64 {
 
 // FlagKey is the locale key of the label of a result flag code.
 func FlagKey(code string) string { return "result.flag." + code }
+
+// flagLabel shows a result flag of the engine (score.Flag…) by its label,
+// result.flag.<code>; an unknown code shows as is.
+func flagLabel(b *locale.Bundle, loc *locale.Localizer, code string) string {
+	if k := FlagKey(code); b.Has(k) {
+		return loc.T(k)
+	}
+	return code
+}
 
 // execute renders template name of page in lang into a buffer, so that a
 // failing template never sends half a page.

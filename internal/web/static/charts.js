@@ -22,14 +22,33 @@
     };
   }
 
+  // trend draws total and rank over past cycles. The x axis names each
+  // cycle by its short period (the tooltip gives the full name), so every
+  // label fits; the rank axis spans 1..the largest group (rank 1 on top).
   function trend(d) {
+    var n = Math.max(d.group_size || 1, 2);
     return {
       color: palette,
-      tooltip: { trigger: "axis" },
+      tooltip: {
+        trigger: "axis",
+        formatter: function (ps) {
+          var i = ps.length ? ps[0].dataIndex : 0;
+          var lines = [echarts.format.encodeHTML(d.names[i] || d.labels[i])];
+          for (var k = 0; k < ps.length; k++) {
+            var v = ps[k].seriesIndex === 1 ? ps[k].value + " / " + d.sizes[i] : ps[k].value;
+            lines.push(ps[k].marker + echarts.format.encodeHTML(ps[k].seriesName) + " " + echarts.format.encodeHTML(String(v)));
+          }
+          return lines.join("<br>");
+        }
+      },
       legend: { bottom: 0, data: [d.total_label, d.rank_label] },
-      grid: { left: 48, right: 48, top: 24, bottom: 48 },
-      xAxis: { type: "category", data: d.labels },
-      yAxis: [{ type: "value", name: d.total_label, scale: true }, { type: "value", name: d.rank_label, inverse: true, minInterval: 1 }],
+      grid: { left: 48, right: 48, top: 32, bottom: 56 },
+      xAxis: { type: "category", data: d.labels, axisTick: { alignWithLabel: true }, axisLabel: { hideOverlap: true } },
+      yAxis: [
+        { type: "value", name: d.total_label, scale: true },
+        { type: "value", name: d.rank_label, nameLocation: "start", inverse: true, min: 1, max: n, minInterval: 1,
+          interval: n <= 10 ? 1 : undefined, axisTick: { show: true }, axisLine: { show: true }, splitLine: { show: false } }
+      ],
       series: [
         { name: d.total_label, type: "line", data: d.totals },
         { name: d.rank_label, type: "line", yAxisIndex: 1, data: d.ranks }
@@ -49,13 +68,16 @@
     };
   }
 
+  // heatmap draws entities × indicators. The colour legend sits above the
+  // grid, clear of the rotated indicator names below it, which the grid
+  // keeps inside the chart.
   function heatmap(d) {
     return {
       tooltip: { position: "top" },
-      grid: { left: 120, right: 16, top: 16, bottom: 120 },
-      xAxis: { type: "category", data: d.x, axisLabel: { rotate: 60 } },
+      grid: { left: 16, right: 16, top: 72, bottom: 8, outerBoundsMode: "same", outerBoundsContain: "axisLabel" },
+      xAxis: { type: "category", data: d.x, axisLabel: { rotate: 60, interval: 0 } },
       yAxis: { type: "category", data: d.y, inverse: true },
-      visualMap: { min: d.min, max: d.max, calculable: true, orient: "horizontal", left: "center", bottom: 0,
+      visualMap: { min: d.min, max: d.max, calculable: true, orient: "horizontal", right: 16, top: 0, itemHeight: 160,
         inRange: { color: ["#b4232a", "#f4d6a0", "#3b8a5b"] } },
       series: [{ type: "heatmap", data: d.data.filter(function (c) { return c[2] !== null; }) }]
     };

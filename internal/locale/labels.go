@@ -1,0 +1,38 @@
+package locale
+
+import "strings"
+
+// The labels of the codes the interface shows: each code is shown by its
+// label and never as is. One function per kind of code, so that every page,
+// export and command line shows a code the same way. The tests of the
+// packages that own the codes check that every code has its label.
+
+// Message key prefixes of the labels.
+const (
+	RolePrefix        = "role."
+	AuditActionPrefix = "audit.act."
+	AuditObjectPrefix = "audit.obj."
+)
+
+// Role is the label of a role (auth.Role), e.g. 考核组 for "team".
+func (l *Localizer) Role(role string) string { return l.T(RolePrefix + role) }
+
+// AuditAction is the label of an audit event's action, e.g. 登录 for
+// "session.signin".
+func (l *Localizer) AuditAction(action string) string { return l.T(AuditActionPrefix + action) }
+
+// AuditObject is the label of the type of an audit event's object, e.g.
+// 考核周期 for "cycle".
+func (l *Localizer) AuditObject(objectType string) string { return l.T(AuditObjectPrefix + objectType) }
+
+// Labelled returns the codes that have a label under prefix, sorted by
+// code: the choices of a filter.
+func (b *Bundle) Labelled(prefix string) []string {
+	var out []string
+	for _, k := range b.keys[Default] {
+		if code, ok := strings.CutPrefix(k, prefix); ok {
+			out = append(out, code)
+		}
+	}
+	return out
+}
