@@ -154,6 +154,10 @@ func TestFieldWork(t *testing.T) {
 		expect(f.signIn(t, "cadre"), base, 404)
 		expect(f.signIn(t, "cadre"), page, 403)
 
+		// The audit log names what the team recorded and links the county's
+		// field work.
+		expect(f.signIn(t, "office"), "/audit", 200, "记录实地核查", "记录个别谈话", "记录定性评价", c.Name+" · 甲县", `href="`+page+`"`)
+
 		// The cycle scores 甲县 from the field work.
 		scoreAndPublish(t, cycles, c.ID)
 		p, err := cycles.Profile(ctx, sys, c.ID, db.FormatID(county.ID))
