@@ -18,6 +18,7 @@ import (
 	"kaohe/internal/collect"
 	"kaohe/internal/cycle"
 	"kaohe/internal/errs"
+	"kaohe/internal/fieldwork"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
 	"kaohe/internal/scheme"
@@ -39,6 +40,8 @@ type Config struct {
 	Cycle *cycle.Service
 	// Survey reads democratic evaluations.
 	Survey *survey.Service
+	// Field records the assessment team's field work.
+	Field  *fieldwork.Service
 	Locale *locale.Bundle
 	Logger *slog.Logger
 }
@@ -52,6 +55,7 @@ type Handler struct {
 	collect *collect.Service
 	cycle   *cycle.Service
 	survey  *survey.Service
+	field   *fieldwork.Service
 	loc     *locale.Bundle
 	log     *slog.Logger
 	routes  []string
@@ -62,7 +66,7 @@ func New(cfg Config) *Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Handler{auth: cfg.Auth, org: cfg.Org, scheme: cfg.Scheme, collect: cfg.Collect, cycle: cfg.Cycle, survey: cfg.Survey, loc: cfg.Locale, log: cfg.Logger}
+	return &Handler{auth: cfg.Auth, org: cfg.Org, scheme: cfg.Scheme, collect: cfg.Collect, cycle: cfg.Cycle, survey: cfg.Survey, field: cfg.Field, loc: cfg.Locale, log: cfg.Logger}
 }
 
 // endpoint is a handler that needs a signed-in actor.
@@ -97,6 +101,11 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("GET "+Prefix+"/cycles", h.cycleList)
 	handle("GET "+Prefix+"/cycles/{id}/results", h.cycleResults)
 	handle("GET "+Prefix+"/cycles/{id}/results/{entity}", h.cycleResult)
+	handle("GET "+Prefix+"/cycles/{id}/field", h.fieldTasks)
+	handle("GET "+Prefix+"/cycles/{id}/field/{entity}", h.fieldRecord)
+	handle("POST "+Prefix+"/cycles/{id}/field/{entity}/verifications", h.fieldVerify)
+	handle("POST "+Prefix+"/cycles/{id}/field/{entity}/interviews", h.fieldInterview)
+	handle("POST "+Prefix+"/cycles/{id}/field/{entity}/judgements", h.fieldJudge)
 	// Anything else under the prefix answers the API's error shape.
 	mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		h.ServeError(w, r, errNotFound())

@@ -23,7 +23,7 @@ func (h *Handler) schemeWeightsSet(w http.ResponseWriter, r *http.Request, a *au
 		return
 	}
 	var in WeightsEdit
-	if !h.decodeEdit(w, r, &in, `{"weights": [{"indicator", "category", "weight"}]}`) {
+	if !h.decodeBody(w, r, &in, maxEditBody, `{"weights": [{"indicator", "category", "weight"}]}`) {
 		return
 	}
 	settings := make([]scheme.WeightSetting, len(in.Weights))
@@ -51,7 +51,7 @@ func (h *Handler) schemeAHPSet(w http.ResponseWriter, r *http.Request, a *auth.A
 		return
 	}
 	var in AHPEdit
-	if !h.decodeEdit(w, r, &in, `{"node", "matrix": [[…]]}`) {
+	if !h.decodeBody(w, r, &in, maxEditBody, `{"node", "matrix": [[…]]}`) {
 		return
 	}
 	out, err := h.scheme.SetAHP(r.Context(), a, v.ID, in.Node, in.Matrix)
@@ -83,10 +83,10 @@ func (h *Handler) draftVersion(w http.ResponseWriter, r *http.Request, a *auth.A
 	return v, true
 }
 
-// decodeEdit reads a JSON body of one object of in's shape, rejecting
-// unknown fields; shape describes it in the error.
-func (h *Handler) decodeEdit(w http.ResponseWriter, r *http.Request, in any, shape string) bool {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxEditBody))
+// decodeBody reads a JSON body of at most max bytes of one object of in's
+// shape, rejecting unknown fields; shape describes it in the error.
+func (h *Handler) decodeBody(w http.ResponseWriter, r *http.Request, in any, max int64, shape string) bool {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 	if err != nil {
 		h.ServeError(w, r, errs.New(errs.Invalid, "api.body_too_large", "the body is too large or cannot be read"))
 		return false

@@ -88,6 +88,21 @@ const (
 	ActResultApprove  Action = "result.approve"
 	ActResultRead     Action = "result.read"
 	ActTeamResultRead Action = "result.team_read"
+
+	// Field work of the assessment team (internal/fieldwork), checked on
+	// the unit of the assessed entity (for a cadre, the unit of the post
+	// it is assessed in). ActFieldWrite records verifications (实地核查),
+	// interviews (个别谈话) and qualitative judgements (定性评价);
+	// ActFieldRead reads the verifications, judgements and task lists;
+	// ActInterviewRead reads interview records, which are confidential:
+	// the team and the office only. ActValueCorrect corrects a collected
+	// value that a verification found wrong, through collect's correction
+	// path, on the entity the value is of. See
+	// docs/decisions/0100-field-work.md.
+	ActFieldRead     Action = "field.read"
+	ActFieldWrite    Action = "field.write"
+	ActInterviewRead Action = "interview.read"
+	ActValueCorrect  Action = "value.correct"
 )
 
 // Reach is how far a grant carries an action from the grant's unit.
@@ -149,6 +164,12 @@ var matrix = map[Action]map[Role]Reach{
 	ActResultApprove:  {RoleOffice: Subtree},
 	ActResultRead:     {RoleOffice: Subtree, RoleTeam: Subtree, RoleViewer: Subtree, RoleCadre: Self},
 	ActTeamResultRead: {RoleOffice: Subtree, RoleTeam: Subtree, RoleViewer: Subtree, RoleCadre: Unit},
+	// The team records its field work; the office and leaders follow it,
+	// but only the team and the office read what interviewees said.
+	ActFieldRead:     {RoleOffice: Subtree, RoleTeam: Subtree, RoleViewer: Subtree},
+	ActFieldWrite:    {RoleTeam: Subtree},
+	ActInterviewRead: {RoleOffice: Subtree, RoleTeam: Subtree},
+	ActValueCorrect:  {RoleTeam: Subtree},
 }
 
 // Actions lists every action of the matrix in a stable order.
@@ -157,7 +178,8 @@ func Actions() []Action {
 		ActSchemeRead, ActSchemeWrite,
 		ActItemWrite, ActValueSubmit, ActValueRead, ActValueVerify, ActCollectStatus,
 		ActEvalManage, ActEvalResults,
-		ActCycleRead, ActCycleManage, ActResultApprove, ActResultRead, ActTeamResultRead}
+		ActCycleRead, ActCycleManage, ActResultApprove, ActResultRead, ActTeamResultRead,
+		ActFieldRead, ActFieldWrite, ActInterviewRead, ActValueCorrect}
 }
 
 // ReachOf returns how far role carries action.

@@ -46,6 +46,7 @@ var policyWant = map[Role]map[Action]string{
 		ActEvalManage: "yyn yyn", ActEvalResults: "yyn yyn",
 		ActCycleRead: "yyn yyn", ActCycleManage: "yyn yyn", ActResultApprove: "yyn yyn",
 		ActResultRead: "yyn yyn", ActTeamResultRead: "yyn yyn",
+		ActFieldRead: "yyn yyn", ActFieldWrite: "ffn ffn", ActInterviewRead: "yyn yyn", ActValueCorrect: "ffn ffn",
 	},
 	RoleTeam: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -56,6 +57,7 @@ var policyWant = map[Role]map[Action]string{
 		ActEvalManage: "ffn ffn", ActEvalResults: "yyn yyn",
 		ActCycleRead: "yyn yyn", ActCycleManage: "ffn ffn", ActResultApprove: "ffn ffn",
 		ActResultRead: "yyn yyn", ActTeamResultRead: "yyn yyn",
+		ActFieldRead: "yyn yyn", ActFieldWrite: "yyn yyn", ActInterviewRead: "yyn yyn", ActValueCorrect: "yyn yyn",
 	},
 	RoleProvider: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "ffn ffn",
@@ -66,6 +68,7 @@ var policyWant = map[Role]map[Action]string{
 		ActEvalManage: "ffn ffn", ActEvalResults: "ffn ffn",
 		ActCycleRead: "ffn ffn", ActCycleManage: "ffn ffn", ActResultApprove: "ffn ffn",
 		ActResultRead: "ffn ffn", ActTeamResultRead: "ffn ffn",
+		ActFieldRead: "ffn ffn", ActFieldWrite: "ffn ffn", ActInterviewRead: "ffn ffn", ActValueCorrect: "ffn ffn",
 	},
 	RoleSupervisor: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -76,6 +79,7 @@ var policyWant = map[Role]map[Action]string{
 		ActEvalManage: "ffn ffn", ActEvalResults: "ffn ffn",
 		ActCycleRead: "ffn ffn", ActCycleManage: "ffn ffn", ActResultApprove: "ffn ffn",
 		ActResultRead: "ffn ffn", ActTeamResultRead: "ffn ffn",
+		ActFieldRead: "ffn ffn", ActFieldWrite: "ffn ffn", ActInterviewRead: "ffn ffn", ActValueCorrect: "ffn ffn",
 	},
 	RoleCadre: {
 		ActUnitRead: "ynn yyn", ActUnitWrite: "fnn ffn", ActPersonRead: "fnn yfn",
@@ -86,6 +90,7 @@ var policyWant = map[Role]map[Action]string{
 		ActEvalManage: "fnn ffn", ActEvalResults: "fnn ffn",
 		ActCycleRead: "fnn ffn", ActCycleManage: "fnn ffn", ActResultApprove: "fnn ffn",
 		ActResultRead: "fnn yfn", ActTeamResultRead: "ynn yyn",
+		ActFieldRead: "fnn ffn", ActFieldWrite: "fnn ffn", ActInterviewRead: "fnn ffn", ActValueCorrect: "fnn ffn",
 	},
 	RoleViewer: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -96,6 +101,7 @@ var policyWant = map[Role]map[Action]string{
 		ActEvalManage: "ffn ffn", ActEvalResults: "yyn yyn",
 		ActCycleRead: "yyn yyn", ActCycleManage: "ffn ffn", ActResultApprove: "ffn ffn",
 		ActResultRead: "yyn yyn", ActTeamResultRead: "yyn yyn",
+		ActFieldRead: "yyn yyn", ActFieldWrite: "ffn ffn", ActInterviewRead: "ffn ffn", ActValueCorrect: "ffn ffn",
 	},
 }
 

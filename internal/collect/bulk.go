@@ -89,7 +89,8 @@ var valueCols = []string{"id", "entity_id", "value", "flagged", "version", "reas
 const insertBatch = 500
 
 // write stores the plan: supersedes the corrected versions and inserts the
-// new rows, by multi-row INSERTs on SQLite and COPY on PostgreSQL, then
+// new rows, by multi-row INSERTs on SQLite and COPY on PostgreSQL (INSERTs
+// there too without the connection c, in a caller's transaction), then
 // tells l of the first values (tellFirst).
 func (p *plan) write(ctx context.Context, tx *db.Tx, c *conn, a *auth.Actor, l FirstValuesListener) error {
 	p.rep.BatchID = db.NewID()
@@ -108,9 +109,9 @@ func (p *plan) write(ctx context.Context, tx *db.Tx, c *conn, a *auth.Actor, l F
 	if len(p.recs) == 0 {
 		return nil
 	}
-	src := rowSource{p: p, source: string(p.batch.Source), submitter: a.UserID, now: tx.Now.UnixMicro()}
+	src := rowSource{p: p, source: string(p.batch.Source), submitter: a.UserID, now: tx.Now.UnixMicro(), numbered: tx.Engine == db.Postgres}
 	var err error
-	if tx.Engine == db.Postgres {
+	if tx.Engine == db.Postgres && c != nil {
 		err = src.copy(ctx, c)
 	} else {
 		err = src.insert(ctx, tx)
@@ -127,6 +128,8 @@ type rowSource struct {
 	source    string
 	submitter int64
 	now       int64
+	// numbered writes PostgreSQL's $N placeholders instead of '?'.
+	numbered bool
 }
 
 // row fills vals with the first six columns of rec i.
@@ -147,28 +150,43 @@ func (s *rowSource) row(i int, vals []any) {
 // value (version 1, no reason) binds its id, entity, value and flag; the
 // columns every row of the group shares are literals, which are validated
 // codes, periods, enums and numbers (itemCode, ValidPeriod, Source.Valid).
-// A correction binds its version and reason too. It is for SQLite only and
-// uses '?' placeholders: the driver looks each "$N" up by name in a list as
-// long as the statement's parameters, which makes a 2,000-parameter
-// statement quadratic. Binding four values instead of fourteen is a third
-// faster on a large load.
+// A correction binds its version and reason too. It uses '?' placeholders
+// on SQLite: the driver looks each "$N" up by name
+// in a list as long as the statement's parameters, which makes a
+// 2,000-parameter statement quadratic. Binding four values instead of
+// fourteen is a third faster on a large load. On PostgreSQL (a correction
+// in a caller's transaction, which has no COPY) it numbers them.
 func (s *rowSource) insertSQL(g group, n int, corrections bool) string {
 	var b strings.Builder
 	b.WriteString("INSERT INTO data_values (")
 	b.WriteString(strings.Join(valueCols, ", "))
 	b.WriteString(") VALUES ")
 	it := s.p.items[g.item]
-	head := "(?, ?, ?, ?, 1, '', "
+	bound := 4
 	if corrections {
-		head = "(?, ?, ?, ?, ?, ?, "
+		bound = 6
 	}
 	tail := "'" + string(it.EntityKind) + "', '" + it.Code + "', '" + s.p.periods[g.per] + "', '" + s.source + "', " +
 		strconv.FormatInt(s.submitter, 10) + ", 'submitted', TRUE, " + strconv.FormatInt(s.now, 10) + ")"
+	k := 0
 	for r := 0; r < n; r++ {
 		if r > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(head)
+		b.WriteByte('(')
+		for range bound {
+			k++
+			if s.numbered {
+				b.WriteByte('$')
+				b.WriteString(strconv.Itoa(k))
+			} else {
+				b.WriteByte('?')
+			}
+			b.WriteString(", ")
+		}
+		if !corrections {
+			b.WriteString("1, '', ")
+		}
 		b.WriteString(tail)
 	}
 	return b.String()

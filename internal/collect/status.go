@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"kaohe/internal/org"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -97,7 +98,8 @@ type DepartmentStatus struct {
 	Items               []*ItemStatus
 	Expected, Submitted int
 	Overdue             bool
-	// Contacts are the provider accounts that can submit its items.
+	// Contacts are the names of the provider accounts that can submit
+	// its items.
 	Contacts []string
 }
 
@@ -249,8 +251,8 @@ func itemStatus(ctx context.Context, tx *db.Tx, it *Item, period, scope, today s
 }
 
 // contacts fills the provider accounts that can submit each department's
-// items: those granted the provider role on the department or a region
-// above it.
+// items — those granted the provider role on the department or a region
+// above it — by their names, each once: a login is not for a page.
 func contacts(ctx context.Context, tx *db.Tx, ds []*DepartmentStatus) error {
 	if len(ds) == 0 {
 		return nil
@@ -273,8 +275,8 @@ func contacts(ctx context.Context, tx *db.Tx, ds []*DepartmentStatus) error {
 	for _, d := range ds {
 		path := us[d.ID].Path
 		for _, g := range grants {
-			if u := us[g.UnitID]; u != nil && strings.HasPrefix(path, u.Path) {
-				d.Contacts = append(d.Contacts, g.Name+" ("+g.Login+")")
+			if u := us[g.UnitID]; u != nil && strings.HasPrefix(path, u.Path) && !slices.Contains(d.Contacts, g.Name) {
+				d.Contacts = append(d.Contacts, g.Name)
 			}
 		}
 	}

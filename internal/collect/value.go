@@ -32,11 +32,14 @@ const (
 	SourceExcel Source = "excel"
 	SourceCSV   Source = "csv"
 	SourceAPI   Source = "api"
+	// SourceVerification is a value the assessment team found on site
+	// (Correct).
+	SourceVerification Source = "verification"
 )
 
 // Valid reports whether s is a known source.
 func (s Source) Valid() bool {
-	return s == SourceForm || s == SourceExcel || s == SourceCSV || s == SourceAPI
+	return s == SourceForm || s == SourceExcel || s == SourceCSV || s == SourceAPI || s == SourceVerification
 }
 
 // Value is one version of the value of a data item for an entity and a

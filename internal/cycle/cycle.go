@@ -45,7 +45,7 @@ type Service struct {
 
 // NewService returns a Service on d that asks pol who may do what and
 // reads what other packages own through src: Schemes and Values are
-// required, Ratings and Findings may be nil (none).
+// required, Ratings, Findings and Judgements may be nil (none).
 func NewService(d *db.DB, pol auth.Policy, src Sources) *Service {
 	return &Service{db: d, pol: pol, src: src}
 }

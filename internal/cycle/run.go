@@ -33,7 +33,8 @@ type Inputs struct {
 }
 
 // Load reads the inputs of a scoring run of cycle id: scheme version,
-// entities, values of the period, folded totals, ratings and findings. The
+// entities, values of the period, folded totals, the team's judgements,
+// ratings and findings. The
 // actor needs ActCycleManage.
 func (s *Service) Load(ctx context.Context, a *auth.Actor, id int64) (*Inputs, error) {
 	var out *Inputs
@@ -80,6 +81,9 @@ func (s *Service) load(ctx context.Context, tx *db.Tx, c *Cycle) (*Inputs, error
 		if err := foldParts(ctx, tx, c, in); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.judgements(ctx, tx, c, in, leaves); err != nil {
+		return nil, err
 	}
 	if in.Findings, err = s.findings(ctx, tx, c, ents); err != nil {
 		return nil, err

@@ -22,6 +22,8 @@ type Sources struct {
 	Values   ValueSource
 	Ratings  RatingSource
 	Findings FindingSource
+	// Judgements are the assessment team's qualitative judgements.
+	Judgements JudgementSource
 }
 
 // SchemeSource reads scheme versions (package scheme).
@@ -67,6 +69,15 @@ type RatingSource interface {
 // period; nil until a package provides them.
 type FindingSource interface {
 	Findings(ctx context.Context, tx *db.Tx, subject, period string, entityIDs []int64) ([]score.Finding, error)
+}
+
+// JudgementSource reads the assessment team's qualitative judgements (定性
+// 评价) of a cycle's entities (package fieldwork); nil for none.
+type JudgementSource interface {
+	// Judgements calls each with the team's judgement of each entity (its
+	// engine ID) on each qualitative indicator of cycle id: the raw value
+	// the indicator takes.
+	Judgements(ctx context.Context, tx *db.Tx, cycleID int64, each func(entity, indicator string, v float64)) error
 }
 
 // versionOf reads the cycle's scheme version, naming the field when it is

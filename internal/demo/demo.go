@@ -108,6 +108,7 @@ var steps = []step{
 	{"town values", buildTownValues},
 	{"evaluations", buildEvaluations},
 	{"cycles", buildCycles},
+	{"fieldwork", buildFieldwork},
 }
 
 // Build fills an empty database with the demo jurisdiction. It refuses

@@ -39,7 +39,7 @@ var (
 var crawlAllowed = map[string]bool{
 	"English": true, "Kaohe": true, "Excel": true, "CSV": true, "PDF": true, "API": true, "JSON": true,
 	"GDP": true, "AHP": true, "Saaty": true, "Monte": true, "Carlo": true, "SHA": true,
-	"xlsx": true, "UTF": true, "GBK": true, "JPEG": true, "PNG": true, "Word": true, "docx": true, "MiB": true,
+	"xlsx": true, "pdf": true, "UTF": true, "GBK": true, "JPEG": true, "PNG": true, "Word": true, "docx": true, "MiB": true,
 }
 
 // TestDemoCrawl signs in as each demo account and follows every link on

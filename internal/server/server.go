@@ -17,6 +17,7 @@ import (
 	"kaohe/internal/collect"
 	"kaohe/internal/cycle"
 	"kaohe/internal/db"
+	"kaohe/internal/fieldwork"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
 	"kaohe/internal/scheme"
@@ -60,13 +61,16 @@ func New(cfg Config) (*Server, error) {
 	cycles := cycle.NewService(cfg.DB, pol, sources.Cycle())
 	sources.Counts(collects, cycles)
 	s.auth.NameAuditObjects(sources.AuditNamers())
+	fields := fieldwork.NewService(cfg.DB, pol, collects)
 	s.web, err = web.New(web.Config{
-		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Policy: pol, Locale: bundle, Logger: cfg.Logger,
+		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Policy: pol,
+		Locale: bundle, Logger: cfg.Logger,
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.api = api.New(api.Config{Auth: s.auth, Org: orgs, Scheme: schemes, Collect: collects, Survey: surveys, Cycle: cycles, Locale: bundle, Logger: cfg.Logger})
+	s.api = api.New(api.Config{Auth: s.auth, Org: orgs, Scheme: schemes, Collect: collects, Survey: surveys, Cycle: cycles,
+		Field: fields, Locale: bundle, Logger: cfg.Logger})
 
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET /healthz", s.healthz)

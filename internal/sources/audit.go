@@ -9,6 +9,7 @@ import (
 	"kaohe/internal/collect"
 	"kaohe/internal/cycle"
 	"kaohe/internal/db"
+	"kaohe/internal/fieldwork"
 	"kaohe/internal/org"
 	"kaohe/internal/scheme"
 	"kaohe/internal/survey"
@@ -61,7 +62,10 @@ func AuditNamers() map[string]auth.AuditNamer {
 			ns, err := cycle.CycleNames(ctx, tx, ids)
 			return objects(ns, err, func(id int64, n string) auth.AuditObject { return page(n, "cycle", id) })
 		}),
-		"cycle_result": nameResults,
+		"cycle_result": nameCycleEntities("result"),
+		"judgement":    nameCycleEntities("field"),
+		"verification": nameFieldRecords("verification"),
+		"interview":    nameFieldRecords("interview"),
 	}
 }
 
@@ -144,9 +148,44 @@ func nameCategories(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]auth
 	return out, nil
 }
 
-// nameResults names the results of cycle_result objects, "cycle/entity",
-// by their cycle and entity, shown on the entity's result page.
-func nameResults(ctx context.Context, tx *db.Tx, keys []string) (map[string]auth.AuditObject, error) {
+// nameCycleEntities names objects about an entity of a cycle,
+// "cycle/entity" (a result, the team's judgements), by their cycle and
+// entity, shown on the entity's page of kind (result, field).
+func nameCycleEntities(kind string) auth.AuditNamer {
+	return func(ctx context.Context, tx *db.Tx, keys []string) (map[string]auth.AuditObject, error) {
+		return cycleEntities(ctx, tx, kind, keys)
+	}
+}
+
+// nameFieldRecords names the verifications or interviews (kind) by the
+// cycle and entity they are about, shown on the entity's field work page.
+func nameFieldRecords(kind string) auth.AuditNamer {
+	return byID(func(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]auth.AuditObject, error) {
+		targets, err := fieldwork.RecordTargets(ctx, tx, kind, ids)
+		if err != nil {
+			return nil, err
+		}
+		var keys []string
+		for _, k := range targets {
+			keys = append(keys, k)
+		}
+		named, err := cycleEntities(ctx, tx, "field", keys)
+		if err != nil {
+			return nil, err
+		}
+		out := map[int64]auth.AuditObject{}
+		for id, k := range targets {
+			if o, ok := named[k]; ok {
+				out[id] = o
+			}
+		}
+		return out, nil
+	})
+}
+
+// cycleEntities names "cycle/entity" keys by their cycle and entity, on
+// the entity's page of kind.
+func cycleEntities(ctx context.Context, tx *db.Tx, kind string, keys []string) (map[string]auth.AuditObject, error) {
 	byCycle := map[int64][]string{}
 	for _, k := range keys {
 		c, entity, ok := strings.Cut(k, "/")
@@ -169,7 +208,7 @@ func nameResults(ctx context.Context, tx *db.Tx, keys []string) (map[string]auth
 			return nil, err
 		}
 		for entity, name := range names {
-			out[db.FormatID(id)+"/"+entity] = auth.AuditObject{Name: cycles[id] + " · " + name, Page: "result",
+			out[db.FormatID(id)+"/"+entity] = auth.AuditObject{Name: cycles[id] + " · " + name, Page: kind,
 				PageKey: []string{db.FormatID(id), entity}}
 		}
 	}

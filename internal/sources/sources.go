@@ -1,6 +1,7 @@
 // Package sources wires the packages that own data to the packages that
 // read them: the inputs of an assessment cycle (scheme versions, collected
-// values, evaluation tallies) and the collection counts that submissions
+// values, evaluation tallies, the assessment team's judgements) and the
+// collection counts that submissions
 // keep for cycles. Each adapter only forwards to the owner's tx-taking
 // functions, so no SQL crosses a package boundary and neither side imports
 // the other (docs/architecture.md).
@@ -13,6 +14,7 @@ import (
 	"kaohe/internal/collect"
 	"kaohe/internal/cycle"
 	"kaohe/internal/db"
+	"kaohe/internal/fieldwork"
 	"kaohe/internal/scheme"
 	"kaohe/internal/score"
 	"kaohe/internal/survey"
@@ -20,7 +22,7 @@ import (
 
 // Cycle returns what a cycle reads, from the packages that own it.
 func Cycle() cycle.Sources {
-	return cycle.Sources{Schemes: schemes{}, Values: values{}, Ratings: ratings{}}
+	return cycle.Sources{Schemes: schemes{}, Values: values{}, Ratings: ratings{}, Judgements: judgements{}}
 }
 
 // Counts makes every submission to collects tell cycles of its first
@@ -77,6 +79,12 @@ func (ratings) EvaluationOpen(ctx context.Context, tx *db.Tx, id int64) (bool, e
 
 func (ratings) Titles(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]string, error) {
 	return survey.EvaluationTitles(ctx, tx, ids)
+}
+
+type judgements struct{}
+
+func (judgements) Judgements(ctx context.Context, tx *db.Tx, id int64, each func(entity, indicator string, v float64)) error {
+	return fieldwork.Judgements(ctx, tx, id, each)
 }
 
 type counts struct{ cycles *cycle.Service }

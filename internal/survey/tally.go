@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
@@ -54,6 +55,26 @@ func Grades() []score.GradePoint {
 // ItemRef names an item of a questionnaire, "cadre.overall", the key of an
 // indicator mapping.
 func ItemRef(q, item string) string { return q + "." + item }
+
+// ScaleOf returns the grades of the grade item that ref names
+// ("team.overall") with their points, best first; none for a score item or
+// a ref that names no item of the templates.
+func ScaleOf(ref string) []score.GradePoint {
+	qc, ic, _ := strings.Cut(ref, ".")
+	q := Questionnaires[qc]
+	if q == nil {
+		return nil
+	}
+	it := q.Item(ic)
+	if it == nil || it.Scale == nil {
+		return nil
+	}
+	out := make([]score.GradePoint, len(it.Scale.Grades))
+	for i, g := range it.Scale.Grades {
+		out[i] = score.GradePoint{Grade: g.Label, Points: g.Points}
+	}
+	return out
+}
 
 // Ratings returns the tallies of a closed evaluation as the engine's rating
 // inputs: for each valid ballot's answer to an item mapped in indicators

@@ -54,6 +54,7 @@ var auditPages = map[string]string{
 	"evidence":       "/collect/evidence/%s",
 	"cycle":          "/cycles/%s",
 	"result":         "/cycles/%s/results/%s",
+	"field":          "/cycles/%s/field/%s",
 }
 
 // auditLink is the URL of the page that shows o, "" when none does.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"kaohe/internal/auth"
@@ -21,9 +20,5 @@ func (h *Handler) collectEvidenceShow(w http.ResponseWriter, r *http.Request, a 
 		h.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", ev.ContentType)
-	w.Header().Set("Content-Disposition", "attachment; filename=\"evidence\"; filename*=UTF-8''"+url.PathEscape(ev.Name))
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
-	w.Write(data)
+	writeAttachment(w, ev.ContentType, ev.Name, data)
 }

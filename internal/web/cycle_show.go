@@ -41,6 +41,8 @@ type cycleShowData struct {
 	FoldName    string
 	Evaluations []string
 	Gaps        []cycle.Gap
+	// Field links the cycle's field work for its readers.
+	Field bool
 }
 
 type stageStep struct {
@@ -105,7 +107,8 @@ func (h *Handler) cycleShow(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	c := d.Cycle
 	data := cycleShowData{C: c, Manage: d.Manage, Approve: d.Approve, Filled: d.Completeness.Filled,
 		Expected: d.Completeness.Expected, Percent: fixed(100*d.Completeness.Share(), 1), Next: string(c.Stage.Next()),
-		Published: c.PublishedSnapshotID != 0, Counted: d.CompletenessKnown, Version: d.Version, FoldName: d.FoldName, Evaluations: d.Evaluations, Gaps: d.Gaps}
+		Published: c.PublishedSnapshotID != 0, Counted: d.CompletenessKnown, Version: d.Version, FoldName: d.FoldName, Evaluations: d.Evaluations, Gaps: d.Gaps,
+		Field: !h.policy.Scope(a, auth.ActFieldRead).Empty()}
 	data.CanRun = d.Manage && (c.Stage == cycle.Scoring || (c.Stage == cycle.Review && c.ApprovedSnapshotID == 0))
 	passed := true
 	for _, s := range cycle.Stages {

@@ -18,6 +18,7 @@ type homeData struct {
 	// ShowAudit is true for an actor who may read the audit log.
 	ShowAudit bool
 	Events    []auditRow
+	Team      *homeTeamData
 }
 
 type homeGrant struct{ Role, Unit string }
@@ -64,6 +65,10 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 			return
 		}
 		data.Events = auditRows(p, entries)
+	}
+	if data.Team, err = h.homeTeam(ctx, a); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	p.Data = data
 	h.render(w, r, http.StatusOK, "home", p)

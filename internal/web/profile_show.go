@@ -39,6 +39,9 @@ type profileData struct {
 	// Evaluations are the closed evaluations that rated the entity
 	// (民主测评结果), as far as the actor may see them.
 	Evaluations []evalPanel
+	// Judgements are the assessment team's judgements behind the
+	// qualitative indicators (考核组定性评价), for readers of field work.
+	Judgements []judgementRow
 }
 
 // radarChart is the radar chart's data for charts.js: the entity's score
@@ -175,6 +178,18 @@ func (h *Handler) profileShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	if data.Evaluations, err = h.evalPanels(r.Context(), p, a, kind, subject, c.EvaluationIDs); err != nil {
 		h.fail(w, r, err)
 		return
+	}
+	js, err := h.field.JudgementsFor(r.Context(), a, c.ID, res.Entity.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, j := range js {
+		name := pr.Names[j.Indicator]
+		if name == "" {
+			name = p.loc.T("fieldwork.value_other")
+		}
+		data.Judgements = append(data.Judgements, judgementRow{Name: name, Current: judgementText(j), Basis: j.Basis, Recorder: j.Recorder, At: j.UpdatedAt})
 	}
 	base := "/cycles/" + strconv.FormatInt(c.ID, 10)
 	data.Export = base + "/results/" + res.Entity.ID + "/decomposition.xlsx"

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -42,6 +43,8 @@ type menu struct {
 	Collect, CollectStatus, Items bool
 	// Cycles opens the assessment cycles.
 	Cycles bool
+	// Field opens the assessment team's field work.
+	Field bool
 }
 
 type crumb struct{ Name, URL string }
@@ -93,6 +96,7 @@ func (h *Handler) newPage(r *http.Request, nav string) *page {
 				!h.policy.Scope(a, auth.ActTeamResultRead).Empty(),
 			Evaluations: !h.policy.Scope(a, auth.ActEvalManage).Empty() ||
 				!h.policy.Scope(a, auth.ActEvalResults).Empty(),
+			Field: !h.policy.Scope(a, auth.ActFieldRead).Empty(),
 		}
 		if p.Menu.Cycles {
 			p.Cycles = h.cycleOptions(r, a)
@@ -139,6 +143,16 @@ func (h *Handler) write(w http.ResponseWriter, r *http.Request, status int, page
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	w.Write(body)
+}
+
+// writeAttachment sends a stored file for download, as the type
+// recognised when it was uploaded, under its own name.
+func writeAttachment(w http.ResponseWriter, ctype, name string, data []byte) {
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", "attachment; filename=\"evidence\"; filename*=UTF-8''"+url.PathEscape(name))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.Write(data)
 }
 
 // errorData is the content of the error page.

@@ -45,6 +45,7 @@ var pages = []string{
 	"collect", "collect_status", "collect_values",
 	"item_list", "item_edit", "value_history", "token_list",
 	"cycle_list", "cycle_show", "ranking_show", "profile_show", "heatmap_show", "results_pending",
+	"field_list", "field_tasks", "field_show",
 }
 
 // pageParts names, per page, the other template files it is parsed with:
@@ -53,6 +54,7 @@ var pages = []string{
 var pageParts = map[string][]string{
 	"person_show": {"archive"},
 	"unit_show":   {"archive"},
+	"home":        {"home_team"},
 }
 
 // partials names every template rendered alone for htmx, with the page

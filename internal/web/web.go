@@ -18,6 +18,7 @@ import (
 	"kaohe/internal/collect"
 	"kaohe/internal/cycle"
 	"kaohe/internal/errs"
+	"kaohe/internal/fieldwork"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
 	"kaohe/internal/scheme"
@@ -34,7 +35,9 @@ type Config struct {
 	// Collect serves data submission and collection status.
 	Collect *collect.Service
 	// Cycle runs assessment cycles and serves their results.
-	Cycle  *cycle.Service
+	Cycle *cycle.Service
+	// Field records the assessment team's field work.
+	Field  *fieldwork.Service
 	Policy auth.Policy
 	Locale *locale.Bundle
 	Logger *slog.Logger
@@ -49,6 +52,7 @@ type Handler struct {
 	// collect serves data submission and collection status.
 	collect *collect.Service
 	cycle   *cycle.Service
+	field   *fieldwork.Service
 	policy  auth.Policy
 	loc     *locale.Bundle
 	log     *slog.Logger
@@ -70,7 +74,7 @@ func New(cfg Config) (*Handler, error) {
 	}
 	return &Handler{
 		auth: cfg.Auth, org: cfg.Org, survey: cfg.Survey, scheme: cfg.Scheme,
-		collect: cfg.Collect, cycle: cfg.Cycle, policy: cfg.Policy,
+		collect: cfg.Collect, cycle: cfg.Cycle, field: cfg.Field, policy: cfg.Policy,
 		loc: cfg.Locale, log: cfg.Logger, views: v,
 	}, nil
 }
@@ -145,6 +149,15 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /cycles/{id}/results/{entity}", h.signedIn(h.profileShow))
 	mux.HandleFunc("GET /cycles/{id}/results/{entity}/decomposition.xlsx", h.signedIn(h.profileExport))
 	mux.HandleFunc("POST /cycles/{id}/results/{entity}/calibrate", h.signedIn(h.resultCalibrate))
+	// The assessment team's field work: verifications, interviews and
+	// judgements of a cycle's entities.
+	mux.HandleFunc("GET /field", h.signedIn(h.fieldList))
+	mux.HandleFunc("GET /field/evidence/{id}", h.signedIn(h.fieldEvidenceShow))
+	mux.HandleFunc("GET /cycles/{id}/field", h.signedIn(h.fieldTasks))
+	mux.HandleFunc("GET /cycles/{id}/field/{entity}", h.signedIn(h.fieldShow))
+	mux.HandleFunc("POST /cycles/{id}/field/{entity}/verifications", h.signedIn(h.fieldVerificationSave))
+	mux.HandleFunc("POST /cycles/{id}/field/{entity}/interviews", h.signedIn(h.fieldInterviewSave))
+	mux.HandleFunc("POST /cycles/{id}/field/{entity}/judgements", h.signedIn(h.fieldJudgementSave))
 	mux.HandleFunc("GET /password", h.signedIn(h.passwordForm))
 	mux.HandleFunc("POST /password", h.signedIn(h.passwordChange))
 	mux.HandleFunc("GET /tokens", h.signedIn(h.tokenList))
