@@ -7,10 +7,12 @@ import (
 	"testing"
 
 	"kaohe/internal/auth"
+	"kaohe/internal/collect"
 	"kaohe/internal/cycle"
 	"kaohe/internal/db"
 	"kaohe/internal/db/dbtest"
 	"kaohe/internal/errs"
+	"kaohe/internal/fieldwork"
 	"kaohe/internal/sources"
 	"kaohe/internal/survey"
 )
@@ -20,9 +22,10 @@ import (
 // and graded, and two cadres' totals are computed here by hand from their
 // vote counts — per rater group the mean points of the grades (好 100,
 // 较好 80, 一般 60, 较差 0), the groups weighted 上级 0.3, 同级 0.3, 下级
-// 0.2, 服务对象 0.2 (cadreDoc), scored as points (goalposts 0–100), then
-// the dimension weights 政治素质 25 (政治忠诚 alone: 政治定力与政治担当 has
-// no input and is left out), 德 10, 能 15, 勤 10, 绩 30, 廉 10.
+// 0.2, 服务对象 0.2 (cadreDoc), scored as points (goalposts 0–100); 政治
+// 定力与政治担当, which no questionnaire item measures, is the assessment
+// team's judged score; then 政治素质 = 0.6 政治忠诚 + 0.4 政治定力与政治担当
+// and the dimension weights 政治素质 25, 德 10, 能 15, 勤 10, 绩 30, 廉 10.
 func TestCadreCycle(t *testing.T) {
 	d := dbtest.SQLite(t)
 	ctx := context.Background()
@@ -107,7 +110,12 @@ func TestCadreCycle(t *testing.T) {
 		if v == nil {
 			t.Fatalf("%s: no evaluation rates this cadre", r.Entity.Name)
 		}
-		want := (25*v["political"] + 10*v["morality"] + 15*v["ability"] + 10*v["diligence"] + 30*v["achievement"] + 10*v["integrity"]) / 100
+		js, err := fieldwork.NewService(d, auth.Policy{}, collect.NewService(d, auth.Policy{})).JudgementsFor(ctx, sys, c.ID, r.Entity.ID)
+		if err != nil || len(js) != 1 || js[0].Indicator != "CADRE_STANCE" {
+			t.Fatalf("%s: judgements %v, %v; want the team's 政治定力与政治担当", r.Entity.Name, js, err)
+		}
+		pol := 0.6*v["political"] + 0.4*js[0].Value
+		want := (25*pol + 10*v["morality"] + 15*v["ability"] + 10*v["diligence"] + 30*v["achievement"] + 10*v["integrity"]) / 100
 		if math.Abs(r.Total-want) > 1e-9 {
 			t.Errorf("%s (rank %d): total %.12f, by hand %.12f", r.Entity.Name, r.Rank, r.Total, want)
 		}

@@ -4,18 +4,20 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"kaohe/internal/collect"
-	"kaohe/internal/scheme"
-	"kaohe/internal/sources"
-	"kaohe/internal/survey"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 
 	"kaohe/internal/auth"
+	"kaohe/internal/collect"
 	"kaohe/internal/cycle"
 	"kaohe/internal/db"
+	"kaohe/internal/fieldwork"
+	"kaohe/internal/scheme"
+	"kaohe/internal/sources"
+	"kaohe/internal/survey"
 )
 
 // The cycles step scores 青州市's county leadership teams: the annual
@@ -66,7 +68,9 @@ func buildCycles(ctx context.Context, b *builder) error {
 		return err
 	}
 	svc := cycle.NewService(b.d, auth.Policy{}, sources.Cycle())
-	publish := func(c cycle.Cycle) error {
+	// publish makes, scores, approves and publishes c; judge, when set,
+	// records the team's judgements before the scoring run.
+	publish := func(c cycle.Cycle, judge func(id int64) error) error {
 		code := c.Code
 		c.OwnerUnitID, c.Draws = city.unit.ID, 100
 		c.EndsOn = cmp.Or(c.EndsOn, c.Period+"-12-31")
@@ -77,6 +81,11 @@ func buildCycles(ctx context.Context, b *builder) error {
 		for _, to := range []cycle.Stage{cycle.Collecting, cycle.Evaluating, cycle.Scoring} {
 			if _, err = svc.Move(ctx, b.actor, cc.ID, to, ""); err != nil {
 				return fmt.Errorf("cycle %s to %s: %w", code, to, err)
+			}
+		}
+		if judge != nil {
+			if err := judge(cc.ID); err != nil {
+				return fmt.Errorf("cycle %s: %w", code, err)
 			}
 		}
 		sn, err := svc.Run(ctx, b.actor, cc.ID)
@@ -101,7 +110,16 @@ func buildCycles(ctx context.Context, b *builder) error {
 		ys := strconv.Itoa(y.year)
 		c := cycle.Cycle{Code: "qingzhou-county-" + ys, Name: ys + "年度县（市、区）领导班子综合考核", Kind: cycle.Annual,
 			Subject: cycle.SubjectUnit, SchemeVersionID: y.version, Period: ys}
+		var judge func(int64) error
 		if y.year == 2025 {
+			judge = func(id int64) error {
+				return judgeAll(ctx, b, id, func(r *rand.Rand) []fieldwork.JudgementRow {
+					return []fieldwork.JudgementRow{
+						{Row: 1, Indicator: "PARTY_DUTY", Score: judgedScore(r, 72, 96), Basis: "查阅党建工作责任制落实台账，结合年度述职评定。"},
+						{Row: 2, Indicator: "PARTY_CLEAN", Score: judgedScore(r, 75, 97), Basis: "查阅党风廉政建设责任清单，结合个别谈话情况评定。"},
+					}
+				})
+			}
 			c.EvaluationIDs = []int64{evaluation}
 			for _, k := range city.counties {
 				id, err := evaluationID(ctx, b, k.unit.ID, satisfactionSurveyTitle(k.unit.Name, "2025"))
@@ -111,13 +129,13 @@ func buildCycles(ctx context.Context, b *builder) error {
 				c.EvaluationIDs = append(c.EvaluationIDs, id)
 			}
 		}
-		if err := publish(c); err != nil {
+		if err := publish(c, judge); err != nil {
 			return err
 		}
 	}
 	for k, q := range demoQuarters {
 		if err := publish(cycle.Cycle{Code: "qingzhou-county-" + q.period, Name: fmt.Sprintf("2026年第%d季度县（市、区）领导班子平时考核", k+1),
-			Kind: cycle.Ordinary, Subject: cycle.SubjectUnit, SchemeVersionID: v2, Period: q.period, EndsOn: q.ends}); err != nil {
+			Kind: cycle.Ordinary, Subject: cycle.SubjectUnit, SchemeVersionID: v2, Period: q.period, EndsOn: q.ends}, nil); err != nil {
 			return err
 		}
 	}
@@ -136,7 +154,14 @@ func buildCycles(ctx context.Context, b *builder) error {
 		evals = append(evals, id)
 	}
 	if err := publish(cycle.Cycle{Code: "qingzhou-cadres-2025", Name: "2025年度县（市、区）领导干部年度考核", Kind: cycle.Annual,
-		Subject: cycle.SubjectPerson, SchemeVersionID: cadres, Period: "2025", EvaluationIDs: evals}); err != nil {
+		Subject: cycle.SubjectPerson, SchemeVersionID: cadres, Period: "2025", EvaluationIDs: evals},
+		func(id int64) error {
+			// 政治定力与政治担当 has no questionnaire item: the team judges it.
+			return judgeAll(ctx, b, id, func(r *rand.Rand) []fieldwork.JudgementRow {
+				return []fieldwork.JudgementRow{{Row: 1, Indicator: "CADRE_STANCE", Score: judgedScore(r, 75, 98),
+					Basis: "个别谈话和述职述廉反映，政治立场坚定，敢于担当。"}}
+			})
+		}); err != nil {
 		return err
 	}
 	b.logf("cycles: %d published cycles of %d county teams, and the 2025 cycle of their cadres", 3+len(demoQuarters), len(ids))

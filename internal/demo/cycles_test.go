@@ -91,10 +91,13 @@ func TestCycles(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := sr.Items[0].Combined.Value
-		found, sat := false, false
+		found, sat, judged := false, false, 0
 		for _, it := range p.Explanation.Items {
 			if it.Indicator == "PUBLIC_SAT" {
 				sat = !math.IsNaN(float64(it.Raw)) && it.Raw > 0
+			}
+			if (it.Indicator == "PARTY_DUTY" || it.Indicator == "PARTY_CLEAN") && it.Raw >= 70 {
+				judged++
 			}
 			if it.Indicator == "PARTY_TEAM" {
 				found = true
@@ -105,6 +108,9 @@ func TestCycles(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%s: no 领导班子建设 in the decomposition", sr.Subject.Name)
+		}
+		if judged != 2 {
+			t.Errorf("%s: 党建工作责任制落实 and 党风廉政建设 lack the assessment team's judgements", sr.Subject.Name)
 		}
 		if !sat {
 			t.Errorf("%s: 群众满意度 has no value from the county's satisfaction survey", sr.Subject.Name)

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"time"
 
@@ -141,4 +142,31 @@ func teamActor(ctx context.Context, b *builder) (*auth.Actor, error) {
 		}
 	}
 	return nil, fmt.Errorf("no sign-in kaohezu of the assessment team")
+}
+
+// judgeAll records the assessment team's judgements of every entity of
+// cycle id, each entity's rows from rows: how the team's 定性评价 reaches
+// the indicators no questionnaire or data item measures.
+func judgeAll(ctx context.Context, b *builder, id int64, rows func(r *rand.Rand) []fieldwork.JudgementRow) error {
+	team, err := teamActor(ctx, b)
+	if err != nil {
+		return err
+	}
+	field := fieldwork.NewService(b.d, auth.Policy{}, collect.NewService(b.d, auth.Policy{}))
+	ts, err := field.Tasks(ctx, team, id, fieldwork.ShowAll)
+	if err != nil {
+		return err
+	}
+	r := b.rand("judgements " + ts.Cycle.Code)
+	for _, t := range ts.Rows {
+		if _, err := field.Judge(ctx, team, id, t.Entity.ID, rows(r)); err != nil {
+			return fmt.Errorf("judgements of %s: %w", t.Entity.Name, err)
+		}
+	}
+	return nil
+}
+
+// judgedScore draws a judged score from lo to hi, to one decimal.
+func judgedScore(r *rand.Rand, lo, hi float64) string {
+	return strconv.FormatFloat(round(lo+(hi-lo)*r.Float64(), 1), 'f', -1, 64)
 }

@@ -32,7 +32,7 @@ func TestStreamlinePage(t *testing.T) {
 		if res.StatusCode != 200 {
 			t.Fatalf("GET /schemes/streamline: %d", res.StatusCode)
 		}
-		for _, want := range []string{"内容重复的数据项", "一般公共预算收入 (REVENUE)", "上年一般公共预算收入 (REVENUE_PREV)", "只比较同一单位同一期别的数值"} {
+		for _, want := range []string{"内容重复的数据项", `一般公共预算收入 <span class="code muted">REVENUE</span>`, `上年一般公共预算收入 <span class="code muted">REVENUE_PREV</span>`, "只比较同一单位同一期别的数值"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the report lacks %q", want)
 			}

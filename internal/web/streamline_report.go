@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"strings"
@@ -31,7 +32,9 @@ type streamlineUnit struct {
 // streamlinePair is two correlated indicators, or two data items carrying
 // the same data (R empty when their values are identical).
 type streamlinePair struct {
-	A, B, R, N, Units, Periods string
+	// A and B are the two items or indicators by name, CodeA and CodeB
+	// their codes, shown beside them.
+	A, B, CodeA, CodeB, R, N, Units, Periods string
 }
 
 type streamlineShared struct {
@@ -85,19 +88,14 @@ func (h *Handler) streamlineReport(w http.ResponseWriter, r *http.Request, a *au
 	for _, it := range items {
 		itemNames[it.Code] = it.Name
 	}
-	named := func(name, code string) string {
-		if name == "" || name == code {
-			return code
-		}
-		return name + " (" + code + ")"
-	}
+	named := func(name, code string) string { return cmp.Or(name, code) }
 	for _, pr := range rep.Correlated {
-		data.Pairs = append(data.Pairs, streamlinePair{A: named(pr.NameA, pr.A), B: named(pr.NameB, pr.B),
+		data.Pairs = append(data.Pairs, streamlinePair{A: named(pr.NameA, pr.A), B: named(pr.NameB, pr.B), CodeA: pr.A, CodeB: pr.B,
 			R: strconv.FormatFloat(pr.R, 'f', 3, 64), N: strconv.Itoa(pr.N), Units: strconv.Itoa(pr.Units),
 			Periods: strings.Join(pr.Periods, "、")})
 	}
 	for _, d := range rep.Duplicates {
-		dup := streamlinePair{A: named(itemNames[d.A], d.A), B: named(itemNames[d.B], d.B), N: strconv.Itoa(d.N),
+		dup := streamlinePair{A: named(itemNames[d.A], d.A), B: named(itemNames[d.B], d.B), CodeA: d.A, CodeB: d.B, N: strconv.Itoa(d.N),
 			Units: strconv.Itoa(d.Units), Periods: strings.Join(d.Periods, "、")}
 		if !d.Identical {
 			dup.R = strconv.FormatFloat(d.R, 'f', 4, 64)
