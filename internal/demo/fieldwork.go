@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"time"
 
 	"kaohe/internal/auth"
@@ -56,7 +57,7 @@ var demoEvidence = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> e
 // buildFieldwork opens the cycle and records the team's field work.
 func buildFieldwork(ctx context.Context, b *builder) error {
 	city := b.j.cities[0]
-	_, v2, err := countyVersions(ctx, b)
+	v3, err := schemeVersion(ctx, b, countySchemeCode)
 	if err != nil {
 		return err
 	}
@@ -65,8 +66,21 @@ func buildFieldwork(ctx context.Context, b *builder) error {
 		ids = append(ids, c.unit.ID)
 	}
 	cycles := cycle.NewService(b.d, auth.Policy{}, sources.Cycle())
+	// The year's quarterly cycles count in the annual result, each with
+	// the same weight, through 平时考核 (R2.1, R2.5).
+	quarters, err := cycles.Cycles(ctx, b.actor, cycle.Filter{Kind: cycle.Ordinary, Stage: cycle.Published})
+	if err != nil {
+		return err
+	}
+	var parts []cycle.Part
+	for _, q := range quarters {
+		if strings.HasPrefix(q.Period, "2026Q") && q.Subject == cycle.SubjectUnit {
+			parts = append(parts, cycle.Part{CycleID: q.ID, Weight: 1})
+		}
+	}
 	c, err := cycles.Create(ctx, b.actor, cycle.Cycle{Code: fieldCycleCode, Name: "2026年度县（市、区）领导班子综合考核", Kind: cycle.Annual,
-		Subject: cycle.SubjectUnit, OwnerUnitID: city.unit.ID, SchemeVersionID: v2, Period: "2026", EndsOn: "2026-12-31", Draws: 100},
+		Subject: cycle.SubjectUnit, OwnerUnitID: city.unit.ID, SchemeVersionID: v3, Period: "2026", EndsOn: "2026-12-31", Draws: 100,
+		Parts: parts, FoldIndicator: "ORDINARY_RESULT"},
 		cycle.Selection{UnitIDs: ids})
 	if err != nil {
 		return fmt.Errorf("cycle %s: %w", fieldCycleCode, err)

@@ -94,6 +94,10 @@ var demoLibrary = []scheme.Indicator{
 	// 领导班子建设 takes the team's overall grade (好/较好/一般/较差) in the
 	// city's democratic evaluation of the county teams (evaluations.go).
 	{Code: "PARTY_TEAM", Name: "领导班子建设", Kind: score.KindQualitative, DataItem: "team.overall"},
+	// 平时考核: the year's quarterly totals, which the annual cycle folds
+	// in. No data item or questionnaire measures it, so the library holds
+	// it as a qualitative (定性) leaf, which takes a value set directly.
+	{Code: "ORDINARY_RESULT", Name: "平时考核结果", Kind: score.KindQualitative, Unit: "分"},
 	// 群众评价
 	// 群众满意度 takes the grades on basic public services in the county's
 	// public satisfaction survey (evaluations.go).
@@ -128,6 +132,27 @@ type w = map[string]float64
 
 // countyDoc is the county leadership-team scheme. innovation2025 raises the
 // weight of 科技创新 (the 2025 version).
+// countyDocOrdinary is the 2026 county scheme: the 2025 one with a
+// dimension 平时考核 whose one leaf receives the weighted mean of the
+// year's quarterly totals (the annual cycle folds them in, R2.5), scored
+// as points; its 10 points come from 经济发展, whose quarterly indicators
+// the quarterly cycles already score.
+func countyDocOrdinary() *score.Scheme {
+	doc := countyDoc(true)
+	for i := range doc.Indicators {
+		if ind := &doc.Indicators[i]; ind.Code == "ECON" {
+			ind.Weight -= 10
+			for k := range ind.Weights {
+				ind.Weights[k] -= 10
+			}
+		}
+	}
+	doc.Indicators = append(doc.Indicators,
+		score.Indicator{Code: "ORDINARY", Name: "平时考核", Weight: 10},
+		score.Indicator{Code: "ORDINARY_RESULT", Parent: "ORDINARY", Weight: 100, Normalise: asPoints})
+	return doc
+}
+
 func countyDoc(innovation2025 bool) *score.Scheme {
 	econ, innov := 35.0, 10.0
 	econW, innovW := w{"urban": 35, "agri": 30, "eco": 20}, w{"urban": 20, "agri": 5, "eco": 5}
@@ -282,7 +307,9 @@ func demoSchemes() []demoScheme {
 				{Doc: countyDoc(false), Reason: "初始版本", EffectiveCycle: "2024年度", EffectiveFrom: "2024-01-01"},
 				{Doc: countyDoc(true), Reason: "提高科技创新权重：落实创新驱动发展战略，经济发展权重相应下调",
 					EffectiveCycle: "2025年度", EffectiveFrom: "2025-01-01"},
-			}, active: 2},
+				{Doc: countyDocOrdinary(), Reason: "年度考核纳入全年平时考核结果：各季度平时考核总分按权重折算计入",
+					EffectiveCycle: "2026年度", EffectiveFrom: "2026-01-01"},
+			}, active: 3},
 		{s: scheme.Scheme{Code: "qingzhou-dept-team", Name: "市直部门领导班子考核", Subject: scheme.SubjectUnit,
 			Categories: []string{"econ", "social", "party"}},
 			versions: []scheme.Draft{{Doc: deptDoc(), Reason: "初始版本", EffectiveCycle: "2025年度", EffectiveFrom: "2025-01-01"}},

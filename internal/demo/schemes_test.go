@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 
 	"kaohe/internal/auth"
@@ -33,7 +34,7 @@ func TestDemoSchemes(t *testing.T) {
 		}
 	}
 	vs, err := s.Versions(ctx, sys, county.ID)
-	if err != nil || len(vs) != 2 || vs[0].Status != scheme.StatusActive || vs[1].Status != scheme.StatusRetired {
+	if err != nil || len(vs) != 3 || vs[0].Status != scheme.StatusActive || vs[1].Status != scheme.StatusRetired || vs[2].Status != scheme.StatusRetired {
 		t.Fatalf("county versions: %+v %v", vs, err)
 	}
 	leaves := 0
@@ -49,9 +50,22 @@ func TestDemoSchemes(t *testing.T) {
 	if leaves < 24 || leaves > 30 {
 		t.Errorf("county scheme has %d indicators, want about 26", leaves)
 	}
-	diff, err := s.Compare(ctx, sys, vs[1].ID, vs[0].ID)
+	// 2025 (version 2) raised 科技创新 over version 1; 2026 (version 3)
+	// added 平时考核.
+	diff, err := s.Compare(ctx, sys, vs[2].ID, vs[1].ID)
 	if err != nil {
 		t.Fatal(err)
+	}
+	added, err := s.Compare(ctx, sys, vs[1].ID, vs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, a := range added.Added {
+		codes = append(codes, a.Code)
+	}
+	if !slices.Contains(codes, "ORDINARY_RESULT") {
+		t.Errorf("version 3 does not add 平时考核结果: %v", codes)
 	}
 	raised := false
 	for _, wc := range diff.Weights {

@@ -87,7 +87,8 @@ func judgeable(ctx context.Context, tx *db.Tx, c *cycle.Cycle) ([]Leaf, error) {
 	names := indicatorNames(doc)
 	var out []Leaf
 	for _, l := range leaves {
-		if l.Kind != score.KindQualitative || len(spec[l.Code].Share) > 0 {
+		// The fold indicator takes the folded cycles' totals, not a judgement.
+		if l.Kind != score.KindQualitative || len(spec[l.Code].Share) > 0 || l.Code == c.FoldIndicator {
 			continue
 		}
 		lf := Leaf{Code: l.Code, Name: names[l.Code]}

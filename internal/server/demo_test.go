@@ -102,14 +102,6 @@ func TestDemoPages(t *testing.T) {
 		}
 		as := func(login string) *http.Client { return f.signInWith(t, login, logins[login].Password) }
 		c := as("kaoheban")
-		ids := map[string]int64{}
-		for _, code := range []string{"qingzhou-county-2026Q3", "qingzhou-cadres-2025"} {
-			var id int64
-			if err := d.SQL.QueryRow(`SELECT id FROM cycles WHERE code = $1`, code).Scan(&id); err != nil {
-				t.Fatalf("%s: %v", code, err)
-			}
-			ids[code] = id
-		}
 		tests := []struct {
 			code      string
 			want, not []string
@@ -117,9 +109,11 @@ func TestDemoPages(t *testing.T) {
 			{"qingzhou-county-2026Q3", []string{"县（市、区）领导班子综合考核 · 第 2 版", "未关联民主测评", `id="gaps"`, "领导班子建设：10 / 10 个对象无数据"}, nil},
 			{"qingzhou-cadres-2025", []string{"县（市、区）领导干部年度考核 · 第 1 版", "2025年度清河区领导班子和领导干部民主测评", "2025年度云溪县领导班子和领导干部民主测评"},
 				[]string{"未关联民主测评", "政治忠诚："}},
+			// The annual cycle folds the year's quarters into 平时考核.
+			{"qingzhou-county-2026", []string{"县（市、区）领导班子综合考核 · 第 3 版", "2026年第1季度县（市、区）领导班子平时考核</a> × 1", "→ 平时考核结果"}, nil},
 		}
 		for _, tt := range tests {
-			res, body := f.get(t, c, "/cycles/"+db.FormatID(ids[tt.code]))
+			res, body := f.get(t, c, "/cycles/"+db.FormatID(cycleID(t, d, tt.code)))
 			if res.StatusCode != http.StatusOK {
 				t.Fatalf("%s: got %d", tt.code, res.StatusCode)
 			}
@@ -165,6 +159,36 @@ func TestDemoPages(t *testing.T) {
 			}
 		}
 
+		// The office folds two quarters into an annual cycle from the form,
+		// the second weighing twice the first.
+		var v3 int64
+		if err := d.SQL.QueryRow(`SELECT v.id FROM scheme_versions v JOIN schemes s ON s.id = v.scheme_id
+			WHERE s.code = 'qingzhou-county-team' AND v.number = 3`).Scan(&v3); err != nil {
+			t.Fatal(err)
+		}
+		_, list := f.get(t, c, "/cycles")
+		if !strings.Contains(list, `id="fold"`) || !strings.Contains(list, ">平时考核结果</option>") {
+			t.Errorf("the create-cycle form offers no cycles or leaf to fold in")
+		}
+		form = url.Values{"owner": {db.FormatID(city)}, "code": {"annual-folded"}, "name": {"折算平时考核的年度考核"}, "kind": {"annual"},
+			"subject": {"unit"}, "version": {db.FormatID(v3)}, "period": {"2026"}, "draws": {"0"}, "categories": {"urban", "agri", "eco"},
+			"fold_indicator": {"ORDINARY_RESULT"}}
+		for i, q := range []string{"qingzhou-county-2026Q1", "qingzhou-county-2026Q2"} {
+			id := db.FormatID(cycleID(t, d, q))
+			form.Add("parts", id)
+			form.Set("weight."+id, []string{"1", "2"}[i])
+		}
+		res = f.post(t, c, "/cycles", form)
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("create the folding cycle: got %d", res.StatusCode)
+		}
+		_, page = f.get(t, c, res.Header.Get("Location"))
+		for _, w := range []string{"2026年第1季度县（市、区）领导班子平时考核</a> × 1", "2026年第2季度县（市、区）领导班子平时考核</a> × 2", "→ 平时考核结果"} {
+			if !strings.Contains(page, w) {
+				t.Errorf("the folding cycle's page lacks %q", w)
+			}
+		}
+
 		provider := as("tongji")
 		res, body := f.get(t, provider, "/collect?period=2026Q3")
 		if res.StatusCode != http.StatusOK {
@@ -179,4 +203,14 @@ func TestDemoPages(t *testing.T) {
 			t.Errorf("tongji's 2026Q3 grid has no empty cell to fill in")
 		}
 	})
+}
+
+// ids2 returns the id of the cycle with code.
+func cycleID(t *testing.T, d *db.DB, code string) int64 {
+	t.Helper()
+	var id int64
+	if err := d.SQL.QueryRow(`SELECT id FROM cycles WHERE code = $1`, code).Scan(&id); err != nil {
+		t.Fatalf("%s: %v", code, err)
+	}
+	return id
 }
