@@ -77,8 +77,9 @@ type ItemStatus struct {
 	Overdue bool
 	// Expected counts the entities the item is collected for in the
 	// region; Submitted those with a current value, of which Flagged are
-	// far from the previous period, Returned sent back and Verified checked.
-	Expected, Submitted, Flagged, Returned, Verified int
+	// far from the previous period, Returned sent back and Verified checked;
+	// Unreviewed are the flagged values neither verified nor returned yet.
+	Expected, Submitted, Flagged, Returned, Verified, Unreviewed int
 	// Missing names the first MaxMissing entities without a value.
 	Missing []string
 }
@@ -153,14 +154,8 @@ func (s *Service) Status(ctx context.Context, a *auth.Actor, regionID int64, per
 		sortByOwner(items)
 		byOwner := map[int64]*DepartmentStatus{}
 		for _, it := range items {
-			// The entities in both the region and the owner's jurisdiction.
-			scope := ""
-			switch {
-			case strings.HasPrefix(it.ScopePath, region):
-				scope = it.ScopePath
-			case strings.HasPrefix(region, it.ScopePath):
-				scope = region
-			default:
+			scope := overlap(region, it.ScopePath)
+			if scope == "" {
 				continue
 			}
 			st, err := itemStatus(ctx, tx, it, period, scope, out.Today)
@@ -184,6 +179,18 @@ func (s *Service) Status(ctx context.Context, a *auth.Actor, regionID int64, per
 		return nil, err
 	}
 	return out, nil
+}
+
+// overlap returns the path of the subtree in both the region and the
+// item's scope (the owner's jurisdiction), "" when they do not meet.
+func overlap(region, scope string) string {
+	switch {
+	case strings.HasPrefix(scope, region):
+		return scope
+	case strings.HasPrefix(region, scope):
+		return region
+	}
+	return ""
 }
 
 // itemStatus counts the values of it for period in the subtree at scope.
@@ -214,17 +221,18 @@ func itemStatus(ctx context.Context, tx *db.Tx, it *Item, period, scope, today s
 	if err != nil {
 		return nil, err
 	}
-	var flagged, returned, verified sql.NullInt64
+	var flagged, returned, verified, unreviewed sql.NullInt64
 	err = tx.QueryRowContext(ctx, `SELECT count(*),
 		SUM(CASE WHEN v.flagged THEN 1 ELSE 0 END),
 		SUM(CASE WHEN v.status = 'returned' THEN 1 ELSE 0 END),
-		SUM(CASE WHEN v.status = 'verified' THEN 1 ELSE 0 END)
+		SUM(CASE WHEN v.status = 'verified' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN v.flagged AND v.status = 'submitted' THEN 1 ELSE 0 END)
 		FROM data_values v WHERE `+ents+` AND v.item_code = `+db.Arg(&args, it.Code)+` AND v.period = `+db.Arg(&args, period)+
-		` AND v.is_current`, args...).Scan(&st.Submitted, &flagged, &returned, &verified)
+		` AND v.is_current`, args...).Scan(&st.Submitted, &flagged, &returned, &verified, &unreviewed)
 	if err != nil {
 		return nil, fmt.Errorf("count values of %s: %w", it.Code, err)
 	}
-	st.Flagged, st.Returned, st.Verified = int(flagged.Int64), int(returned.Int64), int(verified.Int64)
+	st.Flagged, st.Returned, st.Verified, st.Unreviewed = int(flagged.Int64), int(returned.Int64), int(verified.Int64), int(unreviewed.Int64)
 	if st.Submitted < st.Expected {
 		if it.EntityKind == EntityPerson {
 			people.Matching, people.Limit = lacksValue, MaxMissing
