@@ -385,7 +385,27 @@ func TestScope(t *testing.T) {
 		if _, err := w.svc.Profile(ctx, w.actor(auth.RoleOffice, w.city, 0), c.ID, mine); err != nil {
 			t.Fatalf("office before publication: %v", err)
 		}
+		// Before publication a cadre is told which cycles assess it, and
+		// nobody else is: not a cadre the cycle leaves out, not the office.
+		for _, tc := range []struct {
+			name string
+			a    *auth.Actor
+			want int
+		}{
+			{"assessed cadre", cadre, 1},
+			{"cadre not assessed", w.actor(auth.RoleCadre, w.units[2], db.NewID()), 0},
+			{"office", w.actor(auth.RoleOffice, w.city, 0), 0},
+			{"viewer", viewer, 0},
+		} {
+			cs, err := w.svc.Assessing(ctx, tc.a)
+			if err != nil || len(cs) != tc.want || (tc.want == 1 && (cs[0].ID != c.ID || cs[0].OwnerName == "")) {
+				t.Errorf("%s: assessing %+v %v, want %d", tc.name, cs, err, tc.want)
+			}
+		}
 		c = w.advance(t, c, cycle.Published)
+		if cs, err := w.svc.Assessing(ctx, cadre); err != nil || len(cs) != 0 {
+			t.Errorf("after publication the cycle is not under way: %+v %v", cs, err)
+		}
 		p, err := w.svc.Profile(ctx, cadre, c.ID, mine)
 		if err != nil {
 			t.Fatalf("cadre own profile: %v", err)
@@ -572,8 +592,12 @@ func TestTeamScope(t *testing.T) {
 		_, err = w.svc.Create(ctx, sys, cycle.Cycle{Code: "bad", Name: "x", Kind: cycle.Annual, Subject: cycle.SubjectPerson,
 			OwnerUnitID: w.city.id, SchemeVersionID: w.unitVersion, Period: "2025"}, cycle.Selection{PersonIDs: w.personIDs()})
 		wantCode(t, err, errs.Invalid)
-		c = w.advance(t, c, cycle.Published)
 		cadre := w.actor(auth.RoleCadre, w.units[0], w.people[0].id)
+		// The cadre is told its unit's team is being assessed.
+		if cs, err := w.svc.Assessing(ctx, cadre); err != nil || len(cs) != 1 || cs[0].ID != c.ID {
+			t.Fatalf("cadre's cycles under way: %+v %v", cs, err)
+		}
+		c = w.advance(t, c, cycle.Published)
 		p, err := w.svc.Profile(ctx, cadre, c.ID, idStr(w.units[0].id))
 		if err != nil {
 			t.Fatalf("cadre reads its unit's team result: %v", err)

@@ -476,16 +476,8 @@ func (s *Service) Cycles(ctx context.Context, a *auth.Actor, f Filter) ([]*Cycle
 	err := s.db.View(ctx, func(tx *db.Tx) error {
 		var args []any
 		cond := s.pol.Scope(a, auth.ActCycleRead).SQL("c.owner_path", &args)
-		var own []string
-		if a != nil && a.PersonID != 0 && s.pol.Scope(a, auth.ActResultRead).Self {
-			own = append(own, "EXISTS (SELECT 1 FROM cycle_entities e WHERE e.cycle_id = c.id AND e.person_id = "+db.Arg(&args, a.PersonID)+")")
-		}
-		if ts := s.pol.Scope(a, auth.ActTeamResultRead); len(ts.Units) > 0 {
-			own = append(own, "EXISTS (SELECT 1 FROM cycle_entities e WHERE e.cycle_id = c.id AND e.person_id = 0 AND "+
-				(auth.Scope{Units: ts.Units}).SQL("e.unit_path", &args)+")")
-		}
-		if len(own) > 0 {
-			cond = "(" + cond + " OR (c.published_snapshot_id <> 0 AND (" + strings.Join(own, " OR ") + ")))"
+		if own := s.assesses(a, &args); own != "" {
+			cond = "(" + cond + " OR (c.published_snapshot_id <> 0 AND " + own + "))"
 		}
 		q := `SELECT ` + cycleCols + cycleFrom + ` WHERE ` + cond
 		if f.Kind != "" {
@@ -499,6 +491,57 @@ func (s *Service) Cycles(ctx context.Context, a *auth.Actor, f Filter) ([]*Cycle
 		}
 		q += " ORDER BY c.period DESC, c.code"
 		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("list cycles: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanCycle(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return ownerNames(ctx, tx, out)
+	})
+	return out, err
+}
+
+// assesses returns the condition on cycle c that it assesses the actor
+// itself — its person, or the team of a unit its grants reach alone (an
+// assessed cadre's unit) — or "" for an actor with no such results.
+func (s *Service) assesses(a *auth.Actor, args *[]any) string {
+	var own []string
+	if a != nil && a.PersonID != 0 && s.pol.Scope(a, auth.ActResultRead).Self {
+		own = append(own, "EXISTS (SELECT 1 FROM cycle_entities e WHERE e.cycle_id = c.id AND e.person_id = "+db.Arg(args, a.PersonID)+")")
+	}
+	if ts := s.pol.Scope(a, auth.ActTeamResultRead); len(ts.Units) > 0 {
+		own = append(own, "EXISTS (SELECT 1 FROM cycle_entities e WHERE e.cycle_id = c.id AND e.person_id = 0 AND "+
+			(auth.Scope{Units: ts.Units}).SQL("e.unit_path", args)+")")
+	}
+	if len(own) == 0 {
+		return ""
+	}
+	return "(" + strings.Join(own, " OR ") + ")"
+}
+
+// Assessing lists the cycles under way — not yet published — that assess
+// the actor itself (see assesses), newest period first: what an assessed
+// cadre is told is in progress about it, before any result is out. An
+// actor with no results of its own has none.
+func (s *Service) Assessing(ctx context.Context, a *auth.Actor) ([]*Cycle, error) {
+	var out []*Cycle
+	err := s.db.View(ctx, func(tx *db.Tx) error {
+		var args []any
+		own := s.assesses(a, &args)
+		if own == "" {
+			return nil
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+cycleCols+cycleFrom+` WHERE c.published_snapshot_id = 0 AND c.stage <> `+
+			db.Arg(&args, Closed)+` AND `+own+` ORDER BY c.period DESC, c.code`, args...)
 		if err != nil {
 			return fmt.Errorf("list cycles: %w", err)
 		}
