@@ -109,6 +109,7 @@ var steps = []step{
 	{"evaluations", buildEvaluations},
 	{"cycles", buildCycles},
 	{"fieldwork", buildFieldwork},
+	{"requests", buildRequests},
 }
 
 // Build fills an empty database with the demo jurisdiction. It refuses
