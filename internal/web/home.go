@@ -18,7 +18,11 @@ type homeData struct {
 	// ShowAudit is true for an actor who may read the audit log.
 	ShowAudit bool
 	Events    []auditRow
-	Team      *homeTeamData
+	// The sections of the actor's work, nil for a role it does not hold.
+	Office   *homeOfficeData
+	Provider *homeProviderData
+	Team     *homeTeamData
+	Cadre    *homeCadreData
 }
 
 type homeGrant struct{ Role, Unit string }
@@ -26,9 +30,10 @@ type homeGrant struct{ Role, Unit string }
 // homeEvents is the number of recent audit events on the dashboard.
 const homeEvents = 10
 
-// home shows the dashboard: the actor's jurisdiction with counts of units,
-// serving cadres and leadership teams in it, the actor's roles, and for the
-// assessment office the latest audit events.
+// home shows the actor's workbench: a section of work per role it holds
+// (office, provider, assessment team, assessed cadre), then its
+// jurisdiction with counts of units, serving cadres and leadership teams
+// in it, its roles, and for the assessment office the latest audit events.
 func (h *Handler) home(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	ctx := r.Context()
 	roots, err := h.org.Roots(ctx, a)
@@ -66,7 +71,24 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 		}
 		data.Events = auditRows(p, entries)
 	}
+	// Who submits values (a provider, the office) has collection work.
+	if p.Menu.Collect {
+		ts, err := h.collect.Tasks(ctx, a)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if data.Office, err = h.homeOffice(ctx, p, a, ts); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		data.Provider = homeProvider(p, ts)
+	}
 	if data.Team, err = h.homeTeam(ctx, a); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if data.Cadre, err = h.homeCadre(ctx, p, a); err != nil {
 		h.fail(w, r, err)
 		return
 	}
