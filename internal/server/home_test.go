@@ -3,6 +3,7 @@ package server
 import (
 	"html"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -108,6 +109,32 @@ func TestDemoHomes(t *testing.T) {
 					}
 				}
 			})
+		}
+
+		// The office's count of cadres leads to the roster behind it, a
+		// page at a time; the provider, who reads no cadres, has no count.
+		c := f.signInWith(t, "kaoheban", pw["kaoheban"])
+		_, home := f.get(t, c, "/")
+		m := regexp.MustCompile(`<a class="card" href="/people"><div class="label">干部</div><div class="value">([0-9,]+)</div>`).FindStringSubmatch(home)
+		if m == nil {
+			t.Fatal("the office's home has no count of cadres linked to the roster")
+		}
+		_, roster := f.get(t, c, "/people")
+		if !strings.Contains(roster, "共 "+m[1]+" 人") || !strings.Contains(roster, "第 1–50 人") || !strings.Contains(roster, `href="/people?offset=50"`) {
+			t.Errorf("the roster does not hold the home's %s cadres a page at a time", m[1])
+		}
+		_, found := f.get(t, c, "/people?q="+url.QueryEscape("秦梅慧"))
+		if !strings.Contains(found, ">秦梅慧</a>") || strings.Contains(found, "offset=50") {
+			t.Errorf("finding 秦梅慧 by name: %s", found[strings.Index(found, "<main"):])
+		}
+		// The cadre's roster holds herself alone.
+		_, own := f.get(t, f.signInWith(t, "ganbu", pw["ganbu"]), "/people")
+		if !strings.Contains(own, "共 1 人") || !strings.Contains(own, ">秦梅慧</a>") {
+			t.Errorf("the cadre's roster is not her alone")
+		}
+		_, provider := f.get(t, f.signInWith(t, "tongji", pw["tongji"]), "/")
+		if strings.Contains(provider, `href="/people"`) {
+			t.Error("the provider's home links a roster it cannot read")
 		}
 	})
 }

@@ -91,6 +91,9 @@ var routes = []route{
 	// A data provider sees units, not people.
 	{path: "/people/%s", person: true, obj: in, all: 200, want: map[auth.Role]int{provider: 403}},
 	{path: "/people/%s", person: true, obj: out, all: 404},
+	// The roster lists the people each may read: none for a provider.
+	{path: "/people", all: 200},
+	{path: "/people?q=%E5%BC%A0", all: 200},
 
 	// Evaluations: the office manages them; the inspection team and
 	// viewers read their results.

@@ -13,8 +13,10 @@ type homeData struct {
 	Roots  []unitNode
 	Units  int
 	Cadres int
-	Teams  int
-	Grants []homeGrant
+	// ShowCadres is true for an actor who may read cadres' records.
+	ShowCadres bool
+	Teams      int
+	Grants     []homeGrant
 	// ShowAudit is true for an actor who may read the audit log.
 	ShowAudit bool
 	Events    []auditRow
@@ -42,7 +44,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 		return
 	}
 	p := h.newPage(r, "home")
-	data := homeData{Roots: nodes(p, roots, nil)}
+	data := homeData{Roots: nodes(p, roots, nil), ShowCadres: !h.policy.Scope(a, auth.ActPersonRead).Empty()}
 	if len(roots) > 0 {
 		if _, data.Units, err = h.org.FindUnits(ctx, a, org.UnitFilter{Limit: 1}); err != nil {
 			h.fail(w, r, err)

@@ -37,7 +37,7 @@ const layoutFile = "templates/layout.html"
 // pages names every full page: templates/<name>.html defines "content".
 // A page missing here or there fails New, so at start-up, not on a click.
 var pages = []string{
-	"signin", "home", "unit_tree", "unit_search", "unit_show", "person_show",
+	"signin", "home", "unit_tree", "unit_search", "unit_show", "person_list", "person_show",
 	"user_list", "audit_list", "password_change", "error",
 	"evaluation_list", "evaluation_show", "evaluation_codes", "evaluation_results",
 	"ballot_show",

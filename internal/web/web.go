@@ -94,6 +94,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /units/search", h.signedIn(h.unitSearch))
 	mux.HandleFunc("GET /units/{id}", h.signedIn(h.unitShow))
 	mux.HandleFunc("GET /units/{id}/children", h.signedIn(h.unitChildren))
+	mux.HandleFunc("GET /people", h.signedIn(h.personList))
 	mux.HandleFunc("GET /people/{id}", h.signedIn(h.personShow))
 	mux.HandleFunc("GET /users", h.signedIn(h.userList))
 	mux.HandleFunc("POST /users", h.signedIn(h.userSave))
