@@ -298,6 +298,17 @@ func (s *Service) Person(ctx context.Context, a *auth.Actor, id int64) (*Person,
 	return out, nil
 }
 
+// selfOr joins the condition of the units a scope reaches (cond) with
+// the condition of the actor's own person (self): self alone when the
+// scope reaches no unit, so that the planner finds the one person by its
+// key instead of scanning everyone for a "1 = 0 OR" (an assessed cadre).
+func selfOr(sc auth.Scope, cond, self string) string {
+	if !sc.All && len(sc.Subtrees) == 0 && len(sc.Units) == 0 {
+		return self
+	}
+	return "(" + cond + " OR " + self + ")"
+}
+
 // FindPeople returns a page of the people the actor may read that match
 // f, grouped by unit in tree order and within a unit in protocol order,
 // and how many match in all. A person is listed under the unit UnitID
@@ -321,8 +332,8 @@ func (s *Service) FindPeople(ctx context.Context, a *auth.Actor, f PersonFilter)
 			cond := narrowed.SQL("u.path", &args)
 			if sc.Self && a.PersonID != 0 {
 				lo, hi := auth.SubtreeBounds(under.Path)
-				cond = fmt.Sprintf("(%s OR (p.id = %s AND u.path >= %s AND u.path < %s))",
-					cond, db.Arg(&args, a.PersonID), db.Arg(&args, lo), db.Arg(&args, hi))
+				self := fmt.Sprintf("(p.id = %s AND u.path >= %s AND u.path < %s)", db.Arg(&args, a.PersonID), db.Arg(&args, lo), db.Arg(&args, hi))
+				cond = selfOr(narrowed, cond, self)
 				ok = true
 			}
 			if !ok {
@@ -332,7 +343,7 @@ func (s *Service) FindPeople(ctx context.Context, a *auth.Actor, f PersonFilter)
 		} else {
 			cond := sc.SQL("u.path", &args)
 			if sc.Self && a.PersonID != 0 {
-				cond = fmt.Sprintf("(%s OR p.id = %s)", cond, db.Arg(&args, a.PersonID))
+				cond = selfOr(sc, cond, "p.id = "+db.Arg(&args, a.PersonID))
 			}
 			where = append(where, cond)
 		}
