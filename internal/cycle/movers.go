@@ -3,14 +3,17 @@ package cycle
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
 	"kaohe/internal/errs"
 )
 
-// Movers are the results of a cycle that moved most in rank since the
-// previous published cycle of the same scheme, subject and owner.
+// Movers are the results of a cycle that moved most since the previous
+// published cycle of the same scheme, subject and owner: in rank first,
+// then — where the rank stayed — in total, since in small comparison
+// groups ranks seldom move while totals do.
 type Movers struct {
 	Cycle *Cycle
 	// Previous is the cycle compared with: the latest published one that
@@ -19,7 +22,9 @@ type Movers struct {
 	// of any kind. Nil when there is none.
 	Previous *Cycle
 	// Up are the entities that rose most, Down those that fell most, at
-	// most n each, the largest move first.
+	// most n each, the largest move first: by places, then by the change
+	// of the total. An entity whose rank stayed is up when its total rose
+	// and down when it fell; one whose total stayed too is in neither.
 	Up, Down []Move
 }
 
@@ -35,11 +40,18 @@ type Move struct {
 // Places is how many places the entity rose (negative: fell).
 func (m Move) Places() int { return m.PrevRank - m.Rank }
 
+// Gain is how much the entity's total rose (negative: fell).
+func (m Move) Gain() float64 { return m.Total - m.PrevTotal }
+
+// sameTotal is the largest change of a total that counts as none: the
+// precision at which the engine ranks ties (score.TieDecimals).
+const sameTotal = 5e-7
+
 // Movers compares the ranks of cycle id with those of its previous
 // published cycle (see Movers.Previous) and returns the n entities that
-// rose most and the n that fell most, of those whose results the actor
-// may read and that sit in the same comparison group in both. Equal moves
-// are ordered by the change of the total, larger first, then by entity.
+// rose most and the n that fell most (see Movers.Up), of those whose
+// results the actor may read and that sit in the same comparison group in
+// both.
 func (s *Service) Movers(ctx context.Context, a *auth.Actor, id int64, n int) (*Movers, error) {
 	var out *Movers
 	err := s.db.View(ctx, func(tx *db.Tx) error {
@@ -69,7 +81,7 @@ func (s *Service) Movers(ctx context.Context, a *auth.Actor, id int64, n int) (*
 		}
 		cur, before := sizes(sn), sizes(psn)
 		for _, up := range []bool{true, false} {
-			args := []any{sn.ID, c.ID, psn.ID}
+			args := []any{sn.ID, c.ID, psn.ID, sameTotal}
 			q := `SELECT r.entity, e.unit_id, e.person_id, e.unit_path, e.grp, e.name, r.rank, p.rank, r.total, p.total
 				FROM snapshot_results r JOIN cycle_entities e ON e.cycle_id = $2 AND e.entity = r.entity
 				JOIN snapshot_results p ON p.snapshot_id = $3 AND p.entity = r.entity AND p.grp = r.grp
@@ -78,9 +90,11 @@ func (s *Service) Movers(ctx context.Context, a *auth.Actor, id int64, n int) (*
 				q += ` AND ` + s.entityScope(a, &args)
 			}
 			if up {
-				q += ` AND p.rank > r.rank ORDER BY p.rank - r.rank DESC, r.total - p.total DESC`
+				q += ` AND (p.rank > r.rank OR (p.rank = r.rank AND r.total - p.total > $4))
+					ORDER BY p.rank - r.rank DESC, r.total - p.total DESC`
 			} else {
-				q += ` AND p.rank < r.rank ORDER BY r.rank - p.rank DESC, p.total - r.total DESC`
+				q += ` AND (p.rank < r.rank OR (p.rank = r.rank AND p.total - r.total > $4))
+					ORDER BY r.rank - p.rank DESC, p.total - r.total DESC`
 			}
 			// Unit and person IDs, not the entity text, break ties: both
 			// engines order integers alike, whatever the collation.
@@ -180,8 +194,12 @@ func (s *Service) previousCycle(ctx context.Context, tx *db.Tx, a *auth.Actor, c
 	return prev, err
 }
 
-// periodKey orders cycles in time: by end date, then period, then code
-// (byte order, the same on both engines), as a profile's history does.
+// ByTime compares cycles by when they end, for sorting: by end date, then
+// period, then code (byte order, the same on both engines), as a
+// profile's history orders them.
+func ByTime(x, y *Cycle) int { return strings.Compare(periodKey(x), periodKey(y)) }
+
+// periodKey is the key ByTime compares.
 func periodKey(c *Cycle) string {
 	return c.EndsOn + "\x00" + c.Period + "\x00" + c.Code
 }
