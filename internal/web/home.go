@@ -19,6 +19,7 @@ type homeData struct {
 	ShowAudit bool
 	Events    []auditRow
 	Team      *homeTeamData
+	Viewer    *homeViewerData
 }
 
 type homeGrant struct{ Role, Unit string }
@@ -67,6 +68,10 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 		data.Events = auditRows(p, entries)
 	}
 	if data.Team, err = h.homeTeam(ctx, a); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if data.Viewer, err = h.homeViewer(ctx, a, r); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -54,7 +54,7 @@ var pages = []string{
 var pageParts = map[string][]string{
 	"person_show": {"archive"},
 	"unit_show":   {"archive"},
-	"home":        {"home_team"},
+	"home":        {"home_team", "home_viewer"},
 }
 
 // partials names every template rendered alone for htmx, with the page
