@@ -154,14 +154,20 @@ func checkViewerHome(t *testing.T, f *fixture, d *db.DB, c *http.Client) {
 		t.Errorf("the first year says nothing of its movers: %s", section(body))
 	}
 
-	// The radar: the first of the ranking, then ?unit= another county.
+	// The radar: the first of the ranking, also when the link names an
+	// unknown cycle and unit; then ?unit= another county.
 	first := firstEntity(t, svc, q3)
-	_, body = f.get(t, c, "/")
 	p, err := svc.Profile(ctx, sys, q3, first)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkRadar(t, body, p)
+	for _, path := range []string{"/", "/?cycle=1&unit=2"} {
+		_, body = f.get(t, c, path)
+		checkRadar(t, body, p)
+		if !strings.Contains(body, fmt.Sprintf(`<option value="%d" selected>`, q3)) {
+			t.Errorf("%s: the home does not show 2026Q3", path)
+		}
+	}
 	rk, err := svc.Ranking(ctx, sys, q3, cycle.RankFilter{Group: "urban"})
 	if err != nil {
 		t.Fatal(err)

@@ -72,6 +72,7 @@ type moverRow struct {
 
 // unitChoices are a group's entities in the radar's select.
 type unitChoices struct {
+	code  string
 	Name  string
 	Units []unitChoice
 }
@@ -117,17 +118,23 @@ func (h *Handler) homeViewer(ctx context.Context, a *auth.Actor, r *http.Request
 	slices.SortStableFunc(pub, func(x, y *cycle.Cycle) int { return cycle.ByTime(y, x) })
 	q := r.URL.Query()
 	want, _ := strconv.ParseInt(q.Get("cycle"), 10, 64)
-	for _, c := range pub {
-		if c.ID == want || (want == 0 && out.C == nil && c.Subject == cycle.SubjectUnit) {
-			out.C = c
+	// The cycle asked for if it is one of them, else the newest unit
+	// cycle, else the newest.
+	for _, pick := range []func(*cycle.Cycle) bool{
+		func(c *cycle.Cycle) bool { return c.ID == want },
+		func(c *cycle.Cycle) bool { return c.Subject == cycle.SubjectUnit },
+		func(*cycle.Cycle) bool { return true },
+	} {
+		if k := slices.IndexFunc(pub, pick); k >= 0 {
+			out.C = pub[k]
+			break
 		}
-	}
-	if out.C == nil {
-		out.C = pub[0]
 	}
 	for _, c := range pub {
 		out.Cycles = append(out.Cycles, cycleOption{ID: c.ID, Name: c.Name, Selected: c.ID == out.C.ID})
 	}
+	// The helpers shared with the pages (radarOf) format with a page's
+	// localizer.
 	p := &page{loc: h.localizer(r)}
 	names, err := h.groupNames(ctx, a, p.loc)
 	if err != nil {
@@ -240,7 +247,7 @@ func (h *Handler) homeRadar(ctx context.Context, a *auth.Actor, p *page, out *ho
 		if err != nil {
 			return err
 		}
-		uc := unitChoices{Name: g.Name}
+		uc := unitChoices{code: g.code, Name: g.Name}
 		for _, res := range rk.Rows {
 			if first == "" {
 				first = res.Entity.ID
@@ -269,10 +276,16 @@ func (h *Handler) homeRadar(ctx context.Context, a *auth.Actor, p *page, out *ho
 		}
 	}
 	res := pr.Result
+	chosen := unitChoice{Entity: res.Entity.ID, Name: res.Entity.Name, Selected: true}
 	for i := range out.Units {
-		for j := range out.Units[i].Units {
-			u := &out.Units[i].Units[j]
-			u.Selected = u.Entity == res.Entity.ID
+		uc := &out.Units[i]
+		k := slices.IndexFunc(uc.Units, func(u unitChoice) bool { return u.Entity == chosen.Entity })
+		switch {
+		case k >= 0:
+			uc.Units[k].Selected = true
+		case uc.code == res.Entity.Group:
+			// Asked for by ?unit= beyond the entities the select lists.
+			uc.Units = append(uc.Units, chosen)
 		}
 	}
 	rd := &homeRadar{Name: res.Entity.Name, Link: resultLink(out.C.ID, res.Entity.ID),
