@@ -87,7 +87,8 @@ func TestDemoRoleScope(t *testing.T) {
 // version it is scored with, the evaluations that feed it, and — for a
 // quarterly cycle, which has no evaluation — the qualitative indicators
 // the last run had no data for. The county provider finds its own
-// township items to report, with the missing Q3 values.
+// township items to report, with the missing Q3 values. The leadership
+// viewer's home shows the published results (checkViewerHome).
 func TestDemoPages(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		sum, err := demo.Build(t.Context(), d, demo.Options{Seed: 1, Scale: 1})
@@ -101,6 +102,7 @@ func TestDemoPages(t *testing.T) {
 			logins[l.Login] = l
 		}
 		as := func(login string) *http.Client { return f.signInWith(t, login, logins[login].Password) }
+		checkViewerHome(t, f, d, as("lingdao"))
 		c := as("kaoheban")
 		tests := []struct {
 			code      string

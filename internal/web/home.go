@@ -25,6 +25,7 @@ type homeData struct {
 	Provider *homeProviderData
 	Team     *homeTeamData
 	Cadre    *homeCadreData
+	Viewer   *homeViewerData
 }
 
 type homeGrant struct{ Role, Unit string }
@@ -91,6 +92,10 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 		return
 	}
 	if data.Cadre, err = h.homeCadre(ctx, p, a); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if data.Viewer, err = h.homeViewer(ctx, a, r); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 
 	"kaohe/internal/auth"
 	"kaohe/internal/cycle"
+	"kaohe/internal/score"
 )
 
 // rankingPageSize is the number of rows a ranking page shows.
@@ -75,8 +77,15 @@ func (h *Handler) rankingShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		h.fail(w, r, err)
 		return
 	}
-	for _, b := range rk.Snapshot.Header.Grading.Bands {
+	g := rk.Snapshot.Header.Grading
+	for _, b := range g.Bands {
 		data.Grades = append(data.Grades, b.Grade)
+	}
+	// The ungraded (不定等次) are filtered by too: where the scheme leaves
+	// some ungraded, or where a calibration put one there and a link (the
+	// home's grade counts) asks for them.
+	if ng := cmp.Or(g.NoGrade, score.DefaultNoGrade); len(g.NoGradeFlags) > 0 || f.Grade == ng {
+		data.Grades = append(data.Grades, ng)
 	}
 	for _, res := range rk.Rows {
 		data.Rows = append(data.Rows, rankRowOf(res))

@@ -54,7 +54,7 @@ var pages = []string{
 var pageParts = map[string][]string{
 	"person_show": {"archive"},
 	"unit_show":   {"archive"},
-	"home":        {"home_office", "home_provider", "home_team", "home_cadre", "home_requests", "archive"},
+	"home":        {"home_office", "home_provider", "home_team", "home_cadre", "home_viewer", "home_requests", "archive"},
 }
 
 // partials names every template rendered alone for htmx, with the page
