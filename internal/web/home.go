@@ -51,7 +51,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 			h.fail(w, r, err)
 			return
 		}
-		if _, data.Cadres, err = h.org.FindPeople(ctx, a, org.PersonFilter{Serving: true, Limit: 1}); err != nil {
+		if data.Cadres, err = h.org.CountPeople(ctx, a, org.PersonFilter{Serving: true}); err != nil {
 			h.fail(w, r, err)
 			return
 		}
