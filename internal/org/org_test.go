@@ -721,6 +721,24 @@ func TestScope(t *testing.T) {
 		if err != nil || n != 1 || ps[0].ID != tr.personB.ID {
 			t.Errorf("people for cadre B: got %d (%v), want only self", n, err)
 		}
+		// CountPeople counts what FindPeople lists, for each actor.
+		for _, c := range []struct {
+			name string
+			a    *auth.Actor
+			f    org.PersonFilter
+			want int
+		}{
+			{"office A", officeA, org.PersonFilter{}, 1},
+			{"office A serving", officeA, org.PersonFilter{Serving: true}, 1},
+			{"cadre B", cadre, org.PersonFilter{}, 1},
+			{"cadre B under another county", cadre, org.PersonFilter{Under: tr.countyA.ID}, 0},
+			{"office A by a name it lacks", officeA, org.PersonFilter{Name: "李"}, 0},
+		} {
+			n, err := s.CountPeople(ctx, c.a, c.f)
+			if _, total, _ := s.FindPeople(ctx, c.a, c.f); err != nil || n != c.want || n != total {
+				t.Errorf("%s: CountPeople = %d (%v), FindPeople total %d, want %d", c.name, n, err, total, c.want)
+			}
+		}
 		us, n = must2(t)(s.FindUnits(ctx, cadre, org.UnitFilter{}))
 		if n != 1 || us[0].ID != tr.countyB.ID {
 			t.Errorf("units for cadre B: got %s, want only 云溪县", names(us))
