@@ -490,24 +490,33 @@ func (s *Service) Cycles(ctx context.Context, a *auth.Actor, f Filter) ([]*Cycle
 			q += " AND c.subject = " + db.Arg(&args, f.Subject)
 		}
 		q += " ORDER BY c.period DESC, c.code"
-		rows, err := tx.QueryContext(ctx, q, args...)
-		if err != nil {
-			return fmt.Errorf("list cycles: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			c, err := scanCycle(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, c)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return ownerNames(ctx, tx, out)
+		var err error
+		out, err = listCycles(ctx, tx, q, args)
+		return err
 	})
 	return out, err
+}
+
+// listCycles runs the cycle query q and reads its cycles with their
+// owners' names.
+func listCycles(ctx context.Context, tx *db.Tx, q string, args []any) ([]*Cycle, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list cycles: %w", err)
+	}
+	defer rows.Close()
+	var out []*Cycle
+	for rows.Next() {
+		c, err := scanCycle(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, ownerNames(ctx, tx, out)
 }
 
 // assesses returns the condition on cycle c that it assesses the actor
@@ -540,23 +549,10 @@ func (s *Service) Assessing(ctx context.Context, a *auth.Actor) ([]*Cycle, error
 		if own == "" {
 			return nil
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+cycleCols+cycleFrom+` WHERE c.published_snapshot_id = 0 AND c.stage <> `+
-			db.Arg(&args, Closed)+` AND `+own+` ORDER BY c.period DESC, c.code`, args...)
-		if err != nil {
-			return fmt.Errorf("list cycles: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			c, err := scanCycle(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, c)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return ownerNames(ctx, tx, out)
+		var err error
+		out, err = listCycles(ctx, tx, `SELECT `+cycleCols+cycleFrom+` WHERE c.published_snapshot_id = 0 AND c.stage <> `+
+			db.Arg(&args, Closed)+` AND `+own+` ORDER BY c.period DESC, c.code`, args)
+		return err
 	})
 	return out, err
 }
