@@ -447,6 +447,28 @@ func (p *excelParser) rows(sheet string) [][]string {
 	return rows
 }
 
+// header checks the header row of a sheet against its columns and
+// reports the first that differs.
+func (p *excelParser) header(sheet string, row []string, cols []column) bool {
+	for c, col := range cols {
+		if got := cell(row, c); got != col.header {
+			p.add(keyed(excelError(sheet, c, 1, col.header, "header %q, want %q: use the scheme template", got, col.header),
+				"scheme.import.header", "value", got, "want", col.header))
+			return false
+		}
+	}
+	return true
+}
+
+// extraCells reports values right of a sheet's columns on row rn.
+func (p *excelParser) extraCells(sheet string, row []string, rn, ncols int) {
+	for c := ncols; c < len(row); c++ {
+		if strings.TrimSpace(row[c]) != "" {
+			p.add(excelError(sheet, c, rn, "", "a value outside the table's columns"))
+		}
+	}
+}
+
 func cell(row []string, c int) string {
 	if c < len(row) {
 		return strings.TrimSpace(row[c])
@@ -585,12 +607,8 @@ func (p *excelParser) indicatorSheet(b *Bundle) map[string]int {
 		}
 		return rowOf
 	}
-	for c, col := range indicatorColumns {
-		if got := cell(rows[0], c); got != col.header {
-			p.add(keyed(excelError(SheetIndicators, c, 1, col.header, "header %q, want %q: use the scheme template", got, col.header),
-				"scheme.import.header", "value", got, "want", col.header))
-			return rowOf
-		}
+	if !p.header(SheetIndicators, rows[0], indicatorColumns) {
+		return rowOf
 	}
 	doc := b.Scheme
 	type pending struct {
@@ -604,11 +622,7 @@ func (p *excelParser) indicatorSheet(b *Bundle) map[string]int {
 		if strings.Join(row, "") == "" {
 			continue
 		}
-		for c := len(indicatorColumns); c < len(row); c++ {
-			if strings.TrimSpace(row[c]) != "" {
-				p.add(excelError(SheetIndicators, c, rn, "", "a value outside the table's columns"))
-			}
-		}
+		p.extraCells(SheetIndicators, row, rn, len(indicatorColumns))
 		get := func(c int) string { return cell(row, c) }
 		enum := func(c int, m map[string]string) string {
 			v, ok := unlabel(m, get(c))
@@ -762,12 +776,8 @@ func (p *excelParser) rulesSheet(doc *score.Scheme) map[[2]string]int {
 	if len(rows) == 0 {
 		return rowOf
 	}
-	for c, col := range ruleColumns {
-		if got := cell(rows[0], c); got != col.header {
-			p.add(keyed(excelError(SheetRules, c, 1, col.header, "header %q, want %q: use the scheme template", got, col.header),
-				"scheme.import.header", "value", got, "want", col.header))
-			return rowOf
-		}
+	if !p.header(SheetRules, rows[0], ruleColumns) {
+		return rowOf
 	}
 	parents := parentSet(doc)
 	kinds := make(map[string]score.Kind, len(doc.Indicators))
@@ -779,11 +789,7 @@ func (p *excelParser) rulesSheet(doc *score.Scheme) map[[2]string]int {
 		if strings.Join(row, "") == "" {
 			continue
 		}
-		for c := len(ruleColumns); c < len(row); c++ {
-			if strings.TrimSpace(row[c]) != "" {
-				p.add(excelError(SheetRules, c, rn, "", "a value outside the table's columns"))
-			}
-		}
+		p.extraCells(SheetRules, row, rn, len(ruleColumns))
 		get := func(c int) string { return cell(row, c) }
 		ok := true
 		code := func(c int, labels map[string]string, codes []string) string {

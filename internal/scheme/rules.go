@@ -110,20 +110,12 @@ func ruleErrors(s *score.Scheme) errs.List {
 	}
 	seen := map[[2]string]int{}
 	for k, r := range s.FindingRules {
-		switch {
-		case strings.TrimSpace(r.Category) == "":
-			l.Add(ruleError(r, k, "category", "scheme.rule.category_required", "the category is required"))
-		case !slices.Contains(findingCategories, r.Category):
-			e := ruleError(r, k, "category", "scheme.rule.category_unknown", "unknown category %q (want one of %s)", r.Category, strings.Join(findingCategories, ", "))
-			e.Args["value"], e.Args["allowed"] = r.Category, labelsOf(categoryLabels, findingCategories)
+		if e := ruleCode(r, k, "category", r.Category, findingCategories, categoryLabels,
+			"scheme.rule.category_required", "scheme.rule.category_unknown"); e != nil {
 			l.Add(e)
 		}
-		switch {
-		case strings.TrimSpace(r.Severity) == "":
-			l.Add(ruleError(r, k, "severity", "scheme.rule.severity_required", "the severity is required"))
-		case !slices.Contains(findingSeverities, r.Severity):
-			e := ruleError(r, k, "severity", "scheme.rule.severity_unknown", "unknown severity %q (want one of %s)", r.Severity, strings.Join(findingSeverities, ", "))
-			e.Args["value"], e.Args["allowed"] = r.Severity, labelsOf(severityLabels, findingSeverities)
+		if e := ruleCode(r, k, "severity", r.Severity, findingSeverities, severityLabels,
+			"scheme.rule.severity_required", "scheme.rule.severity_unknown"); e != nil {
 			l.Add(e)
 		}
 		if r.Category != "" && r.Severity != "" {
@@ -159,6 +151,20 @@ func ruleErrors(s *score.Scheme) errs.List {
 		}
 	}
 	return l
+}
+
+// ruleCode checks the category or severity (field) of rule k: given, and
+// one of codes; required and unknown are the keys of the two errors.
+func ruleCode(r score.FindingRule, k int, field, value string, codes []string, labels map[string]string, required, unknown string) *errs.Error {
+	switch {
+	case strings.TrimSpace(value) == "":
+		return ruleError(r, k, field, required, "the %s is required", field)
+	case !slices.Contains(codes, value):
+		e := ruleError(r, k, field, unknown, "unknown %s %q (want one of %s)", field, value, strings.Join(codes, ", "))
+		e.Args["value"], e.Args["allowed"] = value, labelsOf(labels, codes)
+		return e
+	}
+	return nil
 }
 
 // labelsOf lists the labels of codes, in their order, separated by 、.
