@@ -91,6 +91,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("POST "+Prefix+"/schemes/{id}/versions", h.schemeVersionCreate)
 	handle("POST "+Prefix+"/schemes/{id}/versions/{n}/weights", h.schemeWeightsSet)
 	handle("POST "+Prefix+"/schemes/{id}/versions/{n}/ahp", h.schemeAHPSet)
+	handle("POST "+Prefix+"/schemes/{id}/versions/{n}/rules", h.schemeRulesSet)
 	handle("GET "+Prefix+"/schemes/{id}/diff", h.schemeDiff)
 	handle("GET "+Prefix+"/indicators", h.indicatorList)
 	handle("GET "+Prefix+"/streamline", h.streamlineReport)

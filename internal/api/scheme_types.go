@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"kaohe/internal/scheme"
+	"kaohe/internal/score"
 )
 
 // Scheme is an assessment scheme.
@@ -79,6 +80,37 @@ type AHPEdit struct {
 	Matrix [][]float64 `json:"matrix"`
 }
 
+// RulesEdit is the body of POST …/versions/{n}/rules: every finding rule
+// of a draft, replacing those it had.
+type RulesEdit struct {
+	Rules []RuleEdit `json:"finding_rules"`
+}
+
+// RuleEdit is one finding rule: findings of category and severity count
+// points each on a bonus or deduction item, or flag a veto item.
+type RuleEdit struct {
+	Category  string  `json:"category"`
+	Severity  string  `json:"severity"`
+	Indicator string  `json:"indicator"`
+	Points    float64 `json:"points"`
+}
+
+// DiffRule is a finding rule added (old null), removed (new null) or
+// changed.
+type DiffRule struct {
+	Category string        `json:"category"`
+	Severity string        `json:"severity"`
+	Old      *DiffRuleSide `json:"old"`
+	New      *DiffRuleSide `json:"new"`
+}
+
+// DiffRuleSide is what a rule gives: points on an indicator, or a veto.
+type DiffRuleSide struct {
+	Indicator string  `json:"indicator"`
+	Points    float64 `json:"points"`
+	Veto      bool    `json:"veto"`
+}
+
 // LibraryIndicator is an entry of the indicator library.
 type LibraryIndicator struct {
 	Code        string `json:"code"`
@@ -109,6 +141,7 @@ type SchemeDiff struct {
 	Renamed []DiffRename       `json:"renamed"`
 	Weights []DiffWeight       `json:"weights"`
 	Methods []DiffMethodChange `json:"methods"`
+	Rules   []DiffRule         `json:"rules"`
 }
 
 // DiffRename is a renamed indicator.
@@ -206,7 +239,7 @@ func toVersion(v *scheme.Version, withDoc bool) SchemeVersion {
 
 func toDiff(d *scheme.Diff) SchemeDiff {
 	out := SchemeDiff{From: d.From, To: d.To, Added: []string{}, Removed: []string{}, Renamed: []DiffRename{},
-		Weights: []DiffWeight{}, Methods: []DiffMethodChange{}}
+		Weights: []DiffWeight{}, Methods: []DiffMethodChange{}, Rules: []DiffRule{}}
 	for _, r := range d.Added {
 		out.Added = append(out.Added, r.Code)
 	}
@@ -228,6 +261,15 @@ func toDiff(d *scheme.Diff) SchemeDiff {
 	}
 	for _, m := range d.Methods {
 		out.Methods = append(out.Methods, DiffMethodChange{Code: m.Code, Field: m.Field, Old: m.Old, New: m.New})
+	}
+	side := func(ref *scheme.RuleRef) *DiffRuleSide {
+		if ref == nil {
+			return nil
+		}
+		return &DiffRuleSide{Indicator: ref.Indicator, Points: ref.Points, Veto: ref.Kind == score.KindVeto}
+	}
+	for _, rc := range d.Rules {
+		out.Rules = append(out.Rules, DiffRule{Category: rc.Category, Severity: rc.Severity, Old: side(rc.Old), New: side(rc.New)})
 	}
 	return out
 }

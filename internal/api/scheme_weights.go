@@ -11,9 +11,11 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/errs"
 	"kaohe/internal/scheme"
+	"kaohe/internal/score"
 )
 
-// maxEditBody is the largest body of a weights or AHP edit, in bytes.
+// maxEditBody is the largest body of a weights, AHP or rules edit, in
+// bytes.
 const maxEditBody = 1 << 20
 
 // schemeWeightsSet sets expert weights of a draft version.
@@ -55,6 +57,28 @@ func (h *Handler) schemeAHPSet(w http.ResponseWriter, r *http.Request, a *auth.A
 		return
 	}
 	out, err := h.scheme.SetAHP(r.Context(), a, v.ID, in.Node, in.Matrix)
+	if err != nil {
+		h.ServeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toVersion(out, true))
+}
+
+// schemeRulesSet replaces the finding rules of a draft version.
+func (h *Handler) schemeRulesSet(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	v, ok := h.draftVersion(w, r, a)
+	if !ok {
+		return
+	}
+	var in RulesEdit
+	if !h.decodeBody(w, r, &in, maxEditBody, `{"finding_rules": [{"category", "severity", "indicator", "points"}]}`) {
+		return
+	}
+	rules := make([]score.FindingRule, len(in.Rules))
+	for i, re := range in.Rules {
+		rules[i] = score.FindingRule{Category: re.Category, Severity: re.Severity, Indicator: re.Indicator, Points: re.Points}
+	}
+	out, err := h.scheme.SetRules(r.Context(), a, v.ID, rules)
 	if err != nil {
 		h.ServeError(w, r, err)
 		return

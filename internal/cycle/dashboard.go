@@ -33,6 +33,10 @@ type Dashboard struct {
 	// Gaps are the leaves that some entities had no input for in the
 	// latest scoring run (for the office only).
 	Gaps []Gap
+	// Unruled are the findings of the latest scoring run that the scheme
+	// version has no rule for, by category and severity: they counted
+	// nothing (for the office only).
+	Unruled []Unruled
 }
 
 // Gap is a leaf of the scheme without an input for some of a scoring
@@ -104,6 +108,7 @@ func (s *Service) Dashboard(ctx context.Context, a *auth.Actor, id int64) (*Dash
 					return err
 				}
 				out.Gaps = latest.Header.gaps(latest.Entities)
+				out.Unruled = latest.Header.Unruled
 			}
 		}
 		out.History, err = stageLog(ctx, tx, id)

@@ -28,6 +28,10 @@ type Inputs struct {
 	// Document is the scheme version's canonical JSON.
 	Document []byte
 	Input    *score.Input
+	// Findings are the finding records read, one per finding and entity,
+	// sorted by entity and ID; those without a rule in the scheme version
+	// have no Indicator and are not among Input.Findings.
+	Findings []FindingNote
 	// Hash is the hex SHA-256 of the canonical inputs.
 	Hash string
 }
@@ -49,7 +53,7 @@ func (s *Service) Load(ctx context.Context, a *auth.Actor, id int64) (*Inputs, e
 	if err != nil {
 		return nil, err
 	}
-	out.Hash = inputsHash(out.Document, out.Input)
+	out.Hash = inputsHash(out.Document, out.Input, out.Findings)
 	return out, nil
 }
 
@@ -85,7 +89,8 @@ func (s *Service) load(ctx context.Context, tx *db.Tx, c *Cycle) (*Inputs, error
 	if err := s.judgements(ctx, tx, c, in, leaves); err != nil {
 		return nil, err
 	}
-	if in.Findings, err = s.findings(ctx, tx, c, ents); err != nil {
+	var notes []FindingNote
+	if in.Findings, notes, err = s.findings(ctx, tx, c, doc, ents); err != nil {
 		return nil, err
 	}
 	if in.Ratings, err = s.ratings(ctx, tx, c, leaves); err != nil {
@@ -96,7 +101,7 @@ func (s *Service) load(ctx context.Context, tx *db.Tx, c *Cycle) (*Inputs, error
 		return strings.Compare(x.Entity+"\x00"+x.Indicator+"\x00"+x.ID, y.Entity+"\x00"+y.Indicator+"\x00"+y.ID)
 	})
 	in.Options = score.Options{Draws: c.Draws, Seed: c.Seed}
-	return &Inputs{Cycle: c, Entities: ents, Document: document, Input: in}, nil
+	return &Inputs{Cycle: c, Entities: ents, Document: document, Input: in, Findings: notes}, nil
 }
 
 // foldParts sets the fold indicator of each entity to the weighted mean of
@@ -176,8 +181,12 @@ func sortRatings(rs []score.Rating) {
 
 // inputsHash is the hex SHA-256 of the canonical inputs: the engine
 // version, the scheme document, then one line per entity, value column,
-// rating and finding, and the options, numbers in shortest round-trip form.
-func inputsHash(document []byte, in *score.Input) string {
+// rating and engine finding, the options, and, when any were read, one
+// line per finding record (its category, severity, status and title, and
+// the item its rule counts it on, or none) — so that a finding exempted,
+// voided, recategorised or without a rule makes a different hash.
+// Numbers are in shortest round-trip form.
+func inputsHash(document []byte, in *score.Input, records []FindingNote) string {
 	h := sha256.New()
 	w := bufio.NewWriterSize(h, 1<<16)
 	fmt.Fprintf(w, "kaohe-inputs 1\nengine %s\nscheme %d\n", EngineVersion, len(document))
@@ -206,6 +215,12 @@ func inputsHash(document []byte, in *score.Input) string {
 		fmt.Fprintf(w, "%q %q %q %s %q %q\n", f.ID, f.Entity, f.Indicator, appendNum(nil, f.Points), f.Status, f.Note)
 	}
 	fmt.Fprintf(w, "options %d %d\n", in.Options.Draws, in.Options.Seed)
+	if len(records) > 0 {
+		w.WriteString("finding records\n")
+		for _, r := range records {
+			fmt.Fprintf(w, "%q %q %q %q %q %q %q\n", r.Entity, r.ID, r.Category, r.Severity, r.Status, r.Indicator, r.Title)
+		}
+	}
 	w.Flush()
 	return hex.EncodeToString(h.Sum(nil))
 }
@@ -254,12 +269,22 @@ func (s *Service) Run(ctx context.Context, a *auth.Actor, id int64) (*Snapshot, 
 		return auth.Record(ctx, tx, a, audit.Event{Action: "cycle.score", ObjectType: "cycle", ObjectID: db.FormatID(id),
 			UnitPath: c.OwnerPath, After: map[string]any{"snapshot_id": snap.ID, "number": snap.Number,
 				"inputs_hash": snap.InputsHash, "digest": snap.Digest, "engine_version": EngineVersion,
-				"scheme_version_id": snap.SchemeVersionID, "entities": snap.Entities}})
+				"scheme_version_id": snap.SchemeVersionID, "entities": snap.Entities, "findings": len(in.Findings),
+				"unruled_findings": unruledCount(snap.Header.Unruled)}})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return snap, nil
+}
+
+// unruledCount is the number of findings without a rule.
+func unruledCount(us []Unruled) int {
+	n := 0
+	for _, u := range us {
+		n += u.Findings
+	}
+	return n
 }
 
 func runnable(c *Cycle) error {
@@ -273,7 +298,9 @@ func runnable(c *Cycle) error {
 
 // built is a computed snapshot ready to store.
 type built struct {
-	cycle      *Cycle
+	cycle *Cycle
+	// h is the header, header its JSON.
+	h          *Header
 	header     []byte
 	rows       []resultRow
 	digest     string
@@ -315,6 +342,9 @@ type Header struct {
 	// Missing counts per leaf (Leaves order) the entities without an
 	// input; absent in snapshots made before it was recorded.
 	Missing []int `json:"missing,omitempty"`
+	// Unruled counts the findings read that the scheme version has no
+	// rule for, by category and severity: they counted nothing.
+	Unruled []Unruled `json:"unruled,omitempty"`
 }
 
 // gaps lists the leaves that some of n entities had no input for.
@@ -361,6 +391,10 @@ type Detail struct {
 	Scores []score.Num `json:"scores"`
 	// Lines are the bonus, deduction, finding, veto and cap lines (Row 0).
 	Lines []score.Line `json:"lines"`
+	// Findings are the entity's finding records with their category and
+	// severity, by ID, those without a rule (no line) included; absent
+	// when there are none.
+	Findings []FindingNote `json:"findings,omitempty"`
 }
 
 // buildSnapshot turns the engine's output into the rows of a snapshot.
@@ -376,6 +410,7 @@ func buildSnapshot(in *Inputs, out *score.Output) *built {
 		h.Names = append(h.Names, names[c])
 	}
 	h.Groups = groupStats(out)
+	h.Unruled = unruled(in.Findings)
 	h.Missing = make([]int, len(out.Leaves))
 	for j := range out.Leaves {
 		for _, v := range out.Raw.Col(j) {
@@ -390,6 +425,17 @@ func buildSnapshot(in *Inputs, out *score.Output) *built {
 	}
 	n := len(out.Entities)
 	rows := make([]resultRow, n)
+	// Finding records are sorted by entity: split them per entity.
+	notesOf := map[string][]FindingNote{}
+	for k := 0; k < len(in.Findings); {
+		e := in.Findings[k].Entity
+		end := k + 1
+		for end < len(in.Findings) && in.Findings[end].Entity == e {
+			end++
+		}
+		notesOf[e] = in.Findings[k:end]
+		k = end
+	}
 	// Lines are sorted by row: split them once.
 	lineStart := make([]int, n+1)
 	for _, ln := range out.Lines {
@@ -408,12 +454,12 @@ func buildSnapshot(in *Inputs, out *score.Output) *built {
 				r := &out.Entities[i]
 				rows[i] = resultRow{entity: r.ID, group: r.Group, base: r.Base, bonus: r.Bonus, deduction: r.Deduction,
 					total: r.Total, rank: r.Rank, p05: r.RankP05, p50: r.RankP50, p95: r.RankP95, grade: r.Grade,
-					flags: strings.Join(r.Flags, ","), detail: encodeDetail(out, i, out.Lines[lineStart[i]:lineStart[i+1]])}
+					flags: strings.Join(r.Flags, ","), detail: encodeDetail(out, i, out.Lines[lineStart[i]:lineStart[i+1]], notesOf[r.ID])}
 			}
 		}(w)
 	}
 	wg.Wait()
-	b := &built{cycle: in.Cycle, header: header, rows: rows, inputsHash: in.Hash, draws: out.Draws, seed: out.Seed}
+	b := &built{cycle: in.Cycle, h: &h, header: header, rows: rows, inputsHash: in.Hash, draws: out.Draws, seed: out.Seed}
 	sd := sha256.Sum256(in.Document)
 	b.schemeDigest = hex.EncodeToString(sd[:])
 	b.digest = snapshotDigest(header, rows)
@@ -421,7 +467,7 @@ func buildSnapshot(in *Inputs, out *score.Output) *built {
 }
 
 // encodeDetail writes the canonical JSON of entity i's Detail.
-func encodeDetail(out *score.Output, i int, lines []score.Line) []byte {
+func encodeDetail(out *score.Output, i int, lines []score.Line, notes []FindingNote) []byte {
 	b := make([]byte, 0, 64+24*(3*len(out.Leaves)+len(out.Nodes)))
 	arr := func(key string, m *score.Matrix) {
 		b = append(b, '"')
@@ -470,6 +516,14 @@ func encodeDetail(out *score.Output, i int, lines []score.Line) []byte {
 			panic(err)
 		}
 		b = append(b, lb...)
+	}
+	if len(notes) > 0 {
+		nb, err := json.Marshal(notes)
+		if err != nil {
+			panic(err)
+		}
+		b = append(b, `,"findings":`...)
+		b = append(b, nb...)
 	}
 	return append(b, '}')
 }
@@ -600,7 +654,7 @@ func (b *built) store(ctx context.Context, tx *db.Tx, a *auth.Actor) (*Snapshot,
 	}
 	snap := &Snapshot{ID: db.NewID(), CycleID: b.cycle.ID, Number: number, SchemeVersionID: b.cycle.SchemeVersionID,
 		EngineVersion: EngineVersion, InputsHash: b.inputsHash, Draws: b.draws, Seed: b.seed, Entities: len(b.rows),
-		Digest: b.digest, Actor: a.AuditName(), CreatedAt: tx.Now}
+		Digest: b.digest, Actor: a.AuditName(), CreatedAt: tx.Now, Header: b.h}
 	snap.SchemeDigest = b.schemeDigest
 	if _, err := tx.ExecContext(ctx, `INSERT INTO snapshots (id, cycle_id, number, scheme_version_id, scheme_digest, engine_version,
 		inputs_hash, draws, seed, entities, header, digest, actor_id, actor, created_at)

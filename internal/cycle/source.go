@@ -2,8 +2,11 @@ package cycle
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
@@ -65,10 +68,29 @@ type RatingSource interface {
 	Titles(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]string, error)
 }
 
-// FindingSource reads supervision findings about a cycle's entities for its
-// period; nil until a package provides them.
+// FindingSource reads supervision findings (package finding); nil for
+// none.
 type FindingSource interface {
-	Findings(ctx context.Context, tx *db.Tx, subject, period string, entityIDs []int64) ([]score.Finding, error)
+	// Findings returns each finding dated within period about the
+	// entities of subject ("unit": unit IDs, "person": person IDs), once
+	// per entity it is about, exempted and voided ones included.
+	Findings(ctx context.Context, tx *db.Tx, subject, period string, entityIDs []int64) ([]FindingRecord, error)
+}
+
+// FindingRecord is one finding (问题线索) about one entity as the finding
+// package records it: what it is, not what it counts. The cycle's scheme
+// version says what it counts (score.FindingRule).
+type FindingRecord struct {
+	ID string
+	// EntityID is the unit ID in a unit cycle, the person ID in a cadre
+	// cycle.
+	EntityID int64
+	// Category and Severity are codes such as integrity and severe
+	// (scheme.FindingCategories, scheme.FindingSeverities).
+	Category, Severity string
+	// Status is active, exempted (容错免责) or voided (澄清正名).
+	Status score.FindingStatus
+	Title  string
 }
 
 // JudgementSource reads the assessment team's qualitative judgements (定性
@@ -206,19 +228,131 @@ func (s *Service) ratings(ctx context.Context, tx *db.Tx, c *Cycle, leaves []sch
 	return out, nil
 }
 
-// findings returns the findings about the cycle's entities for its period.
-func (s *Service) findings(ctx context.Context, tx *db.Tx, c *Cycle, ents []Entity) ([]score.Finding, error) {
+// findings reads the findings about the cycle's entities for its period
+// and turns each into an engine finding through the rule of doc (the
+// cycle's scheme version) for its category and severity: the rule's
+// indicator and points (none on a veto), the finding's status and its
+// title as the note. A finding without a rule counts nothing; it is
+// returned among the notes without an indicator, so that the run reports
+// it. Exempted and voided findings go to the engine with their status:
+// they count nothing and the explanation lists them.
+func (s *Service) findings(ctx context.Context, tx *db.Tx, c *Cycle, doc *score.Scheme, ents []Entity) ([]score.Finding, []FindingNote, error) {
 	if s.src.Findings == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	ids := make([]int64, len(ents))
+	engineID := make(map[int64]string, len(ents))
 	for i, e := range ents {
 		ids[i] = e.PersonID
 		if c.Subject == SubjectUnit {
 			ids[i] = e.UnitID
 		}
+		engineID[ids[i]] = e.ID
 	}
-	return s.src.Findings.Findings(ctx, tx, string(c.Subject), c.Period, ids)
+	recs, err := s.src.Findings.Findings(ctx, tx, string(c.Subject), c.Period, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	var (
+		out   []score.Finding
+		notes []FindingNote
+	)
+	for _, r := range recs {
+		ent, ok := engineID[r.EntityID]
+		if !ok {
+			return nil, nil, fmt.Errorf("finding %s: entity %d is not assessed by cycle %d", r.ID, r.EntityID, c.ID)
+		}
+		switch r.Status {
+		case score.Active, score.Exempted, score.Voided:
+		default:
+			return nil, nil, fmt.Errorf("finding %s: unknown status %q", r.ID, r.Status)
+		}
+		n := FindingNote{Entity: ent, ID: r.ID, Category: r.Category, Severity: r.Severity, Status: r.Status, Title: r.Title}
+		if rule, ok := doc.RuleFor(r.Category, r.Severity); ok {
+			n.Indicator = rule.Indicator
+			out = append(out, score.Finding{ID: r.ID, Entity: ent, Indicator: rule.Indicator, Points: rulePoints(doc, rule),
+				Status: r.Status, Note: r.Title})
+		}
+		notes = append(notes, n)
+	}
+	slices.SortFunc(notes, func(x, y FindingNote) int {
+		return strings.Compare(x.Entity+"\x00"+x.ID, y.Entity+"\x00"+y.ID)
+	})
+	for k := 1; k < len(notes); k++ {
+		if notes[k].Entity == notes[k-1].Entity && notes[k].ID == notes[k-1].ID {
+			return nil, nil, fmt.Errorf("finding %s: read twice for entity %s", notes[k].ID, notes[k].Entity)
+		}
+	}
+	return out, notes, nil
+}
+
+// rulePoints are the points a finding gets from rule: none on a veto
+// item, which the finding flags instead.
+func rulePoints(doc *score.Scheme, rule score.FindingRule) float64 {
+	for _, ind := range doc.Indicators {
+		if ind.Code == rule.Indicator && ind.Kind == score.KindVeto {
+			return 0
+		}
+	}
+	return rule.Points
+}
+
+// FindingNote is what a scoring run records of one finding about one
+// entity beyond the engine's line: its category and severity, and whether
+// the scheme version had a rule for it (Indicator empty when not).
+type FindingNote struct {
+	// Entity is the engine ID of the entity (in the snapshot's detail it
+	// is the row's own and left out).
+	Entity   string              `json:"-"`
+	ID       string              `json:"id"`
+	Category string              `json:"category"`
+	Severity string              `json:"severity"`
+	Status   score.FindingStatus `json:"status"`
+	Title    string              `json:"title,omitempty"`
+	// Indicator is the item the rule counted the finding on; empty when
+	// the scheme version has no rule for its category and severity.
+	Indicator string `json:"indicator,omitempty"`
+}
+
+// Unruled counts the findings of one category and severity that the
+// scheme version has no rule for: they counted nothing.
+type Unruled struct {
+	Category string `json:"category"`
+	Severity string `json:"severity"`
+	// Findings counts distinct findings (a finding about two cadres is
+	// one); Entities the entities they are about.
+	Findings int `json:"findings"`
+	Entities int `json:"entities"`
+}
+
+// unruled summarises the notes without a rule by category and severity,
+// sorted by their codes.
+func unruled(notes []FindingNote) []Unruled {
+	type key struct{ cat, sev string }
+	idx := map[key]int{}
+	ids := map[key]map[string]bool{}
+	var out []Unruled
+	for _, n := range notes {
+		if n.Indicator != "" {
+			continue
+		}
+		k := key{n.Category, n.Severity}
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k], ids[k] = i, map[string]bool{}
+			out = append(out, Unruled{Category: n.Category, Severity: n.Severity})
+		}
+		out[i].Entities++
+		if !ids[k][n.ID] {
+			ids[k][n.ID] = true
+			out[i].Findings++
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Unruled) int {
+		return strings.Compare(a.Category+"\x00"+a.Severity, b.Category+"\x00"+b.Severity)
+	})
+	return out
 }
 
 // Completeness counts values present and expected.

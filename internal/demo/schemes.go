@@ -3,7 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
-	"kaohe/internal/sources"
+	"slices"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/collect"
@@ -11,6 +11,7 @@ import (
 	"kaohe/internal/org"
 	"kaohe/internal/scheme"
 	"kaohe/internal/score"
+	"kaohe/internal/sources"
 	"kaohe/internal/survey"
 )
 
@@ -125,6 +126,47 @@ var demoLibrary = []scheme.Indicator{
 	{Code: "CADRE_RESULTS", Name: "工作实绩", Kind: score.KindQualitative, Key: true, DataItem: "cadre.achievement"},
 	{Code: "CADRE_INTEGRITY", Name: "廉洁自律", Kind: score.KindQualitative, DataItem: "cadre.integrity"},
 	{Code: "CADRE_DISCIPLINE", Name: "受到党纪政务处分", Kind: score.KindVeto},
+	{Code: "CADRE_FINDINGS", Name: "问题线索扣分", Kind: score.KindDeduction},
+}
+
+// findingRules are rules for every finding category and severity: points
+// gives per category the points of a minor (一般), major (较重) and severe
+// (严重) finding on item deduction; a severe finding of a category in
+// vetoes flags item veto instead.
+func findingRules(deduction string, points map[string][3]float64, veto string, vetoes ...string) []score.FindingRule {
+	var out []score.FindingRule
+	for _, c := range scheme.FindingCategories() {
+		for k, sev := range scheme.FindingSeverities() {
+			r := score.FindingRule{Category: c, Severity: sev, Indicator: deduction, Points: points[c][k]}
+			if sev == "severe" && slices.Contains(vetoes, c) {
+				r = score.FindingRule{Category: c, Severity: sev, Indicator: veto}
+			}
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// teamRules are the finding rules of the leadership-team schemes: every
+// finding of supervision deducts from 巡视巡察督查发现问题扣分 (capped at 10),
+// more the graver it is and most for 党风廉政, 财经纪律 and 统计数据质量
+// (统计造假); a severe 安全生产 finding — a major accident — is a veto.
+func teamRules() []score.FindingRule {
+	return findingRules("DED_FINDINGS", map[string][3]float64{
+		"integrity": {1, 2, 3}, "work_style": {0.5, 1, 2}, "safety": {0.5, 1, 0}, "environment": {0.5, 1, 2},
+		"stability": {0.5, 1, 2}, "finance": {1, 2, 3}, "statistics": {1, 2, 3}, "tasks": {0.5, 1, 2},
+	}, "VETO_SAFETY", "safety")
+}
+
+// cadreRules are the finding rules of the cadre scheme: every finding
+// about a cadre deducts from 问题线索扣分 (capped at 10), a severe 党风廉政
+// finding most. A sanction, not a finding, is what bars grades
+// (受到党纪政务处分).
+func cadreRules() []score.FindingRule {
+	return findingRules("CADRE_FINDINGS", map[string][3]float64{
+		"integrity": {1, 2, 4}, "work_style": {0.5, 1, 2}, "safety": {0.5, 1, 2}, "environment": {0.5, 1, 2},
+		"stability": {0.5, 1, 2}, "finance": {1, 2, 3}, "statistics": {1, 2, 3}, "tasks": {0.5, 1, 2},
+	}, "")
 }
 
 // w is a shorthand for per-category weights.
@@ -201,6 +243,7 @@ func countyDoc(innovation2025 bool) *score.Scheme {
 			{Code: "VETO_SAFETY"},
 		},
 		BonusCap: 3, DeductionCap: 10,
+		FindingRules: teamRules(),
 		Rating: score.RatingPolicy{Groups: []score.RaterGroup{
 			{Code: "superior", Name: "上级", Weight: 0.4}, {Code: "peer", Name: "同级", Weight: 0.3},
 			{Code: "subordinate", Name: "下级", Weight: 0.2}, {Code: "public", Name: "群众", Weight: 0.1}},
@@ -235,6 +278,7 @@ func deptDoc() *score.Scheme {
 			{Code: "VETO_SAFETY"},
 		},
 		DeductionCap: 10,
+		FindingRules: teamRules(),
 		Rating:       score.RatingPolicy{Groups: []score.RaterGroup{{Code: "public", Name: "群众", Weight: 1}}, MinGroupSize: 3, Grades: survey.Grades()},
 		Grading: score.Grading{
 			Bands:  []score.Band{{Grade: "好", Min: 85}, {Grade: "较好", Min: 70}, {Grade: "一般", Min: 60}, {Grade: "较差", Min: 0}},
@@ -272,7 +316,9 @@ func cadreDoc() *score.Scheme {
 			{Code: "C_LIAN", Name: "廉", Weight: 10},
 			{Code: "CADRE_INTEGRITY", Parent: "C_LIAN", Weight: 100, Rating: votes, Normalise: asPoints},
 			{Code: "CADRE_DISCIPLINE"},
+			{Code: "CADRE_FINDINGS", Cap: 10},
 		},
+		FindingRules: cadreRules(),
 		// The groups of the demo's democratic evaluations (demoGroups).
 		Rating: score.RatingPolicy{Groups: []score.RaterGroup{
 			{Code: "superior", Name: "上级", Weight: 0.3}, {Code: "peer", Name: "同级", Weight: 0.3},

@@ -181,9 +181,7 @@ func decodeScheme(data []byte) (*score.Scheme, error) {
 	if dec.More() {
 		return nil, jsonError("scheme", "trailing data after the JSON object")
 	}
-	if err := validate(&s); err != nil {
-		var l errs.List
-		documentError(err, &l)
+	if l := checkDocument(&s); len(l) > 0 {
 		return nil, l
 	}
 	return &s, nil

@@ -3,6 +3,7 @@ package scheme
 import (
 	"encoding/json"
 	"math"
+	"slices"
 	"strconv"
 
 	"kaohe/internal/score"
@@ -23,11 +24,74 @@ type Diff struct {
 	// Methods lists changed settings: of an indicator (Code set) or of
 	// the scheme (Code "").
 	Methods []Change
+	// Rules lists the finding rules added, removed or changed, by
+	// category and severity.
+	Rules []RuleChange
 }
 
 // Empty reports whether nothing changed.
 func (d *Diff) Empty() bool {
-	return len(d.Added)+len(d.Removed)+len(d.Renamed)+len(d.Weights)+len(d.Methods) == 0
+	return len(d.Added)+len(d.Removed)+len(d.Renamed)+len(d.Weights)+len(d.Methods)+len(d.Rules) == 0
+}
+
+// RuleChange is a finding rule of one category and severity that was
+// added (Old nil), removed (New nil) or changed (both set).
+type RuleChange struct {
+	Category, Severity string
+	Old, New           *RuleRef
+}
+
+// RuleRef is what a rule gives a finding: points on an indicator, or a
+// veto (Kind veto, Points 0).
+type RuleRef struct {
+	Indicator, Name string
+	Kind            score.Kind
+	Points          float64
+}
+
+// ruleChanges compares the finding rules of two documents.
+func ruleChanges(old, cur *score.Scheme) []RuleChange {
+	refs := func(s *score.Scheme) map[[2]string]*RuleRef {
+		parents := parentSet(s)
+		idx := indexOf(s)
+		out := map[[2]string]*RuleRef{}
+		for _, r := range s.FindingRules {
+			ref := &RuleRef{Indicator: r.Indicator, Name: r.Indicator, Points: r.Points}
+			if i, ok := idx[r.Indicator]; ok {
+				ind := &s.Indicators[i]
+				ref.Kind = kindOf(ind, parents[ind.Code])
+				if ind.Name != "" {
+					ref.Name = ind.Name
+				}
+			}
+			if ref.Kind == score.KindVeto {
+				ref.Points = 0
+			}
+			out[[2]string{r.Category, r.Severity}] = ref
+		}
+		return out
+	}
+	o, n := refs(old), refs(cur)
+	var keys []score.FindingRule
+	for k := range o {
+		keys = append(keys, score.FindingRule{Category: k[0], Severity: k[1]})
+	}
+	for k := range n {
+		if _, ok := o[k]; !ok {
+			keys = append(keys, score.FindingRule{Category: k[0], Severity: k[1]})
+		}
+	}
+	slices.SortFunc(keys, compareRules)
+	var out []RuleChange
+	for _, k := range keys {
+		key := [2]string{k.Category, k.Severity}
+		a, b := o[key], n[key]
+		if a != nil && b != nil && a.Indicator == b.Indicator && a.Kind == b.Kind && !differ(a.Points, b.Points) {
+			continue
+		}
+		out = append(out, RuleChange{Category: k.Category, Severity: k.Severity, Old: a, New: b})
+	}
+	return out
 }
 
 // Ref names an indicator.
@@ -95,6 +159,7 @@ func DiffDocs(old, cur *score.Scheme, categories []string) (*Diff, error) {
 		d.Methods = append(d.Methods, indicatorChanges(ind, nind, op[ind.Code], np[nind.Code])...)
 	}
 	d.Methods = append(d.Methods, schemeChanges(old, cur)...)
+	d.Rules = ruleChanges(old, cur)
 	return d, nil
 }
 

@@ -40,8 +40,10 @@ func clone(s *score.Scheme) *score.Scheme {
 
 // Canonicalise puts a document in canonical form in place: a per-category
 // weight equal to the indicator's own weight is dropped (it changes
-// nothing), empty maps become nil, and nodes with children get an explicit
-// kind. The same scheme then always encodes to the same bytes.
+// nothing), empty maps become nil, nodes with children get an explicit
+// kind, and finding rules are sorted by category and severity, a veto
+// rule's points dropped. The same scheme then always encodes to the same
+// bytes.
 func Canonicalise(s *score.Scheme) {
 	parents := parentSet(s)
 	for i := range s.Indicators {
@@ -67,6 +69,7 @@ func Canonicalise(s *score.Scheme) {
 	if len(s.AHP) == 0 {
 		s.AHP = nil
 	}
+	canonicalRules(s)
 }
 
 // Canonical returns the canonical JSON of a document (see Canonicalise),
@@ -131,9 +134,24 @@ func validate(s *score.Scheme) error {
 	return s.Validate()
 }
 
+// checkDocument validates a document with the engine and returns its
+// problems as coded errors; the finding rules are checked here
+// (ruleErrors), in the user's language and against the platform's
+// categories and severities, and the engine's messages about them, the
+// same problems in English, are left out.
+func checkDocument(s *score.Scheme) errs.List {
+	rules := ruleErrors(s)
+	var l errs.List
+	if err := validate(s); err != nil {
+		documentError(err, &l, len(rules) > 0)
+	}
+	return append(l, rules...)
+}
+
 // documentError converts a validation error of the engine into coded
-// errors naming the indicator and field.
-func documentError(err error, l *errs.List) {
+// errors naming the indicator and field; with skipRules, those about the
+// finding rules are left out.
+func documentError(err error, l *errs.List, skipRules bool) {
 	var list []error
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		list = j.Unwrap()
@@ -145,6 +163,9 @@ func documentError(err error, l *errs.List) {
 		ce := errs.New(errs.Invalid, "scheme.document_invalid", e.Error())
 		ce.Args = map[string]any{"detail": e.Error()}
 		if errors.As(e, &se) {
+			if skipRules && strings.HasPrefix(se.Path, "finding_rules[") {
+				continue
+			}
 			ce.Field = se.Field
 			ce.Args["indicator"] = se.Indicator
 			ce.Args["path"] = se.Path
@@ -194,9 +215,8 @@ func Compose(s *score.Scheme, lib map[string]*Indicator, categories []string) er
 		}
 	}
 	Canonicalise(s)
-	if err := validate(s); err != nil {
-		documentError(err, &l)
-		return l
+	if bad := checkDocument(s); len(bad) > 0 {
+		return append(l, bad...)
 	}
 	checkSums(s, categories, &l)
 	return l.Err()

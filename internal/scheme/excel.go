@@ -23,6 +23,8 @@ const (
 	SheetInstructions = "说明"
 	SheetScheme       = "方案"
 	SheetIndicators   = "指标"
+	// SheetRules holds the finding rules, one per row.
+	SheetRules = "扣分规则"
 	// WeightSheetPrefix starts the name of each category's weights sheet;
 	// the category code is in cell B1.
 	WeightSheetPrefix = "权重"
@@ -49,6 +51,19 @@ var indicatorColumns = []column{
 	{header: "目标封顶"}, {header: "下限", number: true}, {header: "上限", number: true}, {header: "缩尾处理"},
 	{header: "缺失值处理"}, {header: "分值上限", number: true}, {header: "评议来源"}, {header: "计票等次"}, {header: "说明"},
 }
+
+// ruleColumns are the columns of the rules sheet; 指标名称 is written for
+// the reader and ignored on import.
+var ruleColumns = []column{{header: "问题类别"}, {header: "严重程度"}, {header: "指标编码"}, {header: "指标名称"}, {header: "分值", number: true}}
+
+// Column indexes of the rules sheet.
+const (
+	ruleColCategory = iota
+	ruleColSeverity
+	ruleColIndicator
+	ruleColName
+	ruleColPoints
+)
 
 // Column indexes of the indicators sheet.
 const (
@@ -240,6 +255,32 @@ func (b *Bundle) ExportExcel(w io.Writer, categories []Category) error {
 	f.SetColWidth(SheetIndicators, "B", "B", 30)
 	f.SetColWidth(SheetIndicators, "J", "J", 30)
 
+	// Finding rules.
+	f.NewSheet(SheetRules)
+	for c, col := range ruleColumns {
+		f.SetCellStr(SheetRules, cellName(c, 1), col.header)
+	}
+	names := make(map[string]string, len(doc.Indicators))
+	kinds := make(map[string]score.Kind, len(doc.Indicators))
+	for i := range doc.Indicators {
+		ind := &doc.Indicators[i]
+		names[ind.Code], kinds[ind.Code] = ind.Name, kindOf(ind, parents[ind.Code])
+	}
+	for k, r := range doc.FindingRules {
+		row := k + 2
+		f.SetCellStr(SheetRules, cellName(ruleColCategory, row), label(categoryLabels, r.Category))
+		f.SetCellStr(SheetRules, cellName(ruleColSeverity, row), label(severityLabels, r.Severity))
+		f.SetCellStr(SheetRules, cellName(ruleColIndicator, row), r.Indicator)
+		if n := names[r.Indicator]; n != "" {
+			f.SetCellStr(SheetRules, cellName(ruleColName, row), n)
+		}
+		if kinds[r.Indicator] != score.KindVeto {
+			f.SetCellFloat(SheetRules, cellName(ruleColPoints, row), r.Points, -1, 64)
+		}
+	}
+	f.SetColWidth(SheetRules, "A", "C", 14)
+	f.SetColWidth(SheetRules, "D", "D", 30)
+
 	// Weights per category.
 	used := map[string]bool{}
 	for k, cat := range categories {
@@ -281,7 +322,7 @@ func sheetName(want string, k int, used map[string]bool) string {
 	if utf8.RuneCountInString(want) > 31 {
 		want = string([]rune(want)[:31])
 	}
-	if used[want] || want == SheetIndicators || want == SheetScheme || want == SheetInstructions {
+	if used[want] || want == SheetIndicators || want == SheetScheme || want == SheetInstructions || want == SheetRules {
 		want = fmt.Sprintf("%s%d", WeightSheetPrefix, k)
 	}
 	used[want] = true
@@ -302,6 +343,8 @@ var instructions = []string{
 	"8. 判断矩阵（层次分析法）以 JSON 数组填写，例如 [[1,3],[0.3333,1]]，行列顺序与下级指标在“指标”表中的顺序一致，一致性比率 CR 须小于 0.1。",
 	"9. 是否类栏目填“是”或留空；计票等次之间用顿号“、”分隔。“评议设置”“等次设置”以 JSON 填写，格式见文件格式说明。",
 	"10. 请勿合并单元格，请勿使用公式，数值栏只填数字（不带 % 或单位）。导入时任何一处错误都会列出行号和列名，整个文件不会写入。",
+	"11. “扣分规则”表：每行一条规则，规定一个问题类别、一个严重程度的问题线索计入哪个加分、扣分或一票否决项（填指标编码），以及每条计多少分。同一类别、同一严重程度只能有一条规则；计入一票否决项的规则不填分值（触发否决，不计分）。“指标名称”栏仅供查看，导入时不读取。各项的扣分上限在“指标”表的“分值上限”栏填写：上级扣分项的上限即该类扣分合计的上限；扣分总上限在“方案”表填写。",
+	"12. 问题类别：" + labelsOf(categoryLabels, findingCategories) + "；严重程度：" + labelsOf(severityLabels, findingSeverities) + "。没有规则的类别和严重程度不计分，考核周期计分时会逐项提示。",
 }
 
 // excelError is an Invalid error at a cell of a sheet.
@@ -404,6 +447,28 @@ func (p *excelParser) rows(sheet string) [][]string {
 	return rows
 }
 
+// header checks the header row of a sheet against its columns and
+// reports the first that differs.
+func (p *excelParser) header(sheet string, row []string, cols []column) bool {
+	for c, col := range cols {
+		if got := cell(row, c); got != col.header {
+			p.add(keyed(excelError(sheet, c, 1, col.header, "header %q, want %q: use the scheme template", got, col.header),
+				"scheme.import.header", "value", got, "want", col.header))
+			return false
+		}
+	}
+	return true
+}
+
+// extraCells reports values right of a sheet's columns on row rn.
+func (p *excelParser) extraCells(sheet string, row []string, rn, ncols int) {
+	for c := ncols; c < len(row); c++ {
+		if strings.TrimSpace(row[c]) != "" {
+			p.add(excelError(sheet, c, rn, "", "a value outside the table's columns"))
+		}
+	}
+}
+
 func cell(row []string, c int) string {
 	if c < len(row) {
 		return strings.TrimSpace(row[c])
@@ -433,19 +498,28 @@ func (p *excelParser) parse() (*Bundle, error) {
 			p.weightSheet(name, doc)
 		}
 	}
+	var ruleRows map[[2]string]int
+	if slices.Contains(sheets, SheetRules) {
+		ruleRows = p.rulesSheet(doc)
+	}
 	if len(p.l) > 0 {
 		return nil, p.l
 	}
 	Canonicalise(doc)
-	if err := validate(doc); err != nil {
-		var l errs.List
-		documentError(err, &l)
+	// Each error names the row of the rule or indicator it is about.
+	if l := checkDocument(doc); len(l) > 0 {
 		for _, e := range l {
-			code, _ := e.Args["indicator"].(string)
-			if r, ok := rowOf[code]; ok {
+			sheet, r := SheetIndicators, 0
+			if k, ok := e.Args["rule"].(int); ok && k-1 < len(doc.FindingRules) {
+				rule := doc.FindingRules[k-1]
+				sheet, r = SheetRules, ruleRows[[2]string{rule.Category, rule.Severity}]
+			} else if code, _ := e.Args["indicator"].(string); rowOf[code] > 0 {
+				r = rowOf[code]
+			}
+			if r > 0 {
 				e.Row = r
-				e.Args["sheet"] = SheetIndicators
-				e.Msg = fmt.Sprintf("sheet %s, row %d: %s", SheetIndicators, r, e.Msg)
+				e.Args["sheet"] = sheet
+				e.Msg = fmt.Sprintf("sheet %s, row %d: %s", sheet, r, e.Msg)
 			}
 		}
 		return nil, l
@@ -533,12 +607,8 @@ func (p *excelParser) indicatorSheet(b *Bundle) map[string]int {
 		}
 		return rowOf
 	}
-	for c, col := range indicatorColumns {
-		if got := cell(rows[0], c); got != col.header {
-			p.add(keyed(excelError(SheetIndicators, c, 1, col.header, "header %q, want %q: use the scheme template", got, col.header),
-				"scheme.import.header", "value", got, "want", col.header))
-			return rowOf
-		}
+	if !p.header(SheetIndicators, rows[0], indicatorColumns) {
+		return rowOf
 	}
 	doc := b.Scheme
 	type pending struct {
@@ -552,11 +622,7 @@ func (p *excelParser) indicatorSheet(b *Bundle) map[string]int {
 		if strings.Join(row, "") == "" {
 			continue
 		}
-		for c := len(indicatorColumns); c < len(row); c++ {
-			if strings.TrimSpace(row[c]) != "" {
-				p.add(excelError(SheetIndicators, c, rn, "", "a value outside the table's columns"))
-			}
-		}
+		p.extraCells(SheetIndicators, row, rn, len(indicatorColumns))
 		get := func(c int) string { return cell(row, c) }
 		enum := func(c int, m map[string]string) string {
 			v, ok := unlabel(m, get(c))
@@ -697,4 +763,89 @@ func (p *excelParser) weightSheet(name string, doc *score.Scheme) {
 		}
 		ind.Weights[code] = w
 	}
+}
+
+// rulesSheet reads the finding rules into the document and returns the
+// row of each rule by category and severity. A rule must name a category
+// and a severity (label or code), an indicator of the 指标 sheet that is a
+// bonus, deduction or veto item, and its points (none for a veto); a
+// second rule for the same category and severity is an error.
+func (p *excelParser) rulesSheet(doc *score.Scheme) map[[2]string]int {
+	rows := p.rows(SheetRules)
+	rowOf := map[[2]string]int{}
+	if len(rows) == 0 {
+		return rowOf
+	}
+	if !p.header(SheetRules, rows[0], ruleColumns) {
+		return rowOf
+	}
+	parents := parentSet(doc)
+	kinds := make(map[string]score.Kind, len(doc.Indicators))
+	for i := range doc.Indicators {
+		kinds[doc.Indicators[i].Code] = kindOf(&doc.Indicators[i], parents[doc.Indicators[i].Code])
+	}
+	for r := 1; r < len(rows); r++ {
+		row, rn := rows[r], r+1
+		if strings.Join(row, "") == "" {
+			continue
+		}
+		p.extraCells(SheetRules, row, rn, len(ruleColumns))
+		get := func(c int) string { return cell(row, c) }
+		ok := true
+		code := func(c int, labels map[string]string, codes []string) string {
+			v := get(c)
+			if v == "" {
+				p.add(keyed(excelError(SheetRules, c, rn, ruleColumns[c].header, "required"), "scheme.import.required"))
+				ok = false
+				return ""
+			}
+			got, known := unlabel(labels, v)
+			if !known {
+				allowed := labelsOf(labels, codes)
+				p.add(keyed(excelError(SheetRules, c, rn, ruleColumns[c].header, "%q is not one of %s", v, allowed),
+					"scheme.import.not_enum", "value", v, "allowed", allowed))
+				ok = false
+			}
+			return got
+		}
+		rule := score.FindingRule{Category: code(ruleColCategory, categoryLabels, findingCategories),
+			Severity: code(ruleColSeverity, severityLabels, findingSeverities), Indicator: get(ruleColIndicator)}
+		kind, known := kinds[rule.Indicator]
+		switch {
+		case rule.Indicator == "":
+			p.add(keyed(excelError(SheetRules, ruleColIndicator, rn, "指标编码", "required"), "scheme.import.required"))
+			ok = false
+		case !known:
+			p.add(keyed(excelError(SheetRules, ruleColIndicator, rn, "指标编码", "indicator %q is not on sheet %s", rule.Indicator, SheetIndicators),
+				"scheme.import.unknown_indicator", "value", rule.Indicator))
+			ok = false
+		case kind != score.KindBonus && kind != score.KindDeduction && kind != score.KindVeto:
+			p.add(keyed(excelError(SheetRules, ruleColIndicator, rn, "指标编码", "%s is a %s indicator; a rule counts on a bonus, deduction or veto item", rule.Indicator, kind),
+				"scheme.import.rule_kind", "value", rule.Indicator, "kind", label(kindLabels, string(kind))))
+			ok = false
+		}
+		if pts := get(ruleColPoints); pts != "" && kind != score.KindVeto {
+			x, err := strconv.ParseFloat(pts, 64)
+			if err != nil || !finite(x) || x < 0 {
+				p.add(keyed(excelError(SheetRules, ruleColPoints, rn, "分值", "%q is not a non-negative number", pts), "scheme.import.points_invalid", "value", pts))
+				ok = false
+			}
+			rule.Points = x
+		} else if pts == "" && known && kind != score.KindVeto {
+			p.add(keyed(excelError(SheetRules, ruleColPoints, rn, "分值", "the points of a bonus or deduction rule are required"), "scheme.import.required"))
+			ok = false
+		}
+		if !ok {
+			continue
+		}
+		key := [2]string{rule.Category, rule.Severity}
+		if prev, dup := rowOf[key]; dup {
+			p.add(keyed(excelError(SheetRules, ruleColSeverity, rn, "严重程度", "a second rule for %s·%s (also row %d)", get(ruleColCategory), get(ruleColSeverity), prev),
+				"scheme.import.rule_duplicate", "category", label(categoryLabels, rule.Category), "severity", label(severityLabels, rule.Severity), "other", prev))
+			continue
+		}
+		rowOf[key] = rn
+		doc.FindingRules = append(doc.FindingRules, rule)
+	}
+	return rowOf
 }

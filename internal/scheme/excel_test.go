@@ -19,11 +19,12 @@ import (
 var cats = []scheme.Category{{Code: "eco", Name: "生态功能区"}, {Code: "urban", Name: "经济发达地区"}}
 
 // richBundle is a composed document that uses most settings, with its
-// library.
+// library: among them a dimension of deductions with a cap of its own
+// over two deduction items, and finding rules on them and on the veto.
 func richBundle(t testing.TB) *scheme.Bundle {
 	t.Helper()
 	lib := map[string]*scheme.Indicator{}
-	for _, ind := range library() {
+	for _, ind := range append(library(), deductionLibrary()...) {
 		ind := ind
 		if err := ind.Validate(); err != nil {
 			t.Fatal(err)
@@ -51,6 +52,7 @@ func richBundle(t testing.TB) *scheme.Bundle {
 		Quotas: []score.Quota{{Grade: "好", Share: 0.2}}}
 	d.BonusCap = 5
 	d.Version = "2025"
+	addDeductions(d)
 	if err := scheme.Compose(d, lib, []string{"eco", "urban"}); err != nil {
 		t.Fatal(err)
 	}

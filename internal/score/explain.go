@@ -30,7 +30,7 @@ func (o *Output) Explain(i int) Explanation {
 	}
 	for _, ln := range o.linesOf(i) {
 		ex.Items = append(ex.Items, Item{Indicator: ln.Indicator, Kind: string(ln.Kind), Finding: ln.Finding,
-			Status: ln.Status, Note: ln.Note, Points: ln.Points, Contribution: ln.Effect,
+			Status: ln.Status, Note: ln.Note, Points: ln.Points, Cap: ln.Cap, Contribution: ln.Effect,
 			Raw: Num(math.NaN()), Normalised: Num(math.NaN()), Weight: Num(math.NaN())})
 	}
 	return ex

@@ -114,7 +114,7 @@ func (e *engine) extras(rowOf map[string]int, bonus, deduction []float64) error 
 		}
 		if nd.ind.Cap > 0 && sum > nd.ind.Cap {
 			cut := sum - nd.ind.Cap
-			lines = append(lines, Line{Row: r, Indicator: nd.code, Kind: LineCap, Points: cut, Effect: -sign * cut})
+			lines = append(lines, Line{Row: r, Indicator: nd.code, Kind: LineCap, Points: cut, Effect: -sign * cut, Cap: nd.ind.Cap})
 			sum = nd.ind.Cap
 		}
 		if nd.kind == KindVeto {
@@ -143,11 +143,11 @@ func (e *engine) extras(rowOf map[string]int, bonus, deduction []float64) error 
 			}
 		}
 		if s.BonusCap > 0 && b > s.BonusCap {
-			lines = append(lines, Line{Row: r, Kind: LineCap, Points: b - s.BonusCap, Effect: -(b - s.BonusCap)})
+			lines = append(lines, Line{Row: r, Kind: LineCap, Points: b - s.BonusCap, Effect: -(b - s.BonusCap), Cap: s.BonusCap})
 			b = s.BonusCap
 		}
 		if s.DeductionCap > 0 && d > s.DeductionCap {
-			lines = append(lines, Line{Row: r, Kind: LineCap, Points: d - s.DeductionCap, Effect: d - s.DeductionCap})
+			lines = append(lines, Line{Row: r, Kind: LineCap, Points: d - s.DeductionCap, Effect: d - s.DeductionCap, Cap: s.DeductionCap})
 			d = s.DeductionCap
 		}
 		bonus[r], deduction[r] = b, d

@@ -136,6 +136,8 @@ type Line struct {
 	// Effect is the signed effect on the total: + for a bonus, − for a
 	// deduction, 0 for exempted, voided and veto lines.
 	Effect float64 `json:"effect"`
+	// Cap is the cap that bound, for a cap line (Points is the cut).
+	Cap float64 `json:"cap,omitempty"`
 }
 
 // GroupWeights are the weights of every node (in Output.Nodes order) for
@@ -187,6 +189,8 @@ type Item struct {
 	Status  FindingStatus `json:"status,omitempty"`
 	Note    string        `json:"note,omitempty"`
 	Points  float64       `json:"points,omitempty"`
+	// Cap is the cap that bound, for a cap line.
+	Cap float64 `json:"cap,omitempty"`
 	// Contribution is the signed effect on the total.
 	Contribution float64 `json:"contribution"`
 }

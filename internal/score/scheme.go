@@ -55,6 +55,40 @@ type Scheme struct {
 	Rating RatingPolicy `json:"rating,omitzero"`
 	// Grading turns totals into grades (等次).
 	Grading Grading `json:"grading,omitzero"`
+	// FindingRules say what a finding (问题线索) of each category and
+	// severity gives: points on a bonus or deduction item, or a veto. The
+	// engine checks them but does not apply them: the caller turns each
+	// finding into a Finding through its rule (see RuleFor), so that
+	// Compute takes the same findings from a cycle as from a file.
+	FindingRules []FindingRule `json:"finding_rules,omitempty"`
+}
+
+// FindingRule maps the findings of one category and severity to an
+// indicator and the points each of them gives. Categories and severities
+// are codes the engine does not interpret (e.g. "integrity", "severe");
+// the scheme package checks them against the platform's list.
+type FindingRule struct {
+	// Category is the finding's category code, e.g. "integrity" (党风廉政).
+	Category string `json:"category"`
+	// Severity is the finding's severity code, e.g. "severe" (严重).
+	Severity string `json:"severity"`
+	// Indicator is the bonus, deduction or veto item the finding counts
+	// on.
+	Indicator string `json:"indicator"`
+	// Points are the points one finding gives (non-negative); ignored for
+	// a veto item, which a finding flags instead.
+	Points float64 `json:"points,omitempty"`
+}
+
+// RuleFor returns the rule for findings of category and severity, if the
+// scheme has one.
+func (s *Scheme) RuleFor(category, severity string) (FindingRule, bool) {
+	for _, r := range s.FindingRules {
+		if r.Category == category && r.Severity == severity {
+			return r, true
+		}
+	}
+	return FindingRule{}, false
 }
 
 // Indicator is one node of the indicator tree (指标).

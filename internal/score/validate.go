@@ -37,7 +37,7 @@ func ParseScheme(data []byte) (*Scheme, error) {
 // kinds and their places in the tree, enums, weights (negative, or summing
 // to zero within a parent, per category), AHP matrices (size, positive,
 // reciprocal, consistency ratio below 0.1), caps, rating and grading
-// policies.
+// policies, and finding rules.
 func (s *Scheme) Validate() error {
 	v := &validator{}
 	v.scheme(s)
@@ -129,6 +129,43 @@ func (v *validator) scheme(s *Scheme) {
 	}
 	v.rating(s)
 	v.grading(s, t)
+	v.rules(s, t)
+}
+
+// rules checks the finding rules: both codes given, one rule per
+// category and severity, an indicator that is a bonus, deduction or veto
+// item, and points that are a non-negative number.
+func (v *validator) rules(s *Scheme, t *tree) {
+	seen := map[[2]string]int{}
+	for k, r := range s.FindingRules {
+		path := fmt.Sprintf("finding_rules[%d]", k)
+		if strings.TrimSpace(r.Category) == "" {
+			v.add(path, "", "category", "must not be empty")
+		}
+		if strings.TrimSpace(r.Severity) == "" {
+			v.add(path, "", "severity", "must not be empty")
+		}
+		key := [2]string{r.Category, r.Severity}
+		if j, dup := seen[key]; dup && r.Category != "" && r.Severity != "" {
+			v.add(path, "", "severity", "a second rule for category %q and severity %q (also finding_rules[%d])", r.Category, r.Severity, j)
+		} else if !dup {
+			seen[key] = k
+		}
+		node, ok := t.index[r.Indicator]
+		switch {
+		case r.Indicator == "":
+			v.add(path, "", "indicator", "must not be empty")
+		case !ok:
+			v.add(path, "", "indicator", "unknown indicator %q", r.Indicator)
+		default:
+			if kind := t.nodes[node].kind; kind != KindBonus && kind != KindDeduction && kind != KindVeto {
+				v.add(path, "", "indicator", "%q is a %s; a finding rule applies to a bonus, deduction or veto item", r.Indicator, kind)
+			}
+		}
+		if !finite(r.Points) || r.Points < 0 {
+			v.add(path, "", "points", "must be a non-negative number, got %g", r.Points)
+		}
+	}
 }
 
 // cycles reports every indicator whose parent chain loops.

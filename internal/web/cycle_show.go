@@ -41,6 +41,9 @@ type cycleShowData struct {
 	FoldName    string
 	Evaluations []string
 	Gaps        []cycle.Gap
+	// Unruled says, per category and severity, how many findings of the
+	// latest run counted nothing for want of a rule.
+	Unruled []string
 	// Field links the cycle's field work for its readers.
 	Field bool
 }
@@ -109,6 +112,10 @@ func (h *Handler) cycleShow(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		Expected: d.Completeness.Expected, Percent: fixed(100*d.Completeness.Share(), 1), Next: string(c.Stage.Next()),
 		Published: c.PublishedSnapshotID != 0, Counted: d.CompletenessKnown, Version: d.Version, FoldName: d.FoldName, Evaluations: d.Evaluations, Gaps: d.Gaps,
 		Field: !h.policy.Scope(a, auth.ActFieldRead).Empty()}
+	for _, u := range d.Unruled {
+		data.Unruled = append(data.Unruled, p.loc.T("cycle.unruled_count", "n", u.Findings, "entities", u.Entities,
+			"version", d.Version.Number, "kind", p.loc.FindingKind(u.Category, u.Severity)))
+	}
 	data.CanRun = d.Manage && (c.Stage == cycle.Scoring || (c.Stage == cycle.Review && c.ApprovedSnapshotID == 0))
 	passed := true
 	for _, s := range cycle.Stages {

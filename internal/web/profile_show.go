@@ -1,11 +1,14 @@
 package web
 
 import (
+	"cmp"
+	"math"
 	"net/http"
 	"strconv"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/cycle"
+	"kaohe/internal/locale"
 	"kaohe/internal/score"
 	"kaohe/internal/survey"
 )
@@ -28,9 +31,11 @@ type profileData struct {
 	Trend     trendChart
 	Axes      []axisRow
 	Items     []itemRow
-	Sum       string
-	History   []historyRow
-	Cals      []calRow
+	// Findings: the explanation lists findings.
+	Findings bool
+	Sum      string
+	History  []historyRow
+	Cals     []calRow
 	// Calibrate shows the calibration form; Grades are its choices.
 	Calibrate bool
 	Grades    []string
@@ -83,10 +88,17 @@ type axisRow struct {
 	Score, Mean, Median string
 }
 
+// itemRow is one line of the decomposition. Indicator is the code of a
+// leaf (lines of findings and caps show names only); for a finding, Note
+// is its title, Finding its category and severity, Points what its rule
+// gives and Status whether it counted (StatusCode the engine's status, or
+// "unruled" for a finding the scheme has no rule for).
 type itemRow struct {
-	Indicator, Name, Kind       string
-	Raw, Normalised, Weight     string
-	Contribution, Note, Finding string
+	Indicator, Name, Kind   string
+	Raw, Normalised, Weight string
+	Contribution, Note      string
+	Finding, Points         string
+	Status, StatusCode      string
 }
 
 type historyRow struct {
@@ -148,19 +160,10 @@ func (h *Handler) profileShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 			Total: fixed(pt.Total, 2), Rank: pt.Rank, N: pt.GroupSize, Grade: pt.Grade, Current: pt.Current})
 	}
 	sum := 0.0
-	for _, it := range pr.Explanation.Items {
-		name := pr.Names[it.Indicator]
-		if name == "" {
-			name = it.Indicator
-		}
-		kind := it.Kind
-		if h.loc.Has("profile.kind." + kind) {
-			kind = p.loc.T("profile.kind." + kind)
-		}
-		data.Items = append(data.Items, itemRow{Indicator: it.Indicator, Name: name, Kind: kind, Raw: num(it.Raw, 4),
-			Normalised: num(it.Normalised, 2), Weight: num(it.Weight, 4), Contribution: fixed(it.Contribution, 4),
-			Note: it.Note, Finding: it.Finding})
-		sum += it.Contribution
+	for _, it := range explanationRows(p.loc, pr) {
+		data.Items = append(data.Items, it.row)
+		data.Findings = data.Findings || it.row.StatusCode != ""
+		sum += it.contribution
 	}
 	data.Sum = fixed(sum, 4)
 	for _, c := range pr.Calibrations {
@@ -198,3 +201,84 @@ func (h *Handler) profileShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	p.Data = data
 	h.render(w, r, http.StatusOK, "profile_show", p)
 }
+
+// explained is a row of the decomposition with its contribution.
+type explained struct {
+	row          itemRow
+	contribution float64
+}
+
+// explanationRows says each item of a profile's explanation in words:
+// leaves with their code, weights and scores; findings by title, category
+// and severity, the points their rule gives and whether they counted;
+// caps by the cap and the cut. Findings the scheme version had no rule for
+// follow, counting nothing. The page and its export share it.
+func explanationRows(loc *locale.Localizer, pr *cycle.Profile) []explained {
+	notes := map[string]cycle.FindingNote{}
+	for _, n := range pr.Detail.Findings {
+		notes[n.ID] = n
+	}
+	name := func(code string) string { return cmp.Or(pr.Names[code], code) }
+	kindOf := func(kind string) string {
+		if k := "profile.kind." + kind; loc.Has(k) {
+			return loc.T(k)
+		}
+		return kind
+	}
+	var out []explained
+	for _, it := range pr.Explanation.Items {
+		row := itemRow{Name: name(it.Indicator), Kind: kindOf(it.Kind), Raw: num(it.Raw, 4), Normalised: num(it.Normalised, 2),
+			Weight: num(it.Weight, 4), Contribution: fixed(it.Contribution, 4), Note: it.Note}
+		switch score.LineKind(it.Kind) {
+		case "leaf":
+			row.Indicator = it.Indicator
+		case score.LineFinding:
+			n := notes[it.Finding]
+			if n.Category != "" {
+				row.Finding = loc.FindingKind(n.Category, n.Severity)
+			}
+			row.Points = findingPoints(loc, pr, it)
+			row.StatusCode = string(cmp.Or(it.Status, score.Active))
+			row.Status = loc.T("profile.status." + row.StatusCode)
+		case score.LineCap:
+			if it.Indicator == "" {
+				// A scheme-level cap: on deductions it gives points back.
+				row.Name = loc.T("profile.cap_bonuses")
+				if it.Contribution > 0 {
+					row.Name = loc.T("profile.cap_deductions")
+				}
+			}
+			row.Note = loc.T("profile.cap_cut", "cap", pointsText(it.Cap), "cut", pointsText(round4(it.Points)))
+		}
+		out = append(out, explained{row: row, contribution: it.Contribution})
+	}
+	for _, n := range pr.Detail.Findings {
+		if n.Indicator != "" {
+			continue
+		}
+		out = append(out, explained{row: itemRow{Name: "—", Kind: kindOf(string(score.LineFinding)), Raw: "—", Normalised: "—", Weight: "—",
+			Contribution: fixed(0, 4), Note: n.Title, Finding: loc.FindingKind(n.Category, n.Severity),
+			Status: loc.T("profile.status.unruled"), StatusCode: "unruled"}})
+	}
+	return out
+}
+
+// findingPoints says what a finding's rule gives: 扣 3 分, 加 1 分, or a
+// veto.
+func findingPoints(loc *locale.Localizer, pr *cycle.Profile, it score.Item) string {
+	for k, code := range pr.Snapshot.Header.Nodes {
+		if code != it.Indicator {
+			continue
+		}
+		switch pr.Snapshot.Header.Kinds[k] {
+		case score.KindVeto:
+			return loc.T("profile.finding_veto")
+		case score.KindBonus:
+			return loc.T("profile.finding_bonus", "points", pointsText(it.Points))
+		}
+	}
+	return loc.T("profile.finding_deduct", "points", pointsText(it.Points))
+}
+
+// round4 rounds a cut to 4 decimals, so that 6 − 5.0000000001 says 1.
+func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }

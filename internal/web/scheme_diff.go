@@ -6,6 +6,7 @@ import (
 
 	"kaohe/internal/auth"
 	"kaohe/internal/scheme"
+	"kaohe/internal/score"
 )
 
 // schemeDiffData is the content of the comparison of two versions.
@@ -16,6 +17,13 @@ type schemeDiffData struct {
 	Diff     *scheme.Diff
 	Weights  []weightChangeRow
 	Methods  []scheme.Change
+	Rules    []ruleChangeRow
+}
+
+// ruleChangeRow is a finding rule added, removed or changed, in words:
+// 党风廉政·严重: 发现问题扣分 3 分 → 5 分.
+type ruleChangeRow struct {
+	Change, Finding, Old, New string
 }
 
 type weightChangeRow struct {
@@ -70,7 +78,7 @@ func (h *Handler) schemeDiff(w http.ResponseWriter, r *http.Request, a *auth.Act
 			h.fail(w, r, err)
 			return
 		}
-		data.Diff, data.Methods = d, d.Methods
+		data.Diff, data.Methods, data.Rules = d, d.Methods, ruleChanges(p, d)
 		names, err := h.categoryCodes(ctx, a)
 		if err != nil {
 			h.fail(w, r, err)
@@ -90,4 +98,30 @@ func (h *Handler) schemeDiff(w http.ResponseWriter, r *http.Request, a *auth.Act
 	}
 	p.Data = data
 	h.render(w, r, http.StatusOK, "scheme_diff", p)
+}
+
+// ruleChanges says each changed finding rule of d in words.
+func ruleChanges(p *page, d *scheme.Diff) []ruleChangeRow {
+	says := func(ref *scheme.RuleRef) string {
+		switch {
+		case ref == nil:
+			return p.loc.T("scheme.diff_rule_none")
+		case ref.Kind == score.KindVeto:
+			return ref.Name + " · " + p.loc.T("scheme.rule_veto")
+		}
+		return ref.Name + " · " + p.loc.T("scheme.rule_points_text", "points", pointsText(ref.Points))
+	}
+	var out []ruleChangeRow
+	for _, rc := range d.Rules {
+		change := "scheme.diff_rule_changed"
+		switch {
+		case rc.Old == nil:
+			change = "scheme.diff_rule_added"
+		case rc.New == nil:
+			change = "scheme.diff_rule_removed"
+		}
+		out = append(out, ruleChangeRow{Change: p.loc.T(change), Finding: p.loc.FindingKind(rc.Category, rc.Severity),
+			Old: says(rc.Old), New: says(rc.New)})
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 
@@ -17,11 +18,50 @@ type schemeVersionData struct {
 	Cats    []catColumn
 	Rows    []treeRow
 	AHP     []ahpPanel
+	// Rules are the finding rules, Caps the caps on bonus and deduction
+	// points beside them.
+	Rules []ruleRow
+	Caps  []capRow
+	// RuleForm holds the rows of the rules form of a draft: the rules
+	// (or what was submitted), then blank rows; Categories, Severities
+	// and Items are its choices.
+	RuleForm               []ruleFormRow
+	Categories, Severities []choice
+	Items                  []choice
 	// Editable: a draft no cycle uses, and the actor may write.
 	Editable bool
 	CanWrite bool
 	Errors   []string
 }
+
+// ruleRow is a finding rule as shown: labels, the indicator's name, its
+// points (or Veto) and the indicator's own cap.
+type ruleRow struct {
+	Category, Severity string
+	Indicator          string
+	Points             string
+	Veto               bool
+	Cap                string
+}
+
+// capRow is a cap on bonus or deduction points: of an item, of an item
+// with lower items (a dimension), or of all of them.
+type capRow struct {
+	Name, Kind, Scope, Cap string
+}
+
+// ruleFormRow is one row of the rules form, as submitted.
+type ruleFormRow struct{ Category, Severity, Indicator, Points string }
+
+// choice is an option of a select.
+type choice struct{ Value, Label string }
+
+// blankRuleRows is how many empty rows the rules form offers.
+const blankRuleRows = 3
+
+// ruleField is the key of a submitted rules-form cell in the map that
+// renderVersion shows again.
+func ruleField(k int, name string) string { return "r:" + strconv.Itoa(k) + ":" + name }
 
 type catColumn struct{ Key, Name string }
 
@@ -149,6 +189,7 @@ func (h *Handler) renderVersion(w http.ResponseWriter, r *http.Request, a *auth.
 		data.Rows = append(data.Rows, row)
 	}
 	data.AHP = ahpPanels(p, v.Doc)
+	rulesOf(p, v.Doc, submitted, &data)
 	p.Data = data
 	h.render(w, r, status, "scheme_version", p)
 }
@@ -190,3 +231,93 @@ func ahpPanels(p *page, doc *score.Scheme) []ahpPanel {
 	}
 	return out
 }
+
+// rulesOf fills the rules table, the caps beside it and the rules form of
+// doc; submitted, when set, holds the form as it was sent (ruleField).
+func rulesOf(p *page, doc *score.Scheme, submitted map[string]string, data *schemeVersionData) {
+	parents := map[string]bool{}
+	for _, ind := range doc.Indicators {
+		if ind.Parent != "" {
+			parents[ind.Parent] = true
+		}
+	}
+	byCode := map[string]*score.Indicator{}
+	for i := range doc.Indicators {
+		byCode[doc.Indicators[i].Code] = &doc.Indicators[i]
+	}
+	capText := func(c float64) string {
+		if c > 0 {
+			return pointsText(c)
+		}
+		return p.loc.T("scheme.cap_none")
+	}
+	for _, r := range doc.FindingRules {
+		row := ruleRow{Category: p.loc.FindingCategory(r.Category), Severity: p.loc.FindingSeverity(r.Severity),
+			Indicator: r.Indicator, Points: p.loc.T("scheme.rule_points_text", "points", pointsText(r.Points))}
+		if ind, ok := byCode[r.Indicator]; ok {
+			if ind.Name != "" {
+				row.Indicator = ind.Name
+			}
+			row.Veto = ind.Kind == score.KindVeto
+			if !row.Veto {
+				row.Cap = capText(ind.Cap)
+			}
+		}
+		data.Rules = append(data.Rules, row)
+	}
+	// Caps: every bonus and deduction item, then the totals.
+	for _, ind := range doc.Indicators {
+		if ind.Kind != score.KindBonus && ind.Kind != score.KindDeduction {
+			continue
+		}
+		scope := "scheme.cap_item"
+		if parents[ind.Code] {
+			scope = "scheme.cap_dimension"
+		}
+		data.Caps = append(data.Caps, capRow{Name: cmp.Or(ind.Name, ind.Code), Kind: p.loc.T("scheme.kind." + string(ind.Kind)),
+			Scope: p.loc.T(scope), Cap: capText(ind.Cap)})
+		data.Items = append(data.Items, choice{Value: ind.Code, Label: cmp.Or(ind.Name, ind.Code) + "（" + p.loc.T("scheme.kind."+string(ind.Kind)) + "）"})
+	}
+	for _, ind := range doc.Indicators {
+		if ind.Kind == score.KindVeto {
+			data.Items = append(data.Items, choice{Value: ind.Code, Label: cmp.Or(ind.Name, ind.Code) + "（" + p.loc.T("scheme.kind.veto") + "）"})
+		}
+	}
+	data.Caps = append(data.Caps,
+		capRow{Name: p.loc.T("profile.cap_deductions"), Kind: p.loc.T("scheme.kind.deduction"), Scope: p.loc.T("scheme.cap_total_deduction"), Cap: capText(doc.DeductionCap)},
+		capRow{Name: p.loc.T("profile.cap_bonuses"), Kind: p.loc.T("scheme.kind.bonus"), Scope: p.loc.T("scheme.cap_total_bonus"), Cap: capText(doc.BonusCap)})
+	if !data.Editable {
+		return
+	}
+	for _, c := range scheme.FindingCategories() {
+		data.Categories = append(data.Categories, choice{Value: c, Label: p.loc.FindingCategory(c)})
+	}
+	for _, sv := range scheme.FindingSeverities() {
+		data.Severities = append(data.Severities, choice{Value: sv, Label: p.loc.FindingSeverity(sv)})
+	}
+	if submitted != nil {
+		for k := 0; ; k++ {
+			c, ok := submitted[ruleField(k, "category")]
+			if !ok {
+				break
+			}
+			data.RuleForm = append(data.RuleForm, ruleFormRow{Category: c, Severity: submitted[ruleField(k, "severity")],
+				Indicator: submitted[ruleField(k, "indicator")], Points: submitted[ruleField(k, "points")]})
+		}
+	}
+	if len(data.RuleForm) == 0 {
+		for _, r := range doc.FindingRules {
+			row := ruleFormRow{Category: r.Category, Severity: r.Severity, Indicator: r.Indicator}
+			if ind, ok := byCode[r.Indicator]; !ok || ind.Kind != score.KindVeto {
+				row.Points = pointsText(r.Points)
+			}
+			data.RuleForm = append(data.RuleForm, row)
+		}
+	}
+	for k := 0; k < blankRuleRows; k++ {
+		data.RuleForm = append(data.RuleForm, ruleFormRow{})
+	}
+}
+
+// pointsText writes points as entered: no trailing zeros.
+func pointsText(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }

@@ -112,6 +112,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /schemes/{id}/versions/{n}/{format}", h.signedIn(h.schemeExport))
 	mux.HandleFunc("POST /schemes/{id}/versions/{n}/weights", h.signedIn(h.schemeWeightsSave))
 	mux.HandleFunc("POST /schemes/{id}/versions/{n}/ahp", h.signedIn(h.schemeAHP))
+	mux.HandleFunc("POST /schemes/{id}/versions/{n}/rules", h.signedIn(h.schemeRulesSave))
 	mux.HandleFunc("POST /schemes/{id}/versions/{n}/activate", h.signedIn(h.schemeVersionActivate))
 	mux.HandleFunc("POST /schemes/{id}/versions/{n}/retire", h.signedIn(h.schemeVersionRetire))
 	mux.HandleFunc("GET /indicators", h.signedIn(h.indicatorList))
