@@ -1,6 +1,7 @@
 package finding
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -19,7 +20,8 @@ type Choices struct {
 	// a finding may be about.
 	Units []*org.Unit
 	// Unit is the unit asked about, when it is one of Units; People are
-	// the cadres who served in its subtree, by name.
+	// the cadres who served in its subtree: those placed in the unit
+	// itself first, then by unit and name.
 	Unit   *org.Unit
 	People []*org.Person
 	// Regions are the regions down to counties that the actor reads
@@ -70,7 +72,16 @@ func (s *Service) Choices(ctx context.Context, a *auth.Actor, unitID int64) (*Ch
 			if out.People, err = org.PeopleServedUnder(ctx, tx, out.Unit.Path, maxPeopleChoices); err != nil {
 				return err
 			}
-			slices.SortStableFunc(out.People, func(x, y *org.Person) int { return strings.Compare(x.Name, y.Name) })
+			own := out.Unit.ID
+			slices.SortStableFunc(out.People, func(x, y *org.Person) int {
+				if (x.UnitID == own) != (y.UnitID == own) {
+					if x.UnitID == own {
+						return -1
+					}
+					return 1
+				}
+				return cmp.Or(strings.Compare(x.UnitName, y.UnitName), strings.Compare(x.Name, y.Name))
+			})
 		}
 		sight := sg.units
 		sight.Subtrees = outermost(append(slices.Clone(sight.Subtrees), jur...))

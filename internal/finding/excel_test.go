@@ -60,8 +60,8 @@ func TestImport(t *testing.T) {
 			t.Errorf("the template's units: %v", units)
 		}
 		x.Close()
-		if err := f.svc.WriteTemplate(ctx, f.actors["office"], 0, &tpl); !errs.Is(err, errs.Invalid) {
-			t.Errorf("the office's template: got %v, want body_required", err)
+		if err := f.svc.WriteTemplate(ctx, f.actors["office"], 0, &tpl); !errs.Is(err, errs.Forbidden) {
+			t.Errorf("the office's template: got %v, want Forbidden", err)
 		}
 
 		good := []any{"910102", "甲县", "巡视巡察", "作风建设", "一般", "2025-07-15", "甲巡反〔2025〕3号", "会议记录不全", "党组会议记录缺少议题。", "张三、赵六"}

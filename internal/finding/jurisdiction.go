@@ -132,6 +132,9 @@ func (s *Service) writableBody(ctx context.Context, tx *db.Tx, a *auth.Actor, id
 			id = ids[0]
 		}
 	}
+	if id == 0 && len(bodyIDs(a)) == 0 && !a.System {
+		return nil, s.refuseWrite(a)
+	}
 	if id == 0 {
 		return nil, errs.Field("body_id", "finding.body_required", "choose the supervisory body that records the finding")
 	}
@@ -148,6 +151,17 @@ func (s *Service) writableBody(ctx context.Context, tx *db.Tx, a *auth.Actor, id
 		return nil, err
 	}
 	return b, nil
+}
+
+// refuseWrite is the answer to an actor who records as no body: the
+// policy's answer for its first grant (Forbidden), or NotFound.
+func (s *Service) refuseWrite(a *auth.Actor) error {
+	for _, g := range a.Grants {
+		if err := s.pol.Authorize(a, auth.ActFindingWrite, g.UnitPath); err != nil {
+			return err
+		}
+	}
+	return noSuch()
 }
 
 // mayRead returns nil when a may read f: as the body that recorded it

@@ -85,22 +85,26 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) (*List, err
 		return nil, l
 	}
 	sg := s.sightOf(a)
-	if sg.empty() {
-		return nil, s.refuse(a)
-	}
 	if f.Limit == 0 {
 		f.Limit = DefaultLimit
 	}
 	out := &List{BySeverity: map[Severity]int{}}
 	err := s.db.View(ctx, func(tx *db.Tx) error {
-		args := []any{}
-		where := []string{sg.sql(&args)}
+		// A unit outside the actor's sight is not found, whatever it reads.
+		var under *org.Unit
 		if f.Under != 0 {
-			u, err := s.filterUnit(ctx, tx, a, f.Under)
-			if err != nil {
+			var err error
+			if under, err = s.filterUnit(ctx, tx, a, f.Under); err != nil {
 				return err
 			}
-			where = append(where, org.UnitQuerySQL("f.unit_id", org.UnitQuery{Under: u.Path}, &args))
+		}
+		if sg.empty() {
+			return s.refuse(a)
+		}
+		args := []any{}
+		where := []string{sg.sql(&args)}
+		if under != nil {
+			where = append(where, org.UnitQuerySQL("f.unit_id", org.UnitQuery{Under: under.Path}, &args))
 		}
 		if f.Body != 0 {
 			where = append(where, "f.body_unit_id = "+db.Arg(&args, f.Body))
