@@ -254,6 +254,10 @@ func TestFindingPages(t *testing.T) {
 		if len(rows) != 2 || rows[0][1] != "问题标题" || rows[1][1] != "重大事项请示报告不及时" || rows[1][6] != "较重" {
 			t.Fatalf("export rows: %v", rows)
 		}
+		// The audit log names each step by its label and links the finding.
+		expect(officeC, "/audit?object_type=finding", 200, "记录问题线索", "修改问题线索", "通报问题线索",
+			`<a href="`+page+`">重大事项请示报告不及时</a>`, "复核后认定情节较重")
+
 		// Nobody else records.
 		for _, login := range []string{"office", "team", "cadre", "viewer", "provider"} {
 			ctype, raw = multipartBody(map[string][]string{"unit": {db.FormatID(county.ID)}, "source": {"audit"}, "category": {"finance"},
