@@ -19,6 +19,7 @@ import (
 	"kaohe/internal/db"
 	"kaohe/internal/db/dbtest"
 	"kaohe/internal/finding"
+	"kaohe/internal/org"
 )
 
 // findingObjects records the findings the route table asks about, as the
@@ -265,6 +266,33 @@ func TestFindingPages(t *testing.T) {
 			if res, _ = f.send(t, f.signIn(t, login), "/findings", ctype, raw); res.StatusCode != 403 {
 				t.Errorf("%s records a finding: got %d, want 403", login, res.StatusCode)
 			}
+		}
+		// The cadre named reads the finding but changes nothing of it; the
+		// body of another city does not even see it.
+		if _, err := auth.NewService(d, auth.Policy{}, org.GrantUnits{}).AddUser(context.Background(), auth.SystemActor("test"),
+			auth.NewUser{Login: "yi.jiwei", Name: "乙市纪委监委", Password: password,
+				Grants: []auth.Grant{{Role: auth.RoleSupervisor, UnitID: f.units["330200"].ID}}}); err != nil {
+			t.Fatal(err)
+		}
+		other := f.signIn(t, "yi.jiwei")
+		edit.Set("title", "另一标题")
+		for who, c := range map[int]*http.Client{403: cadreC, 404: other} {
+			if res := f.post(t, c, page, edit); res.StatusCode != who {
+				t.Errorf("edit as %d-answerer: got %d", who, res.StatusCode)
+			}
+			ctype, raw = multipartBody(nil, "files", map[string][]byte{"a.pdf": []byte("%PDF-1.4\n%%EOF\n")})
+			if res, _ := f.send(t, c, page+"/evidence", ctype, raw); res.StatusCode != who {
+				t.Errorf("evidence as %d-answerer: got %d", who, res.StatusCode)
+			}
+		}
+		expect(other, page, 404)
+		expect(other, file[1], 404)
+		expect(other, "/findings", 200, "共 0 条问题线索")
+		expect(other, fmt.Sprintf("/findings?unit=%d", county.ID), 404)
+		ctype, raw = multipartBody(map[string][]string{"unit": {db.FormatID(county.ID)}, "source": {"audit"}, "category": {"finance"},
+			"severity": {"major"}, "found_on": {"2025-08-05"}, "title": {"资金闲置"}, "description": {"专项资金闲置"}}, "files", nil)
+		if res, _ = f.send(t, other, "/findings", ctype, raw); res.StatusCode != 404 {
+			t.Errorf("乙市's body records about 甲县: got %d, want 404", res.StatusCode)
 		}
 	})
 }
