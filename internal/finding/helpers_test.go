@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"kaohe/internal/db/dbtest"
 	"kaohe/internal/errs"
 	"kaohe/internal/finding"
+	"kaohe/internal/locale"
 	"kaohe/internal/org"
 )
 
@@ -178,6 +180,9 @@ func problems(err error) string {
 	var out []string
 	for _, e := range l {
 		s := fmt.Sprintf("%s@%d:%s", e.Key, e.Row, e.Field)
+		if !localized(e.Key) {
+			s += "(no message)"
+		}
 		if c, ok := e.Args["cell"].(string); ok {
 			s += "(" + c + ")"
 		}
@@ -185,6 +190,25 @@ func problems(err error) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// localized reports whether both locale files have a message for key, so
+// that every error the tests see reads in the user's language.
+func localized(key string) bool {
+	for _, lang := range locale.Languages {
+		if !slices.Contains(messages.Keys(lang), key) {
+			return false
+		}
+	}
+	return true
+}
+
+var messages = func() *locale.Bundle {
+	b, err := locale.Load()
+	if err != nil {
+		panic(err)
+	}
+	return b
+}()
 
 // pdf is the smallest file SniffEvidence takes for a PDF.
 var pdf = []byte("%PDF-1.4\n%%EOF\n")
