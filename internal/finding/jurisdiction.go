@@ -90,22 +90,9 @@ func bodyIDs(a *auth.Actor) []int64 {
 	return out
 }
 
-// Bodies returns the bodies a records findings as, with their
+// actorBodies reads the bodies a records findings as, with their
 // jurisdictions: the units of its supervisor grants (none for the system,
 // which names the body each time).
-func (s *Service) Bodies(ctx context.Context, a *auth.Actor) ([]*Body, error) {
-	if err := signedIn(a); err != nil {
-		return nil, err
-	}
-	var out []*Body
-	err := s.db.View(ctx, func(tx *db.Tx) error {
-		var err error
-		out, err = actorBodies(ctx, tx, a)
-		return err
-	})
-	return out, err
-}
-
 func actorBodies(ctx context.Context, tx *db.Tx, a *auth.Actor) ([]*Body, error) {
 	ids := bodyIDs(a)
 	if len(ids) == 0 {
