@@ -19,6 +19,7 @@ import (
 	"kaohe/internal/cycle"
 	"kaohe/internal/errs"
 	"kaohe/internal/fieldwork"
+	"kaohe/internal/finding"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
 	"kaohe/internal/scheme"
@@ -41,9 +42,11 @@ type Config struct {
 	// Survey reads democratic evaluations.
 	Survey *survey.Service
 	// Field records the assessment team's field work.
-	Field  *fieldwork.Service
-	Locale *locale.Bundle
-	Logger *slog.Logger
+	Field *fieldwork.Service
+	// Finding records and reads supervision findings.
+	Finding *finding.Service
+	Locale  *locale.Bundle
+	Logger  *slog.Logger
 }
 
 // Handler serves the API.
@@ -56,6 +59,7 @@ type Handler struct {
 	cycle   *cycle.Service
 	survey  *survey.Service
 	field   *fieldwork.Service
+	finding *finding.Service
 	loc     *locale.Bundle
 	log     *slog.Logger
 	routes  []string
@@ -66,7 +70,7 @@ func New(cfg Config) *Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Handler{auth: cfg.Auth, org: cfg.Org, scheme: cfg.Scheme, collect: cfg.Collect, cycle: cfg.Cycle, survey: cfg.Survey, field: cfg.Field, loc: cfg.Locale, log: cfg.Logger}
+	return &Handler{auth: cfg.Auth, org: cfg.Org, scheme: cfg.Scheme, collect: cfg.Collect, cycle: cfg.Cycle, survey: cfg.Survey, field: cfg.Field, finding: cfg.Finding, loc: cfg.Locale, log: cfg.Logger}
 }
 
 // endpoint is a handler that needs a signed-in actor.
@@ -107,6 +111,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("POST "+Prefix+"/cycles/{id}/field/{entity}/verifications", h.fieldVerify)
 	handle("POST "+Prefix+"/cycles/{id}/field/{entity}/interviews", h.fieldInterview)
 	handle("POST "+Prefix+"/cycles/{id}/field/{entity}/judgements", h.fieldJudge)
+	handle("GET "+Prefix+"/findings", h.findingList)
+	handle("POST "+Prefix+"/findings", h.findingCreate)
+	handle("GET "+Prefix+"/findings/{id}", h.findingGet)
 	// Anything else under the prefix answers the API's error shape.
 	mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		h.ServeError(w, r, errNotFound())

@@ -103,6 +103,20 @@ const (
 	ActFieldWrite    Action = "field.write"
 	ActInterviewRead Action = "interview.read"
 	ActValueCorrect  Action = "value.correct"
+
+	// Supervision findings (internal/finding). ActFindingWrite records,
+	// edits and notifies findings and attaches their evidence; it is
+	// checked on the supervisory body (监督机关) that records the finding —
+	// the unit a supervisor is granted on, e.g. 青州市纪委监委 — so a body
+	// reads and changes its own findings only, about units and cadres of
+	// its jurisdiction (the region a department body belongs to, a region
+	// body's own subtree). ActFindingRead reads findings, checked on the
+	// unit a finding is about: the office every finding about its scope,
+	// whichever body recorded it; a cadre (Self) the findings that name
+	// her once they are notified to her. Findings are sensitive: no other
+	// role reads them. See docs/decisions/0110-findings.md.
+	ActFindingWrite Action = "finding.write"
+	ActFindingRead  Action = "finding.read"
 )
 
 // Reach is how far a grant carries an action from the grant's unit.
@@ -170,6 +184,10 @@ var matrix = map[Action]map[Role]Reach{
 	ActFieldWrite:    {RoleTeam: Subtree},
 	ActInterviewRead: {RoleOffice: Subtree, RoleTeam: Subtree},
 	ActValueCorrect:  {RoleTeam: Subtree},
+	// A supervisory body records its findings; the office follows every
+	// finding about its jurisdiction; a cadre reads those notified to her.
+	ActFindingWrite: {RoleSupervisor: Subtree},
+	ActFindingRead:  {RoleOffice: Subtree, RoleCadre: Self},
 }
 
 // Actions lists every action of the matrix in a stable order.
@@ -179,7 +197,8 @@ func Actions() []Action {
 		ActItemWrite, ActValueSubmit, ActValueRead, ActValueVerify, ActCollectStatus,
 		ActEvalManage, ActEvalResults,
 		ActCycleRead, ActCycleManage, ActResultApprove, ActResultRead, ActTeamResultRead,
-		ActFieldRead, ActFieldWrite, ActInterviewRead, ActValueCorrect}
+		ActFieldRead, ActFieldWrite, ActInterviewRead, ActValueCorrect,
+		ActFindingWrite, ActFindingRead}
 }
 
 // ReachOf returns how far role carries action.

@@ -47,6 +47,7 @@ var policyWant = map[Role]map[Action]string{
 		ActCycleRead: "yyn yyn", ActCycleManage: "yyn yyn", ActResultApprove: "yyn yyn",
 		ActResultRead: "yyn yyn", ActTeamResultRead: "yyn yyn",
 		ActFieldRead: "yyn yyn", ActFieldWrite: "ffn ffn", ActInterviewRead: "yyn yyn", ActValueCorrect: "ffn ffn",
+		ActFindingWrite: "ffn ffn", ActFindingRead: "yyn yyn",
 	},
 	RoleTeam: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -58,6 +59,7 @@ var policyWant = map[Role]map[Action]string{
 		ActCycleRead: "yyn yyn", ActCycleManage: "ffn ffn", ActResultApprove: "ffn ffn",
 		ActResultRead: "yyn yyn", ActTeamResultRead: "yyn yyn",
 		ActFieldRead: "yyn yyn", ActFieldWrite: "yyn yyn", ActInterviewRead: "yyn yyn", ActValueCorrect: "yyn yyn",
+		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
 	},
 	RoleProvider: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "ffn ffn",
@@ -69,6 +71,7 @@ var policyWant = map[Role]map[Action]string{
 		ActCycleRead: "ffn ffn", ActCycleManage: "ffn ffn", ActResultApprove: "ffn ffn",
 		ActResultRead: "ffn ffn", ActTeamResultRead: "ffn ffn",
 		ActFieldRead: "ffn ffn", ActFieldWrite: "ffn ffn", ActInterviewRead: "ffn ffn", ActValueCorrect: "ffn ffn",
+		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
 	},
 	RoleSupervisor: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -80,6 +83,7 @@ var policyWant = map[Role]map[Action]string{
 		ActCycleRead: "ffn ffn", ActCycleManage: "ffn ffn", ActResultApprove: "ffn ffn",
 		ActResultRead: "ffn ffn", ActTeamResultRead: "ffn ffn",
 		ActFieldRead: "ffn ffn", ActFieldWrite: "ffn ffn", ActInterviewRead: "ffn ffn", ActValueCorrect: "ffn ffn",
+		ActFindingWrite: "yyn yyn", ActFindingRead: "ffn ffn",
 	},
 	RoleCadre: {
 		ActUnitRead: "ynn yyn", ActUnitWrite: "fnn ffn", ActPersonRead: "fnn yfn",
@@ -91,6 +95,7 @@ var policyWant = map[Role]map[Action]string{
 		ActCycleRead: "fnn ffn", ActCycleManage: "fnn ffn", ActResultApprove: "fnn ffn",
 		ActResultRead: "fnn yfn", ActTeamResultRead: "ynn yyn",
 		ActFieldRead: "fnn ffn", ActFieldWrite: "fnn ffn", ActInterviewRead: "fnn ffn", ActValueCorrect: "fnn ffn",
+		ActFindingWrite: "fnn ffn", ActFindingRead: "fnn yfn",
 	},
 	RoleViewer: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -102,6 +107,7 @@ var policyWant = map[Role]map[Action]string{
 		ActCycleRead: "yyn yyn", ActCycleManage: "ffn ffn", ActResultApprove: "ffn ffn",
 		ActResultRead: "yyn yyn", ActTeamResultRead: "yyn yyn",
 		ActFieldRead: "yyn yyn", ActFieldWrite: "ffn ffn", ActInterviewRead: "ffn ffn", ActValueCorrect: "ffn ffn",
+		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
 	},
 }
 

@@ -76,6 +76,35 @@ func SniffEvidence(data []byte) (string, error) {
 	return "", errs.New(errs.Invalid, "collect.evidence.type", "evidence must be a PDF, JPEG, PNG, Excel (.xlsx) or Word (.docx) file")
 }
 
+// CheckUpload checks an evidence file as uploaded to another package's
+// record (a field verification, a finding) and returns its content type,
+// or the problem as an Invalid error of field with the key prefix + one of
+// name_invalid, empty, too_large (argument max, in MiB) and type, naming
+// the file (argument name).
+func CheckUpload(field, prefix, name string, data []byte) (string, *errs.Error) {
+	bad := func(key, msg string) *errs.Error {
+		e := errs.Field(field, prefix+key, msg)
+		e.Args = map[string]any{"name": name}
+		return e
+	}
+	trimmed := strings.TrimSpace(name)
+	switch {
+	case trimmed == "" || utf8.RuneCountInString(trimmed) > 200 || strings.ContainsAny(trimmed, "/\\\x00"):
+		return "", bad("name_invalid", "the file name is missing, too long or has a path in it")
+	case len(data) == 0:
+		return "", bad("empty", "the file is empty")
+	case len(data) > MaxEvidence:
+		e := bad("too_large", fmt.Sprintf("evidence files are at most %d MiB", MaxEvidence>>20))
+		e.Args["max"] = MaxEvidence >> 20
+		return "", e
+	}
+	ctype, err := SniffEvidence(data)
+	if err != nil {
+		return "", bad("type", "evidence must be a PDF, JPEG, PNG, Excel (.xlsx) or Word (.docx) file")
+	}
+	return ctype, nil
+}
+
 // AttachEvidence stores a file supporting the current value of item for
 // an entity and period. The actor needs to be able to submit the item.
 func (s *Service) AttachEvidence(ctx context.Context, a *auth.Actor, entityID int64, item, period, name string, data []byte) (*Evidence, error) {

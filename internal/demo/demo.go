@@ -110,6 +110,7 @@ var steps = []step{
 	{"cycles", buildCycles},
 	{"fieldwork", buildFieldwork},
 	{"requests", buildRequests},
+	{"findings", buildFindings},
 }
 
 // Build fills an empty database with the demo jurisdiction. It refuses

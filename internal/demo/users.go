@@ -19,17 +19,20 @@ type signIn struct {
 // signIns are the demo's sign-ins, one per role (two offices: the city's,
 // and the province's, whose scope holds every city at larger scales; two
 // data providers: a county's, and the city statistics bureau, which owns
-// data items and so has a collection grid to fill in). New sign-ins go at
-// the end, so that the passwords of the others stay as they were.
+// data items and so has a collection grid to fill in; two supervisory
+// bodies, each granted on its own department: the city's 纪委监委 and
+// 审计局, which record findings about the city's units). New sign-ins go
+// at the end, so that the passwords of the others stay as they were.
 var signIns = []signIn{
 	{auth.RoleOffice, "kaoheban", "青州市委组织部考核办", "910100", "青州市"},
 	{auth.RoleOffice, "sheng.kaoheban", "江南省委组织部考核办", "910000", "江南省"},
 	{auth.RoleTeam, "kaohezu", "青州市考核组", "910100", "青州市"},
 	{auth.RoleProvider, "tongji", "清河区统计局", "910102", "清河区"},
-	{auth.RoleSupervisor, "jiwei", "青州市纪委监委", "910100", "青州市"},
+	{auth.RoleSupervisor, "jiwei", "青州市纪委监委", "910100-JWJW", "青州市纪委监委"},
 	{auth.RoleCadre, "ganbu", "清河区区长", "910102", "清河区"},
 	{auth.RoleViewer, "lingdao", "青州市领导", "910100", "青州市"},
 	{auth.RoleProvider, "shi.tongji", "青州市统计局", "910100-TJJ", "青州市统计局"},
+	{auth.RoleSupervisor, "shenji", "青州市审计局", "910100-SJJ", "青州市审计局"},
 }
 
 // passwordAlphabet leaves out look-alike characters (0/O, 1/l/I).

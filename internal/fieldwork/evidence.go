@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/collect"
@@ -44,29 +43,7 @@ type File struct {
 // check validates an upload and returns its content type; the error
 // names the file.
 func (u *Upload) check() (string, *errs.Error) {
-	bad := func(key, msg string, args map[string]any) *errs.Error {
-		e := errs.Field("files", key, msg)
-		e.Args = map[string]any{"name": u.Name}
-		for k, v := range args {
-			e.Args[k] = v
-		}
-		return e
-	}
-	name := strings.TrimSpace(u.Name)
-	switch {
-	case name == "" || utf8.RuneCountInString(name) > 200 || strings.ContainsAny(name, "/\\\x00"):
-		return "", bad("fieldwork.evidence.name_invalid", "the file name is missing, too long or has a path in it", nil)
-	case len(u.Data) == 0:
-		return "", bad("fieldwork.evidence.empty", "the file is empty", nil)
-	case len(u.Data) > collect.MaxEvidence:
-		return "", bad("fieldwork.evidence.too_large", fmt.Sprintf("evidence files are at most %d MiB", collect.MaxEvidence>>20),
-			map[string]any{"max": collect.MaxEvidence >> 20})
-	}
-	ctype, err := collect.SniffEvidence(u.Data)
-	if err != nil {
-		return "", bad("fieldwork.evidence.type", "evidence must be a PDF, JPEG, PNG, Excel (.xlsx) or Word (.docx) file", nil)
-	}
-	return ctype, nil
+	return collect.CheckUpload("files", "fieldwork.evidence.", u.Name, u.Data)
 }
 
 // storeFiles stores the uploads of verification id.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"database/sql"
 	"net/http"
 	"net/url"
 	"strings"
@@ -69,6 +70,7 @@ func TestDemoRoleScope(t *testing.T) {
 					break
 				}
 			}
+			obj.inFinding, obj.inFindingName, obj.outFinding = demoFindings(t, d, l, grant)
 			t.Run(string(l.Role), func(t *testing.T) {
 				c := f.signInWith(t, l.Login, l.Password)
 				checkRoutes(t, f, map[auth.Role]*http.Client{l.Role: c}, func(auth.Role) scopeObjects { return obj })
@@ -80,6 +82,42 @@ func TestDemoRoleScope(t *testing.T) {
 			}
 		}
 	})
+}
+
+// demoFindings picks the findings a demo sign-in is asked about: for a
+// body one of its own and one of another body; for the cadre one that
+// names her, notified, and one that names her not yet notified; for the
+// others one about a unit of their grant and one outside it (0 when there
+// is none).
+func demoFindings(t *testing.T, d *db.DB, l demo.Login, grant string) (in int64, title string, out int64) {
+	t.Helper()
+	pick := func(q string, args ...any) (int64, string) {
+		t.Helper()
+		var id int64
+		var title string
+		err := d.SQL.QueryRow(`SELECT f.id, f.title FROM findings f JOIN units u ON u.id = f.unit_id WHERE `+q+` ORDER BY f.id LIMIT 1`,
+			args...).Scan(&id, &title)
+		if err != nil && err != sql.ErrNoRows {
+			t.Fatal(err)
+		}
+		return id, title
+	}
+	named := `f.id IN (SELECT finding_id FROM finding_people WHERE person_id = $1)`
+	switch l.Role {
+	case auth.RoleSupervisor:
+		in, title = pick(`f.body_unit_id = $1`, l.UnitID)
+		out, _ = pick(`f.body_unit_id <> $1`, l.UnitID)
+	case auth.RoleCadre:
+		in, title = pick(named+` AND f.notified_on <> ''`, l.PersonID)
+		out, _ = pick(named+` AND f.notified_on = ''`, l.PersonID)
+	default:
+		in, title = pick(`u.path LIKE $1`, grant+"%")
+		out, _ = pick(`u.path NOT LIKE $1`, grant+"%")
+	}
+	if in == 0 {
+		t.Fatalf("%s: no finding to ask about", l.Login)
+	}
+	return in, title, out
 }
 
 // TestDemoPages signs in with the demo's accounts and reads their pages.

@@ -38,12 +38,14 @@ func (o object) String() string { return [...]string{"-", "in-scope", "out-of-sc
 // route is a page or endpoint with the status each role gets.
 type route struct {
 	// path has %s where the object's id goes; unit routes take a unit,
-	// person routes a person, scheme routes a scheme.
-	path   string
-	person bool
-	scheme bool
-	htmx   bool
-	obj    object
+	// person routes a person, scheme routes a scheme, finding routes a
+	// supervision finding.
+	path    string
+	person  bool
+	scheme  bool
+	finding bool
+	htmx    bool
+	obj     object
 	// want is the status per role; roles absent get all.
 	want map[auth.Role]int
 	all  int
@@ -72,6 +74,19 @@ var evalRead = map[auth.Role]int{office: 200, team: 200, provider: 403, supervis
 var (
 	collectGrid  = map[auth.Role]int{office: 200, team: 403, provider: 200, supervisor: 403, cadre: 403, viewer: 403}
 	collectWatch = map[auth.Role]int{office: 200, team: 403, provider: 403, supervisor: 403, cadre: 403, viewer: 200}
+)
+
+// findingRead is who reads findings: the office (every finding about its
+// scope), the supervisory body (its own) and the cadre (those notified to
+// her); the others see the unit but no findings. findingObject is who reads
+// a finding in its scope — the finding of the fixture, recorded by 甲市's
+// supervisor about 甲县 naming 张三 and notified: the others get 404, not
+// 403, since that a finding exists is itself sensitive. findingWrite is who
+// records them: the body.
+var (
+	findingRead   = map[auth.Role]int{office: 200, team: 403, provider: 403, supervisor: 200, cadre: 200, viewer: 403}
+	findingObject = map[auth.Role]int{office: 200, team: 404, provider: 404, supervisor: 200, cadre: 200, viewer: 404}
+	findingWrite  = map[auth.Role]int{office: 403, team: 403, provider: 403, supervisor: 200, cadre: 403, viewer: 403}
 )
 
 // routes lists every page and API endpoint that reads. Out-of-scope
@@ -162,6 +177,21 @@ var routes = []route{
 	{path: "/api/v1/schemes/%s/versions/1", scheme: true, obj: out, all: 404},
 	{path: "/api/v1/schemes/%s/diff?from=1&to=2", scheme: true, obj: in, want: schemeObject},
 	{path: "/api/v1/schemes/%s/diff?from=1&to=2", scheme: true, obj: out, all: 404},
+
+	// Supervision findings: docs/decisions/0110-findings.md.
+	{path: "/findings", want: findingRead},
+	{path: "/findings?unit=%s", obj: in, want: findingRead},
+	{path: "/findings?unit=%s", obj: out, all: 404},
+	{path: "/findings?severity=minor&from=2025-01-01&to=2025-12-31", want: findingRead},
+	{path: "/findings/export.xlsx", want: findingRead},
+	{path: "/findings/template.xlsx", want: findingWrite},
+	{path: "/findings/%s", finding: true, obj: in, want: findingObject},
+	{path: "/findings/%s", finding: true, obj: out, all: 404},
+	{path: "/api/v1/findings", want: findingRead},
+	{path: "/api/v1/findings?unit=%s", obj: in, want: findingRead},
+	{path: "/api/v1/findings?unit=%s", obj: out, all: 404},
+	{path: "/api/v1/findings/%s", finding: true, obj: in, want: findingObject},
+	{path: "/api/v1/findings/%s", finding: true, obj: out, all: 404},
 }
 
 // TestRoleScope asks every page and endpoint as every role about an
@@ -174,11 +204,13 @@ func TestRoleScope(t *testing.T) {
 			clients[role] = f.signIn(t, string(role))
 		}
 		inScheme, outScheme := schemeObjects(t, f)
+		inFinding, outFinding := findingObjects(t, f)
 		objects := func(auth.Role) scopeObjects {
 			return scopeObjects{
 				inUnit: f.units["330102"].ID, inUnitName: "甲县", outUnit: f.units["330202"].ID,
 				inPerson: f.inPerson.ID, inPersonName: "张三", outPerson: f.outPerson.ID,
 				inScheme: inScheme, inSchemeName: "甲市县区考核", outScheme: outScheme,
+				inFinding: inFinding, inFindingName: "会议记录不全", outFinding: outFinding,
 			}
 		}
 		checkRoutes(t, f, clients, objects)
@@ -208,6 +240,10 @@ type scopeObjects struct {
 	// inScheme is a scheme of 甲市 (two versions), outScheme one of 乙市.
 	inScheme, outScheme int64
 	inSchemeName        string
+	// inFinding is a finding the role's jurisdiction holds, outFinding
+	// one outside it (or another body's).
+	inFinding, outFinding int64
+	inFindingName         string
 }
 
 // checkRoutes asks every route as every role and checks the status.
@@ -232,6 +268,10 @@ func checkRoutes(t *testing.T, f *fixture, clients map[auth.Role]*http.Client, o
 					id, text = obj.inScheme, obj.inSchemeName
 				case rt.scheme:
 					id = obj.outScheme
+				case rt.finding && rt.obj == in:
+					id, text = obj.inFinding, obj.inFindingName
+				case rt.finding:
+					id = obj.outFinding
 				case rt.obj == in:
 					id, text = obj.inUnit, obj.inUnitName
 				default:
@@ -259,7 +299,7 @@ func checkRoutes(t *testing.T, f *fixture, clients map[auth.Role]*http.Client, o
 				}
 				names := !strings.HasSuffix(rt.path, "/children") && !strings.HasSuffix(rt.path, "/cadres") &&
 					!strings.Contains(rt.path, "/export.") && !strings.Contains(rt.path, "/diff?") &&
-					!strings.Contains(rt.path, ".xlsx")
+					!strings.Contains(rt.path, ".xlsx") && !strings.HasPrefix(rt.path, "/api/v1/findings?") // a list of findings names the findings
 				if res.StatusCode == 200 && names && text != "" && !strings.Contains(body, text) {
 					t.Errorf("GET %s as %s: response lacks %q", path, role, text)
 				}

@@ -18,6 +18,7 @@ import (
 	"kaohe/internal/cycle"
 	"kaohe/internal/db"
 	"kaohe/internal/fieldwork"
+	"kaohe/internal/finding"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
 	"kaohe/internal/scheme"
@@ -62,15 +63,16 @@ func New(cfg Config) (*Server, error) {
 	sources.Counts(collects, cycles)
 	s.auth.NameAuditObjects(sources.AuditNamers())
 	fields := fieldwork.NewService(cfg.DB, pol, collects)
+	findings := finding.NewService(cfg.DB, pol)
 	s.web, err = web.New(web.Config{
-		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Policy: pol,
-		Locale: bundle, Logger: cfg.Logger,
+		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Finding: findings,
+		Policy: pol, Locale: bundle, Logger: cfg.Logger,
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.api = api.New(api.Config{Auth: s.auth, Org: orgs, Scheme: schemes, Collect: collects, Survey: surveys, Cycle: cycles,
-		Field: fields, Locale: bundle, Logger: cfg.Logger})
+		Field: fields, Finding: findings, Locale: bundle, Logger: cfg.Logger})
 
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET /healthz", s.healthz)

@@ -10,6 +10,7 @@ import (
 	"kaohe/internal/cycle"
 	"kaohe/internal/db"
 	"kaohe/internal/fieldwork"
+	"kaohe/internal/finding"
 	"kaohe/internal/org"
 	"kaohe/internal/scheme"
 	"kaohe/internal/survey"
@@ -66,6 +67,10 @@ func AuditNamers() map[string]auth.AuditNamer {
 		"judgement":    nameCycleEntities("field"),
 		"verification": nameFieldRecords("verification"),
 		"interview":    nameFieldRecords("interview"),
+		"finding": byID(func(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]auth.AuditObject, error) {
+			ns, err := finding.Titles(ctx, tx, ids)
+			return objects(ns, err, func(id int64, n string) auth.AuditObject { return page(n, "finding", id) })
+		}),
 	}
 }
 

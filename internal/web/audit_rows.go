@@ -55,6 +55,7 @@ var auditPages = map[string]string{
 	"cycle":          "/cycles/%s",
 	"result":         "/cycles/%s/results/%s",
 	"field":          "/cycles/%s/field/%s",
+	"finding":        "/findings/%s",
 }
 
 // auditLink is the URL of the page that shows o, "" when none does.

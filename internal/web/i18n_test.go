@@ -12,6 +12,7 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/cycle"
 	"kaohe/internal/errs"
+	"kaohe/internal/finding"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
 )
@@ -58,7 +59,7 @@ func TestSourceKeysInLocales(t *testing.T) {
 	}
 	var missing []string
 	seen := map[string]bool{}
-	for _, dir := range []string{".", "../api", "../server", "../auth", "../org", "../audit", "../survey", "../scheme", "../cycle"} {
+	for _, dir := range []string{".", "../api", "../server", "../auth", "../org", "../audit", "../survey", "../scheme", "../cycle", "../finding"} {
 		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -187,6 +188,18 @@ func TestEnumKeys(t *testing.T) {
 	}
 	for _, e := range org.Educations {
 		keys = append(keys, "person.education."+string(e))
+	}
+	for _, s := range finding.Sources {
+		keys = append(keys, "finding.source."+string(s))
+	}
+	for _, c := range finding.Categories {
+		keys = append(keys, "finding.category."+string(c))
+	}
+	for _, s := range finding.Severities {
+		keys = append(keys, "finding.severity."+string(s))
+	}
+	for _, s := range finding.Statuses {
+		keys = append(keys, "finding.status."+string(s))
 	}
 	for _, c := range []errs.Code{errs.Invalid, errs.NotFound, errs.Conflict, errs.Forbidden, errs.Unauthorized, errs.Internal} {
 		keys = append(keys, "error."+string(c))

@@ -4,11 +4,14 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/cycle"
+	"kaohe/internal/errs"
+	"kaohe/internal/finding"
 	"kaohe/internal/org"
 	"kaohe/internal/survey"
 )
@@ -28,6 +31,13 @@ type personShowData struct {
 	// Evaluations are the closed evaluations that rated the cadre
 	// (民主测评结果), as far as the actor may see them.
 	Evaluations []evalPanel
+	// Findings are the supervision findings that name the cadre, as far
+	// as the actor reads them (a cadre her own once notified); shown when
+	// MayFindings, for who reads findings at all. MoreFindings links the
+	// whole list when there are more.
+	Findings     []findingRow
+	MayFindings  bool
+	MoreFindings string
 }
 
 type fact struct{ Label, Value string }
@@ -76,6 +86,10 @@ func (h *Handler) personShow(w http.ResponseWriter, r *http.Request, a *auth.Act
 		data.History = append(data.History, row)
 	}
 	if err := h.personArchive(r.Context(), p, a, pe, &data); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.personFindings(r.Context(), p, a, pe.ID, &data); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -130,4 +144,30 @@ func placePath(posts []*org.Post, unitID int64) string {
 		}
 	}
 	return ""
+}
+
+// personFindingsShown is how many findings the cadre page lists.
+const personFindingsShown = 20
+
+// personFindings fills the findings that name person id, for an actor who
+// reads findings.
+func (h *Handler) personFindings(ctx context.Context, p *page, a *auth.Actor, id int64, data *personShowData) error {
+	if !p.Menu.Findings {
+		return nil
+	}
+	list, err := h.finding.List(ctx, a, finding.Filter{PersonID: id, Limit: personFindingsShown})
+	if errs.Is(err, errs.NotFound) || errs.Is(err, errs.Forbidden) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	data.MayFindings = true
+	for _, fd := range list.Findings {
+		data.Findings = append(data.Findings, h.findingRow(p, fd))
+	}
+	if list.Total > len(list.Findings) {
+		data.MoreFindings = "/findings?person=" + strconv.FormatInt(id, 10)
+	}
+	return nil
 }

@@ -45,6 +45,9 @@ type menu struct {
 	Cycles bool
 	// Field opens the assessment team's field work.
 	Field bool
+	// Findings opens the supervision findings, for who records or reads
+	// them.
+	Findings bool
 }
 
 type crumb struct{ Name, URL string }
@@ -96,7 +99,8 @@ func (h *Handler) newPage(r *http.Request, nav string) *page {
 				!h.policy.Scope(a, auth.ActTeamResultRead).Empty(),
 			Evaluations: !h.policy.Scope(a, auth.ActEvalManage).Empty() ||
 				!h.policy.Scope(a, auth.ActEvalResults).Empty(),
-			Field: !h.policy.Scope(a, auth.ActFieldRead).Empty(),
+			Field:    !h.policy.Scope(a, auth.ActFieldRead).Empty(),
+			Findings: !h.policy.Scope(a, auth.ActFindingRead).Empty() || !h.policy.Scope(a, auth.ActFindingWrite).Empty(),
 		}
 		if p.Menu.Cycles {
 			p.Cycles = h.cycleOptions(r, a)
