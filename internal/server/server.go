@@ -18,6 +18,7 @@ import (
 	"kaohe/internal/cycle"
 	"kaohe/internal/db"
 	"kaohe/internal/fieldwork"
+	"kaohe/internal/finding"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
 	"kaohe/internal/scheme"
@@ -62,9 +63,10 @@ func New(cfg Config) (*Server, error) {
 	sources.Counts(collects, cycles)
 	s.auth.NameAuditObjects(sources.AuditNamers())
 	fields := fieldwork.NewService(cfg.DB, pol, collects)
+	findings := finding.NewService(cfg.DB, pol)
 	s.web, err = web.New(web.Config{
-		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Policy: pol,
-		Locale: bundle, Logger: cfg.Logger,
+		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Finding: findings,
+		Policy: pol, Locale: bundle, Logger: cfg.Logger,
 	})
 	if err != nil {
 		return nil, err

@@ -28,6 +28,9 @@ type personShowData struct {
 	// Evaluations are the closed evaluations that rated the cadre
 	// (民主测评结果), as far as the actor may see them.
 	Evaluations []evalPanel
+	// Integrity is the cadre's integrity archive (廉政档案), nil for who
+	// may not read it.
+	Integrity *integrityView
 }
 
 type fact struct{ Label, Value string }
@@ -76,6 +79,10 @@ func (h *Handler) personShow(w http.ResponseWriter, r *http.Request, a *auth.Act
 		data.History = append(data.History, row)
 	}
 	if err := h.personArchive(r.Context(), p, a, pe, &data); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if data.Integrity, err = h.personIntegrity(r.Context(), p, a, pe.ID); err != nil {
 		h.fail(w, r, err)
 		return
 	}

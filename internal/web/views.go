@@ -46,15 +46,17 @@ var pages = []string{
 	"item_list", "item_edit", "value_history", "token_list",
 	"cycle_list", "cycle_show", "ranking_show", "profile_show", "heatmap_show", "results_pending",
 	"field_list", "field_tasks", "field_show",
+	"finding_review_show",
 }
 
 // pageParts names, per page, the other template files it is parsed with:
 // fragments several pages share (archive) and the sections of the home,
 // one file per role.
 var pageParts = map[string][]string{
-	"person_show": {"archive"},
-	"unit_show":   {"archive"},
-	"home":        {"home_office", "home_provider", "home_team", "home_cadre", "home_requests", "archive"},
+	"person_show":         {"archive", "person_integrity"},
+	"unit_show":           {"archive"},
+	"home":                {"home_office", "home_provider", "home_team", "home_cadre", "home_requests", "archive"},
+	"finding_review_show": {"finding_review"},
 }
 
 // partials names every template rendered alone for htmx, with the page

@@ -19,6 +19,7 @@ import (
 	"kaohe/internal/cycle"
 	"kaohe/internal/errs"
 	"kaohe/internal/fieldwork"
+	"kaohe/internal/finding"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
 	"kaohe/internal/scheme"
@@ -37,10 +38,12 @@ type Config struct {
 	// Cycle runs assessment cycles and serves their results.
 	Cycle *cycle.Service
 	// Field records the assessment team's field work.
-	Field  *fieldwork.Service
-	Policy auth.Policy
-	Locale *locale.Bundle
-	Logger *slog.Logger
+	Field *fieldwork.Service
+	// Finding records and reads supervision findings.
+	Finding *finding.Service
+	Policy  auth.Policy
+	Locale  *locale.Bundle
+	Logger  *slog.Logger
 }
 
 // Handler serves the pages.
@@ -53,6 +56,7 @@ type Handler struct {
 	collect *collect.Service
 	cycle   *cycle.Service
 	field   *fieldwork.Service
+	finding *finding.Service
 	policy  auth.Policy
 	loc     *locale.Bundle
 	log     *slog.Logger
@@ -74,7 +78,7 @@ func New(cfg Config) (*Handler, error) {
 	}
 	return &Handler{
 		auth: cfg.Auth, org: cfg.Org, survey: cfg.Survey, scheme: cfg.Scheme,
-		collect: cfg.Collect, cycle: cfg.Cycle, field: cfg.Field, policy: cfg.Policy,
+		collect: cfg.Collect, cycle: cfg.Cycle, field: cfg.Field, finding: cfg.Finding, policy: cfg.Policy,
 		loc: cfg.Locale, log: cfg.Logger, views: v,
 	}, nil
 }
@@ -159,6 +163,13 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /cycles/{id}/field/{entity}/verifications", h.signedIn(h.fieldVerificationSave))
 	mux.HandleFunc("POST /cycles/{id}/field/{entity}/interviews", h.signedIn(h.fieldInterviewSave))
 	mux.HandleFunc("POST /cycles/{id}/field/{entity}/judgements", h.signedIn(h.fieldJudgementSave))
+	// The review of a finding: exemption (容错免责) step by step, and
+	// clarification (澄清正名).
+	mux.HandleFunc("GET /findings/{id}/review", h.signedIn(h.findingReviewShow))
+	mux.HandleFunc("POST /findings/{id}/exemptions", h.signedIn(h.exemptionApply))
+	mux.HandleFunc("POST /findings/{id}/exemptions/{exemption}/{step}", h.signedIn(h.exemptionStep))
+	mux.HandleFunc("POST /findings/{id}/clarification", h.signedIn(h.findingClarify))
+	mux.HandleFunc("GET /findings/{id}/exemption-files/{file}", h.signedIn(h.exemptionFileShow))
 	mux.HandleFunc("GET /password", h.signedIn(h.passwordForm))
 	mux.HandleFunc("POST /password", h.signedIn(h.passwordChange))
 	mux.HandleFunc("GET /tokens", h.signedIn(h.tokenList))

@@ -1,0 +1,96 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"kaohe/internal/auth"
+	"kaohe/internal/collect"
+	"kaohe/internal/finding"
+)
+
+// exemptionStep takes the step named in the path of an exemption's
+// review — verified, deliberated, decided (a multipart form with the
+// checklist's answers and their evidence), fed_back. The service refuses
+// a step out of order or by the wrong role; a refused form is shown again
+// with its localized problems and writes nothing.
+func (h *Handler) exemptionStep(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	id, err := pathID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	eid, err := strconv.ParseInt(r.PathValue("exemption"), 10, 64)
+	if err != nil {
+		h.fail(w, r, notFound())
+		return
+	}
+	step := finding.Step(r.PathValue("step"))
+	if step == finding.StepDecided {
+		r.Body = http.MaxBytesReader(w, r.Body, int64(len(finding.Criteria)*finding.MaxCheckFiles)*(collect.MaxEvidence+1<<16)+1<<20)
+		if err = r.ParseMultipartForm(8 << 20); errors.Is(err, http.ErrNotMultipart) {
+			err = r.ParseForm() // a decision without evidence
+		}
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		h.fail(w, r, errBadForm())
+		return
+	}
+	f := r.PostFormValue
+	ctx := r.Context()
+	switch step {
+	case finding.StepVerified:
+		_, err = h.finding.VerifyExemption(ctx, a, eid, f("note"))
+	case finding.StepDeliberated:
+		_, err = h.finding.DeliberateExemption(ctx, a, eid, finding.Deliberation{MeetingOn: f("day"), Body: f("body"), Conclusion: f("note")})
+	case finding.StepDecided:
+		d := finding.Decision{Outcome: finding.Outcome(f("outcome")), Rationale: f("note")}
+		for _, c := range finding.Criteria {
+			ch := finding.Check{Criterion: c, Answer: f("answer_" + string(c)), Note: f("note_" + string(c))}
+			if ch.Files, err = uploads(r, "files_"+string(c)); err != nil {
+				h.fail(w, r, errBadForm())
+				return
+			}
+			d.Checks = append(d.Checks, ch)
+		}
+		_, err = h.finding.DecideExemption(ctx, a, eid, d)
+	case finding.StepFedBack:
+		_, err = h.finding.FeedBackExemption(ctx, a, eid, finding.Feedback{Day: f("day"), To: f("body"), Note: f("note")})
+	default:
+		h.fail(w, r, notFound())
+		return
+	}
+	if err != nil {
+		h.refuseReview(w, r, a, err)
+		return
+	}
+	http.Redirect(w, r, reviewPath(id), http.StatusSeeOther)
+}
+
+// uploads reads the files of a multipart form's field.
+func uploads(r *http.Request, field string) ([]finding.Upload, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
+	}
+	var out []finding.Upload
+	for _, fh := range r.MultipartForm.File[field] {
+		if fh.Filename == "" && fh.Size == 0 {
+			continue // the empty part of a form without files
+		}
+		file, err := fh.Open()
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(io.LimitReader(file, collect.MaxEvidence+1))
+		file.Close()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, finding.Upload{Name: fh.Filename, Data: data})
+	}
+	return out, nil
+}
