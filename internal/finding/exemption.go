@@ -342,7 +342,7 @@ func (s *Service) DecideExemption(ctx context.Context, a *auth.Actor, id int64, 
 				VALUES ($1, $2, $3, $4)`, e.ID, c.Criterion, c.Yes(), c.Note); err != nil {
 				return nil, fmt.Errorf("record checklist: %w", err)
 			}
-			stored, err := storeCheckFiles(ctx, tx, a, e.ID, c)
+			stored, err := storeCheckFiles(ctx, tx, a, e, c)
 			if err != nil {
 				return nil, err
 			}
@@ -560,19 +560,19 @@ func addStep(ctx context.Context, tx *db.Tx, a *auth.Actor, e *Exemption, r Step
 }
 
 // storeCheckFiles stores the evidence of checklist answer c of exemption
-// id.
-func storeCheckFiles(ctx context.Context, tx *db.Tx, a *auth.Actor, id int64, c *Check) ([]*File, error) {
+// e.
+func storeCheckFiles(ctx context.Context, tx *db.Tx, a *auth.Actor, e *Exemption, c *Check) ([]*File, error) {
 	var out []*File
 	for _, u := range c.Files {
-		ctype, e := collect.CheckUpload("check."+string(c.Criterion), "finding.evidence.", u.Name, u.Data)
-		if e != nil {
-			return nil, e
+		ctype, bad := collect.CheckUpload("check."+string(c.Criterion), "finding.evidence.", u.Name, u.Data)
+		if bad != nil {
+			return nil, bad
 		}
 		sum := sha256.Sum256(u.Data)
-		f := &File{ID: db.NewID(), FindingID: id, Name: strings.TrimSpace(u.Name), ContentType: ctype, Size: int64(len(u.Data)),
+		f := &File{ID: db.NewID(), FindingID: e.FindingID, Name: strings.TrimSpace(u.Name), ContentType: ctype, Size: int64(len(u.Data)),
 			SHA256: hex.EncodeToString(sum[:]), CreatedAt: tx.Now}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO finding_exemption_files (id, exemption_id, criterion, name, content_type, size, sha256,
-			content, uploader_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, f.ID, id, c.Criterion, f.Name, f.ContentType,
+			content, uploader_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, f.ID, e.ID, c.Criterion, f.Name, f.ContentType,
 			f.Size, f.SHA256, base64.StdEncoding.EncodeToString(u.Data), a.UserID, tx.Now.UnixMicro()); err != nil {
 			return nil, fmt.Errorf("store checklist evidence: %w", err)
 		}

@@ -301,6 +301,10 @@ func TestExemptionChecklist(t *testing.T) {
 		office := f.actors["county.office"]
 		fd := f.notified(t, "张三")
 		e := must[*finding.Exemption](t)(f.svc.ApplyExemption(ctx, office, fd.ID, finding.Application{Statement: "代单位申请"}))
+		if _, err := f.svc.ApplyExemption(ctx, office, fd.ID, finding.Application{PersonID: f.people["王五"].ID,
+			Statement: "代为申请"}); problems(err) != "finding.exemption.person_unknown@0:person_id" {
+			t.Errorf("apply for a cadre the finding does not name: got %v", err)
+		}
 		must[*finding.Exemption](t)(f.svc.VerifyExemption(ctx, office, e.ID, "属实"))
 		must[*finding.Exemption](t)(f.svc.DeliberateExemption(ctx, office, e.ID, deliberation))
 		before := f.written(t) + f.count(t, "finding_exemption_checks") + f.count(t, "finding_exemption_files")
@@ -349,6 +353,9 @@ func TestExemptionChecklist(t *testing.T) {
 		r := must[*finding.Review](t)(f.svc.Review(ctx, f.actors["cadre"], fd.ID))
 		if got.Outcome != finding.OutcomeExempt || len(r.Exemptions) != 1 || len(r.Exemptions[0].Checks[2].Stored) != 1 {
 			t.Fatalf("decided: %+v", r.Exemptions)
+		}
+		if got.Checks[2].Stored[0].FindingID != fd.ID {
+			t.Errorf("stored evidence: finding %d, want %d", got.Checks[2].Stored[0].FindingID, fd.ID)
 		}
 		file := r.Exemptions[0].Checks[2].Stored[0]
 		if _, data, err := f.svc.ExemptionFile(ctx, f.actors["cadre"], file.ID); err != nil || string(data) != string(pdf) {
