@@ -117,6 +117,22 @@ const (
 	// role reads them. See docs/decisions/0110-findings.md.
 	ActFindingWrite Action = "finding.write"
 	ActFindingRead  Action = "finding.read"
+
+	// Reviews of findings (internal/finding, docs/decisions/
+	// 0112-exemption-and-clarification.md). ActExemptionApply applies for
+	// the exemption (容错免责) of a notified finding: a cadre (Self) for
+	// herself when the finding names her, the office (checked on the
+	// finding's unit) on behalf of a cadre it names or of the unit.
+	// ActExemptionReview takes the review's steps after the application —
+	// verifying the facts (核实), recording the collective study (集体
+	// 研究), deciding (决定) and feeding the decision back (反馈) — and is
+	// the office's alone, checked on the finding's unit. ActFindingClarify
+	// lets the office establish that a finding about its jurisdiction was a
+	// false accusation (澄清正名) and void it; the body that recorded the
+	// finding does so by its ActFindingWrite.
+	ActExemptionApply  Action = "exemption.apply"
+	ActExemptionReview Action = "exemption.review"
+	ActFindingClarify  Action = "finding.clarify"
 )
 
 // Reach is how far a grant carries an action from the grant's unit.
@@ -188,6 +204,13 @@ var matrix = map[Action]map[Role]Reach{
 	// finding about its jurisdiction; a cadre reads those notified to her.
 	ActFindingWrite: {RoleSupervisor: Subtree},
 	ActFindingRead:  {RoleOffice: Subtree, RoleCadre: Self},
+	// A cadre applies for the exemption of a finding that names her, the
+	// office on her behalf or the unit's; only the office reviews, and the
+	// office (or the recording body, by ActFindingWrite) clears a false
+	// accusation.
+	ActExemptionApply:  {RoleOffice: Subtree, RoleCadre: Self},
+	ActExemptionReview: {RoleOffice: Subtree},
+	ActFindingClarify:  {RoleOffice: Subtree},
 }
 
 // Actions lists every action of the matrix in a stable order.
@@ -198,7 +221,7 @@ func Actions() []Action {
 		ActEvalManage, ActEvalResults,
 		ActCycleRead, ActCycleManage, ActResultApprove, ActResultRead, ActTeamResultRead,
 		ActFieldRead, ActFieldWrite, ActInterviewRead, ActValueCorrect,
-		ActFindingWrite, ActFindingRead}
+		ActFindingWrite, ActFindingRead, ActExemptionApply, ActExemptionReview, ActFindingClarify}
 }
 
 // ReachOf returns how far role carries action.

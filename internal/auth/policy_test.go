@@ -48,6 +48,7 @@ var policyWant = map[Role]map[Action]string{
 		ActResultRead: "yyn yyn", ActTeamResultRead: "yyn yyn",
 		ActFieldRead: "yyn yyn", ActFieldWrite: "ffn ffn", ActInterviewRead: "yyn yyn", ActValueCorrect: "ffn ffn",
 		ActFindingWrite: "ffn ffn", ActFindingRead: "yyn yyn",
+		ActExemptionApply: "yyn yyn", ActExemptionReview: "yyn yyn", ActFindingClarify: "yyn yyn",
 	},
 	RoleTeam: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -60,6 +61,7 @@ var policyWant = map[Role]map[Action]string{
 		ActResultRead: "yyn yyn", ActTeamResultRead: "yyn yyn",
 		ActFieldRead: "yyn yyn", ActFieldWrite: "yyn yyn", ActInterviewRead: "yyn yyn", ActValueCorrect: "yyn yyn",
 		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
+		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 	},
 	RoleProvider: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "ffn ffn",
@@ -72,6 +74,7 @@ var policyWant = map[Role]map[Action]string{
 		ActResultRead: "ffn ffn", ActTeamResultRead: "ffn ffn",
 		ActFieldRead: "ffn ffn", ActFieldWrite: "ffn ffn", ActInterviewRead: "ffn ffn", ActValueCorrect: "ffn ffn",
 		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
+		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 	},
 	RoleSupervisor: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -84,6 +87,7 @@ var policyWant = map[Role]map[Action]string{
 		ActResultRead: "ffn ffn", ActTeamResultRead: "ffn ffn",
 		ActFieldRead: "ffn ffn", ActFieldWrite: "ffn ffn", ActInterviewRead: "ffn ffn", ActValueCorrect: "ffn ffn",
 		ActFindingWrite: "yyn yyn", ActFindingRead: "ffn ffn",
+		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 	},
 	RoleCadre: {
 		ActUnitRead: "ynn yyn", ActUnitWrite: "fnn ffn", ActPersonRead: "fnn yfn",
@@ -96,6 +100,7 @@ var policyWant = map[Role]map[Action]string{
 		ActResultRead: "fnn yfn", ActTeamResultRead: "ynn yyn",
 		ActFieldRead: "fnn ffn", ActFieldWrite: "fnn ffn", ActInterviewRead: "fnn ffn", ActValueCorrect: "fnn ffn",
 		ActFindingWrite: "fnn ffn", ActFindingRead: "fnn yfn",
+		ActExemptionApply: "fnn yfn", ActExemptionReview: "fnn ffn", ActFindingClarify: "fnn ffn",
 	},
 	RoleViewer: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -108,6 +113,7 @@ var policyWant = map[Role]map[Action]string{
 		ActResultRead: "yyn yyn", ActTeamResultRead: "yyn yyn",
 		ActFieldRead: "yyn yyn", ActFieldWrite: "ffn ffn", ActInterviewRead: "ffn ffn", ActValueCorrect: "ffn ffn",
 		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
+		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 	},
 }
 

@@ -38,6 +38,9 @@ type personShowData struct {
 	Findings     []findingRow
 	MayFindings  bool
 	MoreFindings string
+	// Integrity is the cadre's integrity archive (廉政档案), nil for who
+	// may not read it.
+	Integrity *integrityView
 }
 
 type fact struct{ Label, Value string }
@@ -90,6 +93,10 @@ func (h *Handler) personShow(w http.ResponseWriter, r *http.Request, a *auth.Act
 		return
 	}
 	if err := h.personFindings(r.Context(), p, a, pe.ID, &data); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if data.Integrity, err = h.personIntegrity(r.Context(), p, a, pe.ID); err != nil {
 		h.fail(w, r, err)
 		return
 	}

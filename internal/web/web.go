@@ -176,6 +176,13 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /findings/{id}", h.signedIn(h.findingUpdate))
 	mux.HandleFunc("POST /findings/{id}/notify", h.signedIn(h.findingNotify))
 	mux.HandleFunc("POST /findings/{id}/evidence", h.signedIn(h.findingEvidenceSave))
+	// The review of a finding: exemption (容错免责) step by step, and
+	// clarification (澄清正名).
+	mux.HandleFunc("GET /findings/{id}/review", h.signedIn(h.findingReviewShow))
+	mux.HandleFunc("POST /findings/{id}/exemptions", h.signedIn(h.exemptionApply))
+	mux.HandleFunc("POST /findings/{id}/exemptions/{exemption}/{step}", h.signedIn(h.exemptionStep))
+	mux.HandleFunc("POST /findings/{id}/clarification", h.signedIn(h.findingClarify))
+	mux.HandleFunc("GET /findings/{id}/exemption-files/{file}", h.signedIn(h.exemptionFileShow))
 	mux.HandleFunc("GET /password", h.signedIn(h.passwordForm))
 	mux.HandleFunc("POST /password", h.signedIn(h.passwordChange))
 	mux.HandleFunc("GET /tokens", h.signedIn(h.tokenList))
