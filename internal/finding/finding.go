@@ -21,6 +21,7 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
 	"kaohe/internal/errs"
+	"kaohe/internal/scheme"
 	"kaohe/internal/score"
 )
 
@@ -72,9 +73,10 @@ const (
 	CategoryTasks       Category = "tasks"       // 重点任务落实
 )
 
-// Categories lists the categories in the order the interface shows them.
-var Categories = []Category{CategoryIntegrity, CategoryWorkStyle, CategorySafety, CategoryEnvironment, CategoryStability,
-	CategoryFinance, CategoryStatistics, CategoryTasks}
+// Categories lists the categories in the order the interface shows them:
+// the scheme's own list, which deduction rules are written on, so that a
+// finding never has a category no rule can name.
+var Categories = codes[Category](scheme.FindingCategories())
 
 // Valid reports whether c is a known category.
 func (c Category) Valid() bool { return slices.Contains(Categories, c) }
@@ -89,8 +91,18 @@ const (
 	SeveritySevere Severity = "severe" // 严重
 )
 
-// Severities lists the severities from the lightest.
-var Severities = []Severity{SeverityMinor, SeverityMajor, SeveritySevere}
+// Severities lists the severities from the lightest, as the scheme's
+// rules do.
+var Severities = codes[Severity](scheme.FindingSeverities())
+
+// codes converts the scheme's codes to a code type of this package.
+func codes[T ~string](ss []string) []T {
+	out := make([]T, len(ss))
+	for i, s := range ss {
+		out[i] = T(s)
+	}
+	return out
+}
 
 // Valid reports whether s is a known severity.
 func (s Severity) Valid() bool { return slices.Contains(Severities, s) }
