@@ -24,10 +24,12 @@ type Record struct {
 // Records returns the findings dated within period — '2025' the year,
 // '2025Q3' July to September, '2025-07' the month — once per entity of
 // entityIDs they are about: for subject "unit" the finding's unit, for
-// subject "person" each cadre it names. Every status is listed (an
-// exempted or voided finding counts nothing, but explanations list it), by
-// entity, day and id. It reads inside the caller's transaction and checks
-// no policy.
+// subject "person" each cadre it names. Only notified findings are
+// listed: a finding counts once those it names have been told of it (and
+// may apply for exemption), so that no explanation shows a finding its
+// reader was never told of. Every status is listed (an exempted or voided
+// finding counts nothing, but explanations list it), by entity, day and
+// id. It reads inside the caller's transaction and checks no policy.
 func Records(ctx context.Context, tx *db.Tx, subject, period string, entityIDs []int64) ([]Record, error) {
 	from, to, err := periodDays(period)
 	if err != nil {
@@ -37,10 +39,10 @@ func Records(ctx context.Context, tx *db.Tx, subject, period string, entityIDs [
 	switch subject {
 	case "unit":
 		q = `SELECT f.id, f.unit_id, f.category, f.severity, f.status, f.title, f.found_on FROM findings f
-			WHERE f.found_on >= $1 AND f.found_on <= $2 AND f.unit_id IN (%s)`
+			WHERE f.notified_on <> '' AND f.found_on >= $1 AND f.found_on <= $2 AND f.unit_id IN (%s)`
 	case "person":
 		q = `SELECT f.id, p.person_id, f.category, f.severity, f.status, f.title, f.found_on FROM findings f
-			JOIN finding_people p ON p.finding_id = f.id WHERE f.found_on >= $1 AND f.found_on <= $2 AND p.person_id IN (%s)`
+			JOIN finding_people p ON p.finding_id = f.id WHERE f.notified_on <> '' AND f.found_on >= $1 AND f.found_on <= $2 AND p.person_id IN (%s)`
 	default:
 		return nil, fmt.Errorf("findings: no subject %q (unit or person)", subject)
 	}

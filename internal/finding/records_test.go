@@ -13,7 +13,7 @@ import (
 )
 
 // TestRecords reads the findings of a period as a cycle does: every
-// finding dated from the period's first day to its last, of every status,
+// notified finding dated from the period's first day to its last, of every status,
 // once per entity it is about — the unit, or each cadre it names.
 func TestRecords(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
@@ -37,6 +37,11 @@ func TestRecords(t *testing.T) {
 		if _, err := d.SQL.Exec(`UPDATE findings SET status = 'voided' WHERE found_on = '2025-07-31'`); err != nil {
 			t.Fatal(err)
 		}
+		// Every finding but that of 2025-09-30 is notified: a finding not
+		// yet notified counts nowhere.
+		if _, err := d.SQL.Exec(`UPDATE findings SET notified_on = found_on WHERE found_on <> '2025-09-30'`); err != nil {
+			t.Fatal(err)
+		}
 		records := func(subject, period string, ids []int64) (rs []finding.Record, err error) {
 			err = d.View(ctx, func(tx *db.Tx) error {
 				rs, err = finding.Records(ctx, tx, subject, period, ids)
@@ -52,15 +57,15 @@ func TestRecords(t *testing.T) {
 			ids             []int64
 			want            string
 		}{
-			{"unit", "2025", []int64{jia, bing}, "甲县 2025-06-30 2025-07-31v 2025-09-30 2025-12-31 | 丙县 2025-01-01 2025-07-01 2025-08-01 2025-10-01"},
-			{"unit", "2025Q3", []int64{jia, bing}, "甲县 2025-07-31v 2025-09-30 | 丙县 2025-07-01 2025-08-01"},
+			{"unit", "2025", []int64{jia, bing}, "甲县 2025-06-30 2025-07-31v 2025-12-31 | 丙县 2025-01-01 2025-07-01 2025-08-01 2025-10-01"},
+			{"unit", "2025Q3", []int64{jia, bing}, "甲县 2025-07-31v | 丙县 2025-07-01 2025-08-01"},
 			{"unit", "2025Q1", []int64{jia, bing}, "丙县 2025-01-01"},
 			{"unit", "2025-07", []int64{jia}, "甲县 2025-07-31v"},
 			{"unit", "2025-12", []int64{bing, jia}, "甲县 2025-12-31"},
 			{"unit", "2026", []int64{jia, bing}, "丙县 2026-01-01"},
 			{"unit", "2025", nil, ""},
 			// Each finding once per cadre it names.
-			{"person", "2025Q3", []int64{zhang, wang, zhao}, "张三 2025-07-01 2025-07-31v 2025-08-01 2025-09-30 | 王五 2025-07-01 2025-08-01 | 赵六 2025-07-31v 2025-09-30"},
+			{"person", "2025Q3", []int64{zhang, wang, zhao}, "张三 2025-07-01 2025-07-31v 2025-08-01 | 王五 2025-07-01 2025-08-01 | 赵六 2025-07-31v"},
 			{"person", "2024", []int64{zhang, wang, zhao}, "张三 2024-12-31 | 赵六 2024-12-31"},
 			{"person", "2025-08", []int64{wang}, "王五 2025-08-01"},
 		} {

@@ -15,6 +15,7 @@ import (
 	"kaohe/internal/cycle"
 	"kaohe/internal/db"
 	"kaohe/internal/fieldwork"
+	"kaohe/internal/finding"
 	"kaohe/internal/scheme"
 	"kaohe/internal/score"
 	"kaohe/internal/survey"
@@ -22,7 +23,7 @@ import (
 
 // Cycle returns what a cycle reads, from the packages that own it.
 func Cycle() cycle.Sources {
-	return cycle.Sources{Schemes: schemes{}, Values: values{}, Ratings: ratings{}, Judgements: judgements{}}
+	return cycle.Sources{Schemes: schemes{}, Values: values{}, Ratings: ratings{}, Findings: findings{}, Judgements: judgements{}}
 }
 
 // Counts makes every submission to collects tell cycles of its first
@@ -104,4 +105,20 @@ func Scheme() []scheme.Option {
 		scheme.WithItemChecker(scheme.ItemCheckerFunc(collect.KnownItems)),
 		scheme.WithValueReader(scheme.ValueReaderFunc(collect.CurrentUnitValues)),
 	}
+}
+
+// findings reads supervision findings (package finding) for cycles.
+type findings struct{}
+
+func (findings) Findings(ctx context.Context, tx *db.Tx, subject, period string, entityIDs []int64) ([]cycle.FindingRecord, error) {
+	rs, err := finding.Records(ctx, tx, subject, period, entityIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cycle.FindingRecord, len(rs))
+	for i, r := range rs {
+		out[i] = cycle.FindingRecord{ID: r.ID, EntityID: r.EntityID, Category: r.Category, Severity: r.Severity,
+			Status: score.FindingStatus(r.Status), Title: r.Title}
+	}
+	return out, nil
 }
