@@ -47,7 +47,7 @@ type NamedCadre struct {
 }
 
 // EvidenceRef describes an evidence file; the pages serve it at the path
-// given (/findings/evidence/{id}).
+// given (/findings/{id}/evidence/{file}).
 type EvidenceRef struct {
 	EvidenceFile
 	Path string `json:"path"`
@@ -107,7 +107,7 @@ func toFindingDetail(d *finding.Detail) Finding {
 	for _, f := range d.Files {
 		id := strconv.FormatInt(f.ID, 10)
 		out.Files = append(out.Files, EvidenceRef{EvidenceFile: EvidenceFile{ID: id, Name: f.Name, Type: f.ContentType, Size: f.Size,
-			SHA256: f.SHA256}, Path: "/findings/evidence/" + id})
+			SHA256: f.SHA256}, Path: "/findings/" + strconv.FormatInt(f.FindingID, 10) + "/evidence/" + id})
 	}
 	for _, c := range d.History {
 		actor := c.ActorName

@@ -107,10 +107,10 @@ var steps = []step{
 	{"values", buildValues},
 	{"town values", buildTownValues},
 	{"evaluations", buildEvaluations},
+	{"findings", buildFindings},
 	{"cycles", buildCycles},
 	{"fieldwork", buildFieldwork},
 	{"requests", buildRequests},
-	{"findings", buildFindings},
 }
 
 // Build fills an empty database with the demo jurisdiction. It refuses

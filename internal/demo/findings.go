@@ -3,8 +3,10 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"kaohe/internal/auth"
+	"kaohe/internal/collect"
 	"kaohe/internal/finding"
 	"kaohe/internal/org"
 )
@@ -88,6 +90,10 @@ var demoFindings = []demoFinding{
 	{body: "county", county: 0, unit: "town", source: finding.SourceStatistics, category: finding.CategoryStatistics, severity: finding.SeverityMinor,
 		found: "2025-10-15", ref: "统督〔2025〕2号", title: "乡镇统计台账不规范",
 		desc: "统计督察抽查发现统计台账原始记录缺失，部分数据无法溯源。", named: []string{"town.head"}, notified: "2025-10-30"},
+	{body: "JWJW", county: 3, source: finding.SourcePetition, category: finding.CategoryIntegrity, severity: finding.SeverityMajor,
+		found: "2025-08-20", ref: "青纪信〔2025〕36号", title: "反映违规插手工程项目",
+		desc: "匿名信访举报反映该同志违规插手县城道路改造工程招投标。", named: []string{"county.secretary"},
+		notified: "2025-09-05"},
 	{body: "JWJW", county: 4, source: finding.SourceDiscipline, category: finding.CategoryIntegrity, severity: finding.SeverityMinor,
 		found: "2026-02-10", ref: "青纪监函〔2026〕4号", title: "违规收受礼品礼金",
 		desc: "群众反映有关干部春节期间收受管理服务对象礼品，经初步核实部分属实。", named: []string{"county.standing"}},
@@ -128,6 +134,7 @@ func buildFindings(ctx context.Context, b *builder) error {
 		return nil
 	}
 	n := 0
+	created := map[string]*finding.Finding{}
 	for i, df := range demoFindings {
 		if df.county >= len(city.counties) {
 			continue
@@ -167,6 +174,7 @@ func buildFindings(ctx context.Context, b *builder) error {
 		if err != nil {
 			return fmt.Errorf("finding %s: %w", df.title, err)
 		}
+		created[df.title] = f
 		if i == 4 { // the audit office revises a finding after the county's explanation
 			d.Severity, d.Description = finding.SeverityMinor, df.desc+"经复核，其中620万元已于2025年7月拨付项目单位，闲置资金调整为1,230万元。"
 			if _, err := svc.Update(ctx, a, f.ID, d, "被审计单位提供拨付凭证，复核后调整问题金额和严重程度"); err != nil {
@@ -180,6 +188,80 @@ func buildFindings(ctx context.Context, b *builder) error {
 		}
 		n++
 	}
-	b.logf("findings: %d recorded by the city's supervisory bodies", n)
+	if err := reviewFindings(ctx, b, svc, actors["JWJW"], created); err != nil {
+		return err
+	}
+	b.logf("findings: %d recorded by the city's supervisory bodies; one exempted after review, one cleared as a false accusation", n)
+	return nil
+}
+
+// reviewFindings takes two findings through review as the city office: the
+// audit's idle funds (专项资金闲置), which the county head's office shows was
+// exploratory work remedied in time, is exempted (容错免责) step by step
+// with every checklist item answered; the anonymous report that a county
+// secretary rigged a tender is cleared as a false accusation (澄清正名) by
+// the 纪委监委 that recorded it.
+func reviewFindings(ctx context.Context, b *builder, svc *finding.Service, jiwei *auth.Actor, created map[string]*finding.Finding) error {
+	city := b.j.cities[0]
+	office := &auth.Actor{Login: "system:demo", Name: city.unit.Name + "委组织部考核办", Lang: auth.DefaultLang,
+		Grants: []auth.Grant{{Role: auth.RoleOffice, UnitID: city.unit.ID, UnitPath: city.unit.Path}}}
+	byTitle := func(title string) (*finding.Finding, error) {
+		if f := created[title]; f != nil {
+			return f, nil
+		}
+		return nil, fmt.Errorf("no finding %s", title)
+	}
+	// The review is recorded as it happens, so its meeting and feedback
+	// fall on the day of the build.
+	today := b.d.Clock().In(collect.Beijing).Format(time.DateOnly)
+	idle, err := byTitle("专项资金闲置未及时统筹使用")
+	if err != nil {
+		return err
+	}
+	var person int64
+	if len(idle.People) > 0 {
+		person = idle.People[0].ID
+	}
+	ex, err := svc.ApplyExemption(ctx, office, idle.ID, finding.Application{PersonID: person,
+		Statement: "资金闲置系因省级项目库调整后按新规划重新论证，属探索推进乡村振兴项目储备机制中的程序性失误，已于2025年9月全部拨付使用。"})
+	if err != nil {
+		return fmt.Errorf("apply for exemption: %w", err)
+	}
+	if _, err := svc.VerifyExemption(ctx, office, ex.ID, "经核实，资金未挪作他用，无个人谋利，2025年9月已全部拨付，未造成损失。"); err != nil {
+		return fmt.Errorf("verify the exemption: %w", err)
+	}
+	if _, err := svc.DeliberateExemption(ctx, office, ex.ID, finding.Deliberation{MeetingOn: today, Body: "市委组织部部务会",
+		Conclusion: "符合“三个区分开来”要求，同意免责。"}); err != nil {
+		return fmt.Errorf("deliberate the exemption: %w", err)
+	}
+	notes := map[finding.Criterion]string{
+		finding.CriterionPublicInterest: "为推进项目储备，无个人谋利",
+		finding.CriterionMistake:        "程序性失误，非故意",
+		finding.CriterionExploratory:    "探索性工作，未违反明令禁止规定",
+		finding.CriterionRemedied:       "已于2025年9月全部拨付",
+		finding.CriterionNoGraveHarm:    "未造成资金损失",
+	}
+	var checks []finding.Check
+	for _, c := range finding.Criteria {
+		checks = append(checks, finding.Check{Criterion: c, Answer: "yes", Note: notes[c]})
+	}
+	if _, err := svc.DecideExemption(ctx, office, ex.ID, finding.Decision{Outcome: finding.OutcomeExempt,
+		Rationale: "出于公心、探索性工作中的失误，且及时纠正、未造成损失，予以免责。", Checks: checks}); err != nil {
+		return fmt.Errorf("decide the exemption: %w", err)
+	}
+	if _, err := svc.FeedBackExemption(ctx, office, ex.ID, finding.Feedback{Day: today, To: "书面告知本人及所在单位",
+		Note: "免责决定已送达。"}); err != nil {
+		return fmt.Errorf("feed the exemption back: %w", err)
+	}
+	report, err := byTitle("反映违规插手工程项目")
+	if err != nil {
+		return err
+	}
+	if _, err := svc.Clarify(ctx, jiwei, report.ID, finding.Clarification{Kind: finding.AccusationFalse,
+		Alleged:    "匿名举报该同志违规插手县城道路改造工程招投标。",
+		Found:      "经调取招投标全过程资料、询问评标专家和投标企业，未发现该同志打招呼、干预评标等行为，举报所称事项与事实不符。",
+		Conclusion: "举报失实，予以澄清正名。", PublishedOn: "2025-11-10", Audience: finding.AudienceSystem}); err != nil {
+		return fmt.Errorf("clarify: %w", err)
+	}
 	return nil
 }

@@ -144,7 +144,7 @@ func TestFindingPages(t *testing.T) {
 		page = "/findings/" + loc[1]
 		shown := expect(body, page, 200, "重大事项请示报告不及时", "甲县", "巡视巡察", "作风建设", "甲巡反〔2025〕7号", "未通报",
 			fmt.Sprintf(`<a href="/people/%d">张三</a>`, f.inPerson.ID), "反馈意见.pdf", "记录问题线索", `id="notify-form"`, `id="edit"`)
-		file := regexp.MustCompile(`href="(/findings/evidence/\d+)"`).FindStringSubmatch(shown)
+		file := regexp.MustCompile(`href="(/findings/\d+/evidence/\d+)"`).FindStringSubmatch(shown)
 		if file == nil {
 			t.Fatal("no evidence link")
 		}
@@ -191,13 +191,13 @@ func TestFindingPages(t *testing.T) {
 		expect(body, page, 200, "修改问题线索", "严重程度", "复核后认定情节较重", "通报问题线索", "书面反馈", "较重")
 
 		// Notified: the cadre reads it, on the list, the page and her own
-		// person page, without its history.
+		// person page (in her integrity archive), without its history.
 		shown = expect(cadreC, page, 200, "重大事项请示报告不及时", "反馈意见.pdf")
 		if strings.Contains(shown, `id="history"`) || strings.Contains(shown, `id="edit"`) {
 			t.Error("the cadre sees the history or the edit form")
 		}
 		expect(cadreC, "/findings", 200, "重大事项请示报告不及时")
-		expect(cadreC, fmt.Sprintf("/people/%d", f.inPerson.ID), 200, `id="findings"`, "重大事项请示报告不及时")
+		expect(cadreC, fmt.Sprintf("/people/%d", f.inPerson.ID), 200, `id="integrity"`, "重大事项请示报告不及时")
 		expect(cadreC, file[1], 200)
 
 		// Excel: a workbook with bad rows writes nothing and names each

@@ -171,7 +171,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /findings/upload", h.signedIn(h.findingUpload))
 	mux.HandleFunc("GET /findings/template.xlsx", h.signedIn(h.findingTemplate))
 	mux.HandleFunc("GET /findings/export.xlsx", h.signedIn(h.findingExport))
-	mux.HandleFunc("GET /findings/evidence/{id}", h.signedIn(h.findingEvidenceShow))
+	mux.HandleFunc("GET /findings/{id}/evidence/{file}", h.signedIn(h.findingEvidenceShow))
 	mux.HandleFunc("GET /findings/{id}", h.signedIn(h.findingShow))
 	mux.HandleFunc("POST /findings/{id}", h.signedIn(h.findingUpdate))
 	mux.HandleFunc("POST /findings/{id}/notify", h.signedIn(h.findingNotify))
