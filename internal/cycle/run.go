@@ -93,7 +93,7 @@ func (s *Service) load(ctx context.Context, tx *db.Tx, c *Cycle) (*Inputs, error
 	if in.Findings, notes, err = s.findings(ctx, tx, c, doc, ents); err != nil {
 		return nil, err
 	}
-	if in.Ratings, err = s.ratings(ctx, tx, c, leaves); err != nil {
+	if in.Ratings, err = s.ratings(ctx, tx, c, leaves, ents); err != nil {
 		return nil, err
 	}
 	sortRatings(in.Ratings)

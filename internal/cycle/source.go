@@ -193,10 +193,10 @@ func (s *Service) values(ctx context.Context, tx *db.Tx, c *Cycle, in *score.Inp
 	return nil
 }
 
-// ratings returns the tallies of the cycle's evaluation for the scheme's
-// qualitative leaves (rater groups below the minimum size are left out by
-// the survey package).
-func (s *Service) ratings(ctx context.Context, tx *db.Tx, c *Cycle, leaves []scheme.Leaf) ([]score.Rating, error) {
+// ratings returns the tallies of the cycle's evaluations for the scheme's
+// qualitative leaves, of the cycle's entities ents only (rater groups
+// below the minimum size are left out by the survey package).
+func (s *Service) ratings(ctx context.Context, tx *db.Tx, c *Cycle, leaves []scheme.Leaf, ents []Entity) ([]score.Rating, error) {
 	refs := map[string]string{}
 	for _, l := range leaves {
 		if l.Kind == score.KindQualitative {
@@ -206,13 +206,25 @@ func (s *Service) ratings(ctx context.Context, tx *db.Tx, c *Cycle, leaves []sch
 	if s.src.Ratings == nil || len(refs) == 0 {
 		return nil, nil
 	}
+	// An evaluation rates everyone of its unit; a cycle may assess only
+	// some of them.
+	in := make(map[string]bool, len(ents))
+	for _, e := range ents {
+		in[e.ID] = true
+	}
 	var out []score.Rating
 	type rated struct{ entity, indicator string }
 	from := map[rated]int64{} // the evaluation that rated an entity on an indicator
 	for _, id := range c.EvaluationIDs {
-		rs, err := s.src.Ratings.Ratings(ctx, tx, id, refs)
+		all, err := s.src.Ratings.Ratings(ctx, tx, id, refs)
 		if err != nil {
 			return nil, err
+		}
+		var rs []score.Rating
+		for _, r := range all {
+			if in[r.Entity] {
+				rs = append(rs, r)
+			}
 		}
 		for _, r := range rs {
 			k := rated{r.Entity, r.Indicator}
