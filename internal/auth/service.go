@@ -611,9 +611,9 @@ func (s *Service) ChangePassword(ctx context.Context, actor *Actor, oldPassword,
 		e.Field = "new_password"
 		return e
 	}
-	var login, hash string
-	var throttled bool
-	err := s.db.View(ctx, func(tx *db.Tx) error {
+	var login, hash, refused string
+	var at attempt
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT login, password_hash FROM users WHERE id = $1`, actor.UserID).Scan(&login, &hash)
 		if errors.Is(err, sql.ErrNoRows) {
 			return signedOut()
@@ -621,17 +621,19 @@ func (s *Service) ChangePassword(ctx context.Context, actor *Actor, oldPassword,
 		if err != nil {
 			return fmt.Errorf("read user: %w", err)
 		}
-		throttled, err = s.throttled(ctx, tx, login, "")
+		at, refused, err = s.beginAttempt(ctx, tx, login, "")
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	if throttled {
+	if refused != "" {
 		return errThrottled()
 	}
 	if ok, _ := VerifyPassword(hash, oldPassword); !ok {
-		if err := s.db.InTx(ctx, func(tx *db.Tx) error { return s.recordFailure(ctx, tx, login, "") }); err != nil {
+		if err := s.db.InTx(ctx, func(tx *db.Tx) error {
+			return s.failAttempt(ctx, tx, at, actor.UserID, ReasonWrongPassword)
+		}); err != nil {
 			return err
 		}
 		return errs.Field("old_password", "auth.password.wrong", "the current password is wrong")
