@@ -15,6 +15,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := newFlagSet("serve", "", stderr)
 	dsn := dbFlag(fs)
 	addr := addrFlag(fs)
+	proxies := proxiesFlag(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -23,13 +24,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return code
 	}
 	defer d.Close()
-	return serve(ctx, d, *addr, stdout, stderr)
+	return serve(ctx, d, *addr, *proxies, stdout, stderr)
 }
 
-// serve runs the server on addr until ctx ends.
-func serve(ctx context.Context, d *db.DB, addr string, stdout, stderr io.Writer) int {
+// serve runs the server on addr until ctx ends, believing the
+// X-Forwarded-For of the proxies listed in proxies.
+func serve(ctx context.Context, d *db.DB, addr, proxies string, stdout, stderr io.Writer) int {
+	trusted, err := server.ParseProxies(proxies)
+	if err != nil {
+		fmt.Fprintf(stderr, "kaohe: %v; check --trusted-proxies or KAOHE_TRUSTED_PROXIES\n", err)
+		return 2
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	srv, err := server.New(server.Config{DB: d, Logger: logger})
+	srv, err := server.New(server.Config{DB: d, Logger: logger, TrustedProxies: trusted})
 	if err != nil {
 		fmt.Fprintf(stderr, "kaohe: %v\n", err)
 		return 1

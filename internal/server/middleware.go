@@ -67,14 +67,17 @@ type reqLog struct{ userID int64 }
 type reqLogKey struct{}
 
 // logRequests writes one structured line per request: method, path,
-// status, size, duration and the user id. Query strings, cookies and
-// tokens are never logged.
+// status, size, duration, the client's address and the user id. Query
+// strings, cookies and tokens are never logged. It puts the client's
+// address in the request context for the handlers (sign-in throttling).
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		info := &reqLog{}
 		rec := &recorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), reqLogKey{}, info)))
+		addr := s.clientAddr(r)
+		ctx := session.WithClientAddr(context.WithValue(r.Context(), reqLogKey{}, info), addr)
+		next.ServeHTTP(rec, r.WithContext(ctx))
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
@@ -88,6 +91,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			slog.Int("status", rec.status),
 			slog.Int64("bytes", rec.bytes),
 			slog.Duration("duration", time.Since(start)),
+			slog.String("addr", addr),
 			slog.Int64("user_id", info.userID),
 		)
 	})

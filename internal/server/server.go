@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"kaohe/internal/api"
@@ -29,6 +30,9 @@ import (
 type Config struct {
 	DB     *db.DB
 	Logger *slog.Logger
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client; the peer is the client when none is configured.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is Kaohe's HTTP server.
