@@ -82,6 +82,7 @@ const (
 	ReasonUnknownLogin  = "unknown_login"
 	ReasonLoginLocked   = "login_locked"
 	ReasonAddrLocked    = "addr_locked"
+	ReasonDisabled      = "disabled"
 )
 
 // attempt is a sign-in attempt already counted against the throttle as a
@@ -217,7 +218,7 @@ func succeedAttempt(ctx context.Context, tx *db.Tx, a attempt) error {
 func (s *Service) SignIn(ctx context.Context, login, password, remoteAddr string) (string, *Actor, error) {
 	login = NormalizeLogin(login)
 	addr := host(remoteAddr)
-	var id int64
+	var id, disabled int64
 	var hash, refused string
 	var at attempt
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -225,7 +226,8 @@ func (s *Service) SignIn(ctx context.Context, login, password, remoteAddr string
 		if at, refused, err = s.beginAttempt(ctx, tx, login, addr); err != nil || refused != "" {
 			return err
 		}
-		err = tx.QueryRowContext(ctx, `SELECT id, password_hash FROM users WHERE login = $1`, login).Scan(&id, &hash)
+		err = tx.QueryRowContext(ctx, `SELECT id, password_hash, disabled_at FROM users WHERE login = $1`, login).
+			Scan(&id, &hash, &disabled)
 		if errors.Is(err, sql.ErrNoRows) {
 			id, hash = 0, s.dummyHash
 			return nil
@@ -255,6 +257,19 @@ func (s *Service) SignIn(ctx context.Context, login, password, remoteAddr string
 		}
 		return "", nil, errSignInFailed()
 	}
+	if disabled != 0 {
+		// The right password of a stopped account is no guess: it does
+		// not count toward the throttle, but it is audited.
+		if err := s.db.InTx(ctx, func(tx *db.Tx) error {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE id = $1`, at.id); err != nil {
+				return fmt.Errorf("clear sign-in attempt: %w", err)
+			}
+			return s.failAttempt(ctx, tx, attempt{login: login, addr: addr}, id, ReasonDisabled)
+		}); err != nil {
+			return "", nil, err
+		}
+		return "", nil, errDisabled()
+	}
 	token, th := newToken("")
 	var actor *Actor
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -273,6 +288,9 @@ func (s *Service) SignIn(ctx context.Context, login, password, remoteAddr string
 		u, err := s.loadUser(ctx, tx, id)
 		if err != nil {
 			return err
+		}
+		if u.Disabled() {
+			return errDisabled() // disabled while the password was checked
 		}
 		actor = u.Actor()
 		return Record(ctx, tx, actor, audit.Event{
@@ -333,6 +351,10 @@ func (s *Service) ActorForSession(ctx context.Context, token string) (*Actor, er
 		u, err := s.loadUser(ctx, tx, id)
 		if err != nil {
 			return err
+		}
+		if u.Disabled() {
+			expired = true // disabling deletes sessions; this one raced it
+			return nil
 		}
 		actor = u.Actor()
 		return nil
@@ -417,49 +439,40 @@ func (s *Service) APITokens(ctx context.Context, actor *Actor) ([]APIToken, erro
 		return nil, signedOut()
 	}
 	var out []APIToken
-	err := s.db.View(ctx, func(tx *db.Tx) error {
-		rs, err := tx.QueryContext(ctx, `SELECT id, name, created_at, expires_at, last_used_at FROM api_tokens
-			WHERE user_id = $1 ORDER BY created_at, id`, actor.UserID)
-		if err != nil {
-			return fmt.Errorf("list API tokens: %w", err)
-		}
-		defer rs.Close()
-		for rs.Next() {
-			t := APIToken{UserID: actor.UserID}
-			var created, expires, used int64
-			if err := rs.Scan(&t.ID, &t.Name, &created, &expires, &used); err != nil {
-				return fmt.Errorf("list API tokens: %w", err)
-			}
-			t.CreatedAt, t.ExpiresAt, t.LastUsedAt = db.Micros(created), db.Micros(expires), db.Micros(used)
-			out = append(out, t)
-		}
-		return rs.Err()
+	err := s.db.View(ctx, func(tx *db.Tx) (err error) {
+		out, err = listTokens(ctx, tx, actor.UserID)
+		return err
 	})
 	return out, err
 }
 
-// RevokeAPIToken deletes one of the actor's API tokens; the system may
-// revoke anyone's.
+// RevokeAPIToken deletes an API token: one of the actor's own, or one of
+// a user the actor may manage (ActUserManage over all the user's grants);
+// the system may revoke anyone's. Any other token is not found.
 func (s *Service) RevokeAPIToken(ctx context.Context, actor *Actor, id int64) error {
 	if actor == nil || (actor.UserID == 0 && !actor.System) {
 		return signedOut()
 	}
+	notFound := errs.New(errs.NotFound, "auth.token.not_found", "no such API token")
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		var owner int64
 		var name string
 		err := tx.QueryRowContext(ctx, `SELECT user_id, name FROM api_tokens WHERE id = $1`, id).Scan(&owner, &name)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && owner != actor.UserID && !actor.System) {
-			return errs.New(errs.NotFound, "auth.token.not_found", "no such API token")
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound
 		}
 		if err != nil {
-			return fmt.Errorf("revoke API token: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("revoke API token: %w", err)
 		}
 		u, err := s.loadUser(ctx, tx, owner)
 		if err != nil {
 			return err
+		}
+		if owner != actor.UserID && s.authorizeManage(actor, u) != nil {
+			return notFound
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("revoke API token: %w", err)
 		}
 		return Record(ctx, tx, actor, audit.Event{
 			Action: "token.revoke", ObjectType: "api_token", ObjectID: db.FormatID(id), UnitPath: u.scopePath(),
@@ -494,6 +507,9 @@ func (s *Service) ActorForAPIToken(ctx context.Context, token string) (*Actor, e
 		u, err := s.loadUser(ctx, tx, user)
 		if err != nil {
 			return err
+		}
+		if u.Disabled() {
+			return errDisabled()
 		}
 		actor = u.Actor()
 		return nil

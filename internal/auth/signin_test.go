@@ -141,6 +141,10 @@ func TestThrottleConcurrent(t *testing.T) {
 				if _, _, err := f.svc.SignIn(ctx, c.lockedLogin, pw, c.lockedAddr); err != nil {
 					t.Errorf("right password after the lock: %v", err)
 				}
+				// The success clears the count, not the record.
+				if after := signinEvents(t, d); len(after) != len(events) {
+					t.Errorf("audited sign-in events after the success: got %d, want the %d from before", len(after), len(events))
+				}
 				verifyAudit(t, d, int64(c.verified+2))
 			})
 		})
