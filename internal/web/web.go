@@ -269,7 +269,7 @@ func (h *Handler) ServeError(w http.ResponseWriter, r *http.Request, err error) 
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status := errs.HTTPStatus(err)
 	if status >= 500 {
-		h.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		h.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", LogPath(r.URL.Path), "err", err)
 	}
 	var msg string
 	var e *errs.Error
