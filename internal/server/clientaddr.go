@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 )
 
@@ -67,4 +68,19 @@ func (s *Server) trusted(a netip.Addr) bool {
 		}
 	}
 	return false
+}
+
+// DefaultBaseURL is the public address assumed when none is configured.
+const DefaultBaseURL = "http://localhost:8080"
+
+// ParseBaseURL checks the public address of the site — an http or https
+// URL with a host and nothing after it but an optional "/" — and returns
+// it without the slash.
+func ParseBaseURL(s string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return "", fmt.Errorf("base URL %q: want http:// or https:// with a host and no path, e.g. https://kaohe.example.gov.cn", s)
+	}
+	return u.Scheme + "://" + u.Host, nil
 }

@@ -41,6 +41,10 @@ type Config struct {
 	Policy auth.Policy
 	Locale *locale.Bundle
 	Logger *slog.Logger
+	// BaseURL is the public address of the site ("https://kaohe.example"),
+	// from which the links printed on code sheets and shown for public
+	// surveys are built — never from the request's Host.
+	BaseURL string
 }
 
 // Handler serves the pages.
@@ -60,6 +64,8 @@ type Handler struct {
 	// ballotFields caches the rendered fields of blank ballots, by
 	// evaluation and language (see ballot_show.go).
 	ballotFields sync.Map
+	// base is the public address of the site, without a trailing slash.
+	base string
 }
 
 // New parses and checks every template; a template that is missing, does
@@ -75,7 +81,7 @@ func New(cfg Config) (*Handler, error) {
 	return &Handler{
 		auth: cfg.Auth, org: cfg.Org, survey: cfg.Survey, scheme: cfg.Scheme,
 		collect: cfg.Collect, cycle: cfg.Cycle, field: cfg.Field, policy: cfg.Policy,
-		loc: cfg.Locale, log: cfg.Logger, views: v,
+		loc: cfg.Locale, log: cfg.Logger, views: v, base: strings.TrimSuffix(cfg.BaseURL, "/"),
 	}, nil
 }
 
