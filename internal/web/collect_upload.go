@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"kaohe/internal/errs"
 	"net/http"
@@ -16,6 +17,10 @@ import (
 func (h *Handler) collectUpload(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	r.Body = http.MaxBytesReader(w, r.Body, collect.MaxWorkbook+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			h.fail(w, r, collect.ErrUploadTooLarge())
+			return
+		}
 		h.fail(w, r, errBadForm())
 		return
 	}
@@ -34,6 +39,10 @@ func (h *Handler) collectUpload(w http.ResponseWriter, r *http.Request, a *auth.
 	content, err := io.ReadAll(io.LimitReader(file, collect.MaxWorkbook+1))
 	if err != nil {
 		h.fail(w, r, errBadForm())
+		return
+	}
+	if len(content) > collect.MaxWorkbook {
+		h.fail(w, r, collect.ErrUploadTooLarge())
 		return
 	}
 	var b *collect.Batch
