@@ -1,7 +1,9 @@
 package server
 
 import (
+	"archive/zip"
 	"bytes"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"testing"
@@ -33,4 +35,42 @@ func TestUploadTooLarge(t *testing.T) {
 			t.Errorf("values after refused uploads: got %d, want 0", n)
 		}
 	})
+}
+
+// TestUploadKind uploads files whose name says one thing and whose
+// content another: the content decides, and bytes that are neither a
+// workbook nor text are refused as such — not as a CSV without a header.
+func TestUploadKind(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		c := f.signIn(t, "office")
+		random := make([]byte, 4096)
+		rand.NewChaCha8([32]byte{21}).Read(random)
+		for _, tc := range []struct {
+			name, file string
+			data       []byte
+			want       string
+		}{
+			{"random bytes named .xlsx", "values.xlsx", random, "既不是 Excel 工作簿（.xlsx），也不是 CSV 文本文件"},
+			{"random bytes named .csv", "values.csv", random, "既不是 Excel 工作簿（.xlsx），也不是 CSV 文本文件"},
+			{"a zip that is no workbook", "values.xlsx", zipOf(t, "a.txt", "x"), "不是可读取的 Excel 工作簿"},
+		} {
+			res, body := f.upload(t, c, f.units["330100-TJJ"].ID, tc.file, tc.data)
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, tc.want) || strings.Contains(body, "entity") {
+				t.Errorf("%s: got %d, want 422 saying %q:\n%.400s", tc.name, res.StatusCode, tc.want, body)
+			}
+		}
+	})
+}
+
+func zipOf(t *testing.T, name, body string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create(name)
+	w.Write([]byte(body))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
