@@ -54,6 +54,21 @@ func addrFlag(fs *flag.FlagSet) *string {
 	return fs.String("addr", env("KAOHE_ADDR", "127.0.0.1:8080"), "listen address (env KAOHE_ADDR)")
 }
 
+// proxiesFlag registers --trusted-proxies, defaulting to
+// KAOHE_TRUSTED_PROXIES, then none.
+func proxiesFlag(fs *flag.FlagSet) *string {
+	return fs.String("trusted-proxies", env("KAOHE_TRUSTED_PROXIES", ""),
+		"comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For names the client "+
+			"(env KAOHE_TRUSTED_PROXIES); without them the peer is the client")
+}
+
+// baseURLFlag registers --base-url, defaulting to KAOHE_BASE_URL.
+func baseURLFlag(fs *flag.FlagSet) *string {
+	return fs.String("base-url", env("KAOHE_BASE_URL", ""),
+		"public address of the site, e.g. https://kaohe.example.gov.cn, for the links in QR codes and code lists "+
+			"(env KAOHE_BASE_URL); http://<listen address> when empty")
+}
+
 // openDB opens and migrates the database. On failure it prints one line
 // saying what to do and returns exit status 2.
 func openDB(ctx context.Context, dsn string, stderr io.Writer) (*db.DB, int) {

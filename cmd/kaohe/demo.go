@@ -18,6 +18,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("demo", "", stderr)
 	dsn := dbFlag(fs)
 	addr := addrFlag(fs)
+	proxies := proxiesFlag(fs)
+	base := baseURLFlag(fs)
 	keep := fs.Bool("keep", false, "keep the data already in the database and serve it (build only into an empty one)")
 	noServe := fs.Bool("no-serve", false, "build, then exit without serving")
 	scale := fs.Int("scale", 1, fmt.Sprintf("size: 1 is a city of about 500 cadres, 200 about 100,000 (1 to %d)", demo.MaxScale))
@@ -85,7 +87,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *noServe {
 		return 0
 	}
-	return serve(ctx, d, *addr, stdout, stderr)
+	return serve(ctx, d, serveOptions{addr: *addr, proxies: *proxies, baseURL: *base}, stdout, stderr)
 }
 
 // demoState returns how many units the database holds and the seed of the

@@ -15,6 +15,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := newFlagSet("serve", "", stderr)
 	dsn := dbFlag(fs)
 	addr := addrFlag(fs)
+	proxies := proxiesFlag(fs)
+	base := baseURLFlag(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -23,23 +25,48 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return code
 	}
 	defer d.Close()
-	return serve(ctx, d, *addr, stdout, stderr)
+	return serve(ctx, d, serveOptions{addr: *addr, proxies: *proxies, baseURL: *base}, stdout, stderr)
 }
 
-// serve runs the server on addr until ctx ends.
-func serve(ctx context.Context, d *db.DB, addr string, stdout, stderr io.Writer) int {
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	srv, err := server.New(server.Config{DB: d, Logger: logger})
+// serveOptions are the flags of the commands that serve.
+type serveOptions struct {
+	// addr is the listen address; proxies the trusted proxies
+	// (--trusted-proxies); baseURL the public address, "" for the listen
+	// address.
+	addr, proxies, baseURL string
+}
+
+// serve runs the server until ctx ends.
+func serve(ctx context.Context, d *db.DB, o serveOptions, stdout, stderr io.Writer) int {
+	trusted, err := server.ParseProxies(o.proxies)
 	if err != nil {
+		fmt.Fprintf(stderr, "kaohe: %v; check --trusted-proxies or KAOHE_TRUSTED_PROXIES\n", err)
+		return 2
+	}
+	if o.baseURL != "" {
+		if _, err := server.ParseBaseURL(o.baseURL); err != nil {
+			fmt.Fprintf(stderr, "kaohe: %v; check --base-url or KAOHE_BASE_URL\n", err)
+			return 2
+		}
+	}
+	l, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "kaohe: cannot listen on %s: %v; choose another --addr or KAOHE_ADDR\n", o.addr, err)
+		return 2
+	}
+	base := o.baseURL
+	if base == "" {
+		base = "http://" + l.Addr().String()
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	srv, err := server.New(server.Config{DB: d, Logger: logger, TrustedProxies: trusted, BaseURL: base})
+	if err != nil {
+		l.Close()
 		fmt.Fprintf(stderr, "kaohe: %v\n", err)
 		return 1
 	}
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		fmt.Fprintf(stderr, "kaohe: cannot listen on %s: %v; choose another --addr or KAOHE_ADDR\n", addr, err)
-		return 2
-	}
 	fmt.Fprintf(stdout, "Kaohe 考核 serving %s on http://%s/\n", d, l.Addr())
+	fmt.Fprintf(stdout, "Links on code sheets and in codes.csv point to %s (--base-url)\n", base)
 	if err := srv.Serve(ctx, l); err != nil {
 		fmt.Fprintf(stderr, "kaohe: %v\n", err)
 		return 1

@@ -15,7 +15,7 @@ import (
 	"kaohe/internal/errs"
 )
 
-// runUser dispatches kaohe user add|reset|grant|revoke|list.
+// runUser dispatches kaohe user add|reset|grant|revoke|list|token|tokens|disable|enable.
 func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	subs := []struct {
 		name, summary string
@@ -27,6 +27,9 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		{"revoke", "take a role in a unit from a user", runUserRevoke},
 		{"list", "list users and their roles", runUserList},
 		{"token", "create an API token for a user (printed once)", runUserToken},
+		{"tokens", "list a user's API tokens, or revoke one", runUserTokens},
+		{"disable", "stop an account: no sign-in, sessions and API tokens end", runUserDisable},
+		{"enable", "let a disabled account sign in again", runUserEnable},
 	}
 	if len(args) > 0 {
 		for _, s := range subs {
@@ -41,7 +44,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "Usage: kaohe user <subcommand> [flags]; 'kaohe user <subcommand> -h' for its flags.")
 	fmt.Fprintln(stderr, "\nSubcommands:")
 	for _, s := range subs {
-		fmt.Fprintf(stderr, "  %-7s %s\n", s.name, s.summary)
+		fmt.Fprintf(stderr, "  %-8s %s\n", s.name, s.summary)
 	}
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
 		return 0
@@ -195,7 +198,7 @@ func runUserReset(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return c.fail(err)
 	}
-	fmt.Fprintf(stdout, "password of %s reset; its sessions have ended\n", u.Login)
+	fmt.Fprintf(stdout, "password of %s reset; its sessions have ended and its API tokens are revoked\n", u.Login)
 	if *password == "" {
 		fmt.Fprintf(stdout, "password: %s\n", pw)
 	}
@@ -275,7 +278,11 @@ func runUserList(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		for i, g := range u.Grants {
 			roles[i] = fmt.Sprintf("%s@%s", g.Role, g.UnitCode)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", u.Login, u.Name, strings.Join(roles, " "))
+		name := u.Name
+		if u.Disabled() {
+			name += " (disabled)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", u.Login, name, strings.Join(roles, " "))
 	}
 	if err := tw.Flush(); err != nil {
 		return c.fail(err)

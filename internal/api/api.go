@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/collect"
@@ -89,6 +90,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("GET "+Prefix+"/units/{id}/cadres", h.cadreList)
 	handle("GET "+Prefix+"/cadres/{id}", h.cadreGet)
 	handle("GET "+Prefix+"/users", h.userList)
+	handle("POST "+Prefix+"/users/{id}/disable", h.userDisable)
+	handle("POST "+Prefix+"/users/{id}/enable", h.userEnable)
+	handle("GET "+Prefix+"/users/{id}/tokens", h.userTokens)
+	handle("DELETE "+Prefix+"/users/{id}/tokens/{token}", h.userTokenRevoke)
 	handle("GET "+Prefix+"/schemes", h.schemeList)
 	handle("GET "+Prefix+"/schemes/{id}", h.schemeGet)
 	handle("GET "+Prefix+"/schemes/{id}/versions/{n}", h.schemeVersionGet)
@@ -114,10 +119,53 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("GET "+Prefix+"/findings", h.findingList)
 	handle("POST "+Prefix+"/findings", h.findingCreate)
 	handle("GET "+Prefix+"/findings/{id}", h.findingGet)
-	// Anything else under the prefix answers the API's error shape.
+	// Anything else under the prefix answers the API's error shape: 405
+	// with Allow for a route asked with another method, else 404. (The
+	// catch-all matches every method, so the mux's own 405 never comes.)
 	mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
+		if allow := h.allowed(r.URL.Path); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			e := errs.New(errs.MethodNotAllowed, "api.method_not_allowed", "method not allowed; see the Allow header")
+			e.Args = map[string]any{"method": r.Method, "allow": strings.Join(allow, ", ")}
+			h.ServeError(w, r, e)
+			return
+		}
 		h.ServeError(w, r, errNotFound())
 	})
+}
+
+// allowed lists the methods the registered routes answer at path, sorted,
+// with HEAD wherever GET is (the mux answers HEAD for GET routes).
+func (h *Handler) allowed(path string) []string {
+	seg := strings.Split(strings.Trim(path, "/"), "/")
+	set := map[string]bool{}
+	for _, route := range h.routes {
+		method, pattern, _ := strings.Cut(route, " ")
+		ps := strings.Split(strings.Trim(pattern, "/"), "/")
+		if len(ps) != len(seg) {
+			continue
+		}
+		match := true
+		for i, p := range ps {
+			if strings.HasPrefix(p, "{") {
+				match = match && seg[i] != ""
+			} else {
+				match = match && p == seg[i]
+			}
+		}
+		if match {
+			set[method] = true
+			if method == http.MethodGet {
+				set[http.MethodHead] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for m := range set {
+		out = append(out, m)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Routes returns the registered patterns ("GET /api/v1/units/{id}"),

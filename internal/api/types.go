@@ -79,6 +79,9 @@ type User struct {
 	Name   string  `json:"name"`
 	Lang   string  `json:"lang"`
 	Grants []Grant `json:"grants"`
+	// Disabled marks a stopped account; DisabledReason says why.
+	Disabled       bool   `json:"disabled"`
+	DisabledReason string `json:"disabled_reason,omitempty"`
 }
 
 // Grant is a role in a unit's subtree.
@@ -147,5 +150,6 @@ func toGrants(gs []auth.Grant) []Grant {
 }
 
 func toUser(u auth.User) User {
-	return User{ID: id(u.ID), Login: u.Login, Name: u.Name, Lang: u.Lang, Grants: toGrants(u.Grants)}
+	return User{ID: id(u.ID), Login: u.Login, Name: u.Name, Lang: u.Lang, Grants: toGrants(u.Grants),
+		Disabled: u.Disabled(), DisabledReason: u.DisabledReason}
 }

@@ -81,7 +81,14 @@ type User struct {
 	// CreatedAt and PasswordAt are when the account was made and its
 	// password last set.
 	CreatedAt, PasswordAt time.Time
+	// DisabledAt is when the account was disabled, zero while it is
+	// active; DisabledReason is why.
+	DisabledAt     time.Time
+	DisabledReason string
 }
+
+// Disabled reports whether the account is stopped.
+func (u *User) Disabled() bool { return !u.DisabledAt.IsZero() }
 
 // NewUser is an account to add.
 type NewUser struct {
@@ -328,9 +335,10 @@ func userIDByLogin(ctx context.Context, tx *db.Tx, login string) (int64, error) 
 func (s *Service) loadUser(ctx context.Context, tx *db.Tx, id int64) (*User, error) {
 	u := &User{ID: id}
 	var person sql.NullInt64
-	var created, pwAt int64
-	err := tx.QueryRowContext(ctx, `SELECT login, name, person_id, lang, created_at, password_at FROM users WHERE id = $1`, id).
-		Scan(&u.Login, &u.Name, &person, &u.Lang, &created, &pwAt)
+	var created, pwAt, disabled int64
+	err := tx.QueryRowContext(ctx, `SELECT login, name, person_id, lang, created_at, password_at, disabled_at, disabled_reason
+		FROM users WHERE id = $1`, id).
+		Scan(&u.Login, &u.Name, &person, &u.Lang, &created, &pwAt, &disabled, &u.DisabledReason)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, userNotFound()
 	}
@@ -339,6 +347,7 @@ func (s *Service) loadUser(ctx context.Context, tx *db.Tx, id int64) (*User, err
 	}
 	u.PersonID = person.Int64
 	u.CreatedAt, u.PasswordAt = time.UnixMicro(created).UTC(), time.UnixMicro(pwAt).UTC()
+	u.DisabledAt = db.Micros(disabled)
 	rs, err := tx.QueryContext(ctx, `SELECT role, unit_id FROM user_grants WHERE user_id = $1`, id)
 	if err != nil {
 		return nil, fmt.Errorf("read grants of user %d: %w", id, err)
@@ -492,7 +501,8 @@ func (s *Service) ListUsers(ctx context.Context, actor *Actor) ([]User, error) {
 	err := s.db.View(ctx, func(tx *db.Tx) error {
 		users := map[int64]*User{}
 		var order []int64
-		rs, err := tx.QueryContext(ctx, `SELECT id, login, name, person_id, lang, created_at, password_at FROM users ORDER BY login`)
+		rs, err := tx.QueryContext(ctx, `SELECT id, login, name, person_id, lang, created_at, password_at, disabled_at, disabled_reason
+			FROM users ORDER BY login`)
 		if err != nil {
 			return fmt.Errorf("list users: %w", err)
 		}
@@ -500,12 +510,13 @@ func (s *Service) ListUsers(ctx context.Context, actor *Actor) ([]User, error) {
 		for rs.Next() {
 			u := &User{}
 			var person sql.NullInt64
-			var created, pwAt int64
-			if err := rs.Scan(&u.ID, &u.Login, &u.Name, &person, &u.Lang, &created, &pwAt); err != nil {
+			var created, pwAt, disabled int64
+			if err := rs.Scan(&u.ID, &u.Login, &u.Name, &person, &u.Lang, &created, &pwAt, &disabled, &u.DisabledReason); err != nil {
 				return fmt.Errorf("list users: %w", err)
 			}
 			u.PersonID = person.Int64
 			u.CreatedAt, u.PasswordAt = time.UnixMicro(created).UTC(), time.UnixMicro(pwAt).UTC()
+			u.DisabledAt = db.Micros(disabled)
 			users[u.ID] = u
 			order = append(order, u.ID)
 		}
@@ -551,7 +562,8 @@ func (s *Service) ListUsers(ctx context.Context, actor *Actor) ([]User, error) {
 }
 
 // ResetPassword sets a new password for user id — newPassword, or a
-// generated one when it is "" — and returns it. It ends the user's sessions.
+// generated one when it is "" — and returns it. It ends the user's
+// sessions and revokes its API tokens.
 func (s *Service) ResetPassword(ctx context.Context, actor *Actor, id int64, newPassword string) (string, error) {
 	if newPassword == "" {
 		newPassword = GeneratePassword()
@@ -568,12 +580,13 @@ func (s *Service) ResetPassword(ctx context.Context, actor *Actor, id int64, new
 		if err != nil {
 			return err
 		}
-		if err := setPassword(ctx, tx, id, hash); err != nil {
+		n, err := setPassword(ctx, tx, id, hash)
+		if err != nil {
 			return err
 		}
 		return Record(ctx, tx, actor, audit.Event{
 			Action: "user.password_reset", ObjectType: "user", ObjectID: db.FormatID(id),
-			UnitPath: u.scopePath(), After: map[string]string{"login": u.Login},
+			UnitPath: u.scopePath(), After: map[string]any{"login": u.Login, "tokens_revoked": n},
 		})
 	})
 	if err != nil {
@@ -582,26 +595,28 @@ func (s *Service) ResetPassword(ctx context.Context, actor *Actor, id int64, new
 	return newPassword, nil
 }
 
-// setPassword stores a new hash, ends every session of the user and clears
-// its failed sign-ins.
-func setPassword(ctx context.Context, tx *db.Tx, id int64, hash string) error {
+// setPassword stores a new hash, ends every session and API token of the
+// user and clears its failed sign-ins (their record is the audit log). It
+// returns how many API tokens it revoked.
+func setPassword(ctx context.Context, tx *db.Tx, id int64, hash string) (int64, error) {
 	if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, password_at = $2 WHERE id = $3`,
 		hash, tx.Now.UnixMicro(), id); err != nil {
-		return fmt.Errorf("set password: %w", err)
+		return 0, fmt.Errorf("set password: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
-		return fmt.Errorf("end sessions: %w", err)
+	n, err := endCredentials(ctx, tx, id)
+	if err != nil {
+		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE login = (SELECT login FROM users WHERE id = $1)`, id); err != nil {
-		return fmt.Errorf("clear failed sign-ins: %w", err)
+		return 0, fmt.Errorf("clear failed sign-ins: %w", err)
 	}
-	return nil
+	return n, nil
 }
 
 // ChangePassword changes the actor's own password; the old one is
 // required, and wrong guesses count toward the sign-in throttle. Every
 // session of the user ends, the caller's too: sign in again with the new
-// password.
+// password. The user's API tokens are revoked.
 func (s *Service) ChangePassword(ctx context.Context, actor *Actor, oldPassword, newPassword string) error {
 	if actor == nil || actor.UserID == 0 {
 		return signedOut()
@@ -611,9 +626,9 @@ func (s *Service) ChangePassword(ctx context.Context, actor *Actor, oldPassword,
 		e.Field = "new_password"
 		return e
 	}
-	var login, hash string
-	var throttled bool
-	err := s.db.View(ctx, func(tx *db.Tx) error {
+	var login, hash, refused string
+	var at attempt
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT login, password_hash FROM users WHERE id = $1`, actor.UserID).Scan(&login, &hash)
 		if errors.Is(err, sql.ErrNoRows) {
 			return signedOut()
@@ -621,17 +636,19 @@ func (s *Service) ChangePassword(ctx context.Context, actor *Actor, oldPassword,
 		if err != nil {
 			return fmt.Errorf("read user: %w", err)
 		}
-		throttled, err = s.throttled(ctx, tx, login, "")
+		at, refused, err = s.beginAttempt(ctx, tx, login, "")
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	if throttled {
+	if refused != "" {
 		return errThrottled()
 	}
 	if ok, _ := VerifyPassword(hash, oldPassword); !ok {
-		if err := s.db.InTx(ctx, func(tx *db.Tx) error { return s.recordFailure(ctx, tx, login, "") }); err != nil {
+		if err := s.db.InTx(ctx, func(tx *db.Tx) error {
+			return s.failAttempt(ctx, tx, at, actor.UserID, ReasonWrongPassword)
+		}); err != nil {
 			return err
 		}
 		return errs.Field("old_password", "auth.password.wrong", "the current password is wrong")
@@ -645,12 +662,13 @@ func (s *Service) ChangePassword(ctx context.Context, actor *Actor, oldPassword,
 		if err != nil {
 			return err
 		}
-		if err := setPassword(ctx, tx, actor.UserID, newHash); err != nil {
+		n, err := setPassword(ctx, tx, actor.UserID, newHash)
+		if err != nil {
 			return err
 		}
 		return Record(ctx, tx, actor, audit.Event{
 			Action: "user.password_change", ObjectType: "user", ObjectID: db.FormatID(actor.UserID),
-			UnitPath: u.scopePath(), After: map[string]string{"login": u.Login},
+			UnitPath: u.scopePath(), After: map[string]any{"login": u.Login, "tokens_revoked": n},
 		})
 	})
 }

@@ -9,7 +9,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"net"
+	"slices"
 	"time"
 
 	"kaohe/internal/audit"
@@ -74,35 +76,135 @@ func host(remoteAddr string) string {
 	return remoteAddr
 }
 
-// throttled reports whether login or addr ("" for none) has used up its
-// failures in the window.
-func (s *Service) throttled(ctx context.Context, tx *db.Tx, login, addr string) (bool, error) {
-	since := tx.Now.Add(-s.Throttle.Window).UnixMicro()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM signin_failures WHERE login = $1 AND at > $2`, login, since).Scan(&n); err != nil {
-		return false, fmt.Errorf("count failed sign-ins: %w", err)
-	}
-	if n >= s.Throttle.PerLogin {
-		return true, nil
-	}
-	if addr == "" {
-		return false, nil
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM signin_failures WHERE addr = $1 AND at > $2`, addr, since).Scan(&n); err != nil {
-		return false, fmt.Errorf("count failed sign-ins: %w", err)
-	}
-	return n >= s.Throttle.PerAddr, nil
+// Reasons of a failed or refused sign-in, as the audit log records them.
+const (
+	ReasonWrongPassword = "wrong_password"
+	ReasonUnknownLogin  = "unknown_login"
+	ReasonLoginLocked   = "login_locked"
+	ReasonAddrLocked    = "addr_locked"
+	ReasonDisabled      = "disabled"
+)
+
+// attempt is a sign-in attempt already counted against the throttle as a
+// failure, before its password is checked.
+type attempt struct {
+	id          int64
+	login, addr string
+	// locks is what the attempt locks out if it fails: ReasonLoginLocked,
+	// ReasonAddrLocked, or "" when it leaves room for more.
+	locks string
 }
 
-// recordFailure counts a failed sign-in and forgets those out of the window.
-func (s *Service) recordFailure(ctx context.Context, tx *db.Tx, login, addr string) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE at <= $1`,
-		tx.Now.Add(-s.Throttle.Window).UnixMicro()); err != nil {
-		return fmt.Errorf("forget old failed sign-ins: %w", err)
+// lockThrottle makes concurrent attempts for the same login or address
+// take turns within their transactions. SQLite serialises writers anyway
+// (_txlock=immediate); PostgreSQL takes a transaction-scoped advisory lock
+// per key, in a fixed order so that two attempts never wait on each other.
+func lockThrottle(ctx context.Context, tx *db.Tx, keys ...string) error {
+	if tx.Engine != db.Postgres {
+		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO signin_failures (id, login, addr, at) VALUES ($1, $2, $3, $4)`,
-		db.NewID(), login, addr, tx.Now.UnixMicro()); err != nil {
+	ids := make([]int64, 0, len(keys))
+	for _, k := range keys {
+		h := fnv.New64a()
+		h.Write([]byte("kaohe.signin\x00" + k))
+		ids = append(ids, int64(h.Sum64()))
+	}
+	slices.Sort(ids)
+	for _, id := range slices.Compact(ids) {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, id); err != nil {
+			return fmt.Errorf("lock sign-in throttle: %w", err)
+		}
+	}
+	return nil
+}
+
+// beginAttempt counts the failures of login and of addr ("" for none)
+// within the window and, when neither has used up its allowance, records
+// this attempt as a pending failure: the check and the record in one
+// transaction, so that however many attempts arrive at once, no more than
+// the limit get their password checked. It answers the reason when the
+// attempt is refused.
+func (s *Service) beginAttempt(ctx context.Context, tx *db.Tx, login, addr string) (attempt, string, error) {
+	a := attempt{login: login, addr: addr}
+	keys := []string{"login:" + login}
+	if addr != "" {
+		keys = append(keys, "addr:"+addr)
+	}
+	if err := lockThrottle(ctx, tx, keys...); err != nil {
+		return a, "", err
+	}
+	since := tx.Now.Add(-s.Throttle.Window).UnixMicro()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE at <= $1`, since); err != nil {
+		return a, "", fmt.Errorf("forget old failed sign-ins: %w", err)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM signin_failures WHERE login = $1 AND at > $2`, login, since).Scan(&n); err != nil {
+		return a, "", fmt.Errorf("count failed sign-ins: %w", err)
+	}
+	if n >= s.Throttle.PerLogin {
+		return a, ReasonLoginLocked, nil
+	}
+	if n+1 == s.Throttle.PerLogin {
+		a.locks = ReasonLoginLocked
+	}
+	if addr != "" {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM signin_failures WHERE addr = $1 AND at > $2`, addr, since).Scan(&n); err != nil {
+			return a, "", fmt.Errorf("count failed sign-ins: %w", err)
+		}
+		if n >= s.Throttle.PerAddr {
+			return a, ReasonAddrLocked, nil
+		}
+		if n+1 == s.Throttle.PerAddr && a.locks == "" {
+			a.locks = ReasonAddrLocked
+		}
+	}
+	a.id = db.NewID()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO signin_failures (id, login, addr, at, pending) VALUES ($1, $2, $3, $4, $5)`,
+		a.id, login, addr, tx.Now.UnixMicro(), true); err != nil {
+		return a, "", fmt.Errorf("record sign-in attempt: %w", err)
+	}
+	return a, "", nil
+}
+
+// failAttempt settles a as a failure and records it in the audit log with
+// its reason — and, when it used up the allowance, the lock-out too.
+// userID is the account tried, 0 when the login is unknown.
+func (s *Service) failAttempt(ctx context.Context, tx *db.Tx, a attempt, userID int64, reason string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE signin_failures SET pending = $1 WHERE id = $2`, false, a.id); err != nil {
 		return fmt.Errorf("record failed sign-in: %w", err)
+	}
+	objectID, path := "", audit.GlobalPath
+	if userID != 0 {
+		u, err := s.loadUser(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		objectID, path = db.FormatID(userID), u.scopePath()
+	}
+	who := SystemActor("signin")
+	detail := map[string]string{"login": a.login, "addr": a.addr, "reason": reason}
+	if err := Record(ctx, tx, who, audit.Event{
+		Action: "signin.fail", ObjectType: "user", ObjectID: objectID, UnitPath: path, After: detail,
+	}); err != nil {
+		return err
+	}
+	if a.locks == "" {
+		return nil
+	}
+	return Record(ctx, tx, who, audit.Event{
+		Action: "signin.lockout", ObjectType: "user", ObjectID: objectID, UnitPath: path,
+		After: map[string]any{"login": a.login, "addr": a.addr, "reason": a.locks,
+			"until": tx.Now.Add(s.Throttle.Window).UnixMicro()},
+	})
+}
+
+// succeedAttempt forgets a and the settled failures of its login: the
+// failures' record is the audit log, and the count starts again. Attempts
+// still being checked keep counting.
+func succeedAttempt(ctx context.Context, tx *db.Tx, a attempt) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE id = $1 OR (login = $2 AND pending = $3)`,
+		a.id, a.login, false); err != nil {
+		return fmt.Errorf("clear failed sign-ins: %w", err)
 	}
 	return nil
 }
@@ -111,19 +213,21 @@ func (s *Service) recordFailure(ctx context.Context, tx *db.Tx, login, addr stri
 // random token (the caller sets it as a cookie) and the actor. A wrong
 // login or password answers KeySignInFailed; too many failures for the
 // login or remoteAddr answer KeySignInThrottled whether or not the password
-// is right, and whether or not the account exists.
+// is right, and whether or not the account exists. Failures and lock-outs
+// are audited with the login, the address and the reason.
 func (s *Service) SignIn(ctx context.Context, login, password, remoteAddr string) (string, *Actor, error) {
 	login = NormalizeLogin(login)
 	addr := host(remoteAddr)
-	var id int64
-	var hash string
-	var throttled bool
-	err := s.db.View(ctx, func(tx *db.Tx) error {
+	var id, disabled int64
+	var hash, refused string
+	var at attempt
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		var err error
-		if throttled, err = s.throttled(ctx, tx, login, addr); err != nil || throttled {
+		if at, refused, err = s.beginAttempt(ctx, tx, login, addr); err != nil || refused != "" {
 			return err
 		}
-		err = tx.QueryRowContext(ctx, `SELECT id, password_hash FROM users WHERE login = $1`, login).Scan(&id, &hash)
+		err = tx.QueryRowContext(ctx, `SELECT id, password_hash, disabled_at FROM users WHERE login = $1`, login).
+			Scan(&id, &hash, &disabled)
 		if errors.Is(err, sql.ErrNoRows) {
 			id, hash = 0, s.dummyHash
 			return nil
@@ -136,24 +240,42 @@ func (s *Service) SignIn(ctx context.Context, login, password, remoteAddr string
 	if err != nil {
 		return "", nil, err
 	}
-	if throttled {
+	if refused != "" {
 		return "", nil, errThrottled()
 	}
 	// The hash is checked outside any transaction: it takes tens of
-	// milliseconds and must not hold SQLite's write lock.
+	// milliseconds and must not hold SQLite's write lock. The attempt
+	// already counts as a failure.
 	ok, _ := VerifyPassword(hash, password)
 	if !ok || id == 0 {
-		if err := s.db.InTx(ctx, func(tx *db.Tx) error { return s.recordFailure(ctx, tx, login, addr) }); err != nil {
+		reason := ReasonWrongPassword
+		if id == 0 {
+			reason = ReasonUnknownLogin
+		}
+		if err := s.db.InTx(ctx, func(tx *db.Tx) error { return s.failAttempt(ctx, tx, at, id, reason) }); err != nil {
 			return "", nil, err
 		}
 		return "", nil, errSignInFailed()
+	}
+	if disabled != 0 {
+		// The right password of a stopped account is no guess: it does
+		// not count toward the throttle, but it is audited.
+		if err := s.db.InTx(ctx, func(tx *db.Tx) error {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE id = $1`, at.id); err != nil {
+				return fmt.Errorf("clear sign-in attempt: %w", err)
+			}
+			return s.failAttempt(ctx, tx, attempt{login: login, addr: addr}, id, ReasonDisabled)
+		}); err != nil {
+			return "", nil, err
+		}
+		return "", nil, errDisabled()
 	}
 	token, th := newToken("")
 	var actor *Actor
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		now := tx.Now.UnixMicro()
-		if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE login = $1`, login); err != nil {
-			return fmt.Errorf("clear failed sign-ins: %w", err)
+		if err := succeedAttempt(ctx, tx, at); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2`,
 			now, tx.Now.Add(-s.IdleTimeout).UnixMicro()); err != nil {
@@ -166,6 +288,9 @@ func (s *Service) SignIn(ctx context.Context, login, password, remoteAddr string
 		u, err := s.loadUser(ctx, tx, id)
 		if err != nil {
 			return err
+		}
+		if u.Disabled() {
+			return errDisabled() // disabled while the password was checked
 		}
 		actor = u.Actor()
 		return Record(ctx, tx, actor, audit.Event{
@@ -226,6 +351,10 @@ func (s *Service) ActorForSession(ctx context.Context, token string) (*Actor, er
 		u, err := s.loadUser(ctx, tx, id)
 		if err != nil {
 			return err
+		}
+		if u.Disabled() {
+			expired = true // disabling deletes sessions; this one raced it
+			return nil
 		}
 		actor = u.Actor()
 		return nil
@@ -310,49 +439,40 @@ func (s *Service) APITokens(ctx context.Context, actor *Actor) ([]APIToken, erro
 		return nil, signedOut()
 	}
 	var out []APIToken
-	err := s.db.View(ctx, func(tx *db.Tx) error {
-		rs, err := tx.QueryContext(ctx, `SELECT id, name, created_at, expires_at, last_used_at FROM api_tokens
-			WHERE user_id = $1 ORDER BY created_at, id`, actor.UserID)
-		if err != nil {
-			return fmt.Errorf("list API tokens: %w", err)
-		}
-		defer rs.Close()
-		for rs.Next() {
-			t := APIToken{UserID: actor.UserID}
-			var created, expires, used int64
-			if err := rs.Scan(&t.ID, &t.Name, &created, &expires, &used); err != nil {
-				return fmt.Errorf("list API tokens: %w", err)
-			}
-			t.CreatedAt, t.ExpiresAt, t.LastUsedAt = db.Micros(created), db.Micros(expires), db.Micros(used)
-			out = append(out, t)
-		}
-		return rs.Err()
+	err := s.db.View(ctx, func(tx *db.Tx) (err error) {
+		out, err = listTokens(ctx, tx, actor.UserID)
+		return err
 	})
 	return out, err
 }
 
-// RevokeAPIToken deletes one of the actor's API tokens; the system may
-// revoke anyone's.
+// RevokeAPIToken deletes an API token: one of the actor's own, or one of
+// a user the actor may manage (ActUserManage over all the user's grants);
+// the system may revoke anyone's. Any other token is not found.
 func (s *Service) RevokeAPIToken(ctx context.Context, actor *Actor, id int64) error {
 	if actor == nil || (actor.UserID == 0 && !actor.System) {
 		return signedOut()
 	}
+	notFound := errs.New(errs.NotFound, "auth.token.not_found", "no such API token")
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		var owner int64
 		var name string
 		err := tx.QueryRowContext(ctx, `SELECT user_id, name FROM api_tokens WHERE id = $1`, id).Scan(&owner, &name)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && owner != actor.UserID && !actor.System) {
-			return errs.New(errs.NotFound, "auth.token.not_found", "no such API token")
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound
 		}
 		if err != nil {
-			return fmt.Errorf("revoke API token: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("revoke API token: %w", err)
 		}
 		u, err := s.loadUser(ctx, tx, owner)
 		if err != nil {
 			return err
+		}
+		if owner != actor.UserID && s.authorizeManage(actor, u) != nil {
+			return notFound
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("revoke API token: %w", err)
 		}
 		return Record(ctx, tx, actor, audit.Event{
 			Action: "token.revoke", ObjectType: "api_token", ObjectID: db.FormatID(id), UnitPath: u.scopePath(),
@@ -387,6 +507,9 @@ func (s *Service) ActorForAPIToken(ctx context.Context, token string) (*Actor, e
 		u, err := s.loadUser(ctx, tx, user)
 		if err != nil {
 			return err
+		}
+		if u.Disabled() {
+			return errDisabled()
 		}
 		actor = u.Actor()
 		return nil

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -29,6 +30,13 @@ const (
 
 // MaxWorkbook is the largest workbook an upload may be.
 const MaxWorkbook = 64 << 20
+
+// ErrUploadTooLarge is the refusal of an uploaded file larger than
+// MaxWorkbook, naming the limit.
+func ErrUploadTooLarge() error {
+	return xlsxError("collect.upload.too_large", fmt.Sprintf("an uploaded file may have at most %d MiB", MaxWorkbook>>20),
+		map[string]any{"max": MaxWorkbook >> 20})
+}
 
 func xlsxError(key, msg string, args map[string]any) *errs.Error {
 	e := errs.New(errs.Invalid, key, msg)
@@ -76,6 +84,9 @@ func ParseWorkbook(data []byte) (*Batch, error) {
 		sheet, part, long = wb[0].name, wb[0].part, true
 	}
 	raw, err := readPart(zr, part)
+	if e, ok := asLimit(err); ok {
+		return nil, e
+	}
 	if err != nil {
 		return nil, xlsxError("collect.xlsx.malformed", "the workbook is damaged: "+err.Error(), nil)
 	}
@@ -85,6 +96,9 @@ func ParseWorkbook(data []byte) (*Batch, error) {
 	var sst []string
 	if wbSST != "" {
 		raw, err := readPart(zr, wbSST)
+		if e, ok := asLimit(err); ok {
+			return nil, e
+		}
 		if err != nil {
 			return nil, xlsxError("collect.xlsx.malformed", "the workbook is damaged: "+err.Error(), nil)
 		}
@@ -249,10 +263,16 @@ type wbSheet struct{ name, part string }
 func readWorkbook(zr *zip.Reader) ([]wbSheet, string, error) {
 	foreign := xlsxError("collect.xlsx.malformed", "the file is a zip archive but not an Excel workbook (.xlsx)", nil)
 	wbXML, err := readPart(zr, "xl/workbook.xml")
+	if e, ok := asLimit(err); ok {
+		return nil, "", e
+	}
 	if err != nil {
 		return nil, "", foreign
 	}
 	relsXML, err := readPart(zr, "xl/_rels/workbook.xml.rels")
+	if e, ok := asLimit(err); ok {
+		return nil, "", e
+	}
 	if err != nil {
 		return nil, "", foreign
 	}
@@ -293,26 +313,59 @@ func readWorkbook(zr *zip.Reader) ([]wbSheet, string, error) {
 	return out, sst, nil
 }
 
-// readPart reads a part of the zip, at most MaxWorkbook*8 bytes.
+// Limits of one part of a workbook once inflated: MaxPart bytes, and
+// MaxPartRatio times its compressed size, so that a small upload cannot
+// make the server inflate hundreds of MiB (a zip bomb). Real sheets
+// compress 5 to 30 times.
+const (
+	MaxPart      = 256 << 20
+	MaxPartRatio = 200
+)
+
+func errInflates(name string) *errs.Error {
+	return xlsxError("collect.xlsx.inflates",
+		fmt.Sprintf("part %s of the workbook inflates to more than %d MiB or %d times its size", name, MaxPart>>20, MaxPartRatio),
+		map[string]any{"part": name, "max": MaxPart >> 20, "ratio": MaxPartRatio})
+}
+
+// readPart reads a part of the zip within MaxPart and MaxPartRatio: the
+// sizes the archive declares are checked first, and the bytes actually
+// inflated are counted too, since a forged archive may declare anything.
+// A part over a limit answers collect.xlsx.inflates.
 func readPart(zr *zip.Reader, name string) ([]byte, error) {
 	for _, f := range zr.File {
-		if f.Name == name {
-			rc, err := f.Open()
-			if err != nil {
-				return nil, err
-			}
-			defer rc.Close()
-			data, err := io.ReadAll(io.LimitReader(rc, MaxWorkbook*8+1))
-			if err != nil {
-				return nil, err
-			}
-			if len(data) > MaxWorkbook*8 {
-				return nil, fmt.Errorf("part %s is too large", name)
-			}
-			return data, nil
+		if f.Name != name {
+			continue
 		}
+		limit := min(int64(MaxPart), int64(f.CompressedSize64)*MaxPartRatio+64<<10)
+		if f.UncompressedSize64 > uint64(limit) {
+			return nil, errInflates(name)
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, err
+		}
+		defer rc.Close()
+		var buf bytes.Buffer
+		buf.Grow(int(f.UncompressedSize64))
+		if _, err := io.Copy(&buf, io.LimitReader(rc, limit+1)); err != nil {
+			return nil, err
+		}
+		if int64(buf.Len()) > limit {
+			return nil, errInflates(name)
+		}
+		return buf.Bytes(), nil
 	}
 	return nil, fmt.Errorf("no part %s", name)
+}
+
+// asLimit returns err when it is a limit's refusal, to pass it on as it is.
+func asLimit(err error) (*errs.Error, bool) {
+	var e *errs.Error
+	if errors.As(err, &e) && e.Key == "collect.xlsx.inflates" {
+		return e, true
+	}
+	return nil, false
 }
 
 // checkSheetXML scans a sheet's XML for merged cells and formulas, which a

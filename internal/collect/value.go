@@ -117,21 +117,45 @@ func (it *Item) ParseValue(raw string) (float64, *errs.Error) {
 	return v, it.check(v)
 }
 
+// Bounds every value keeps whatever its item says: no statistic of a
+// jurisdiction reaches MaxMagnitude (10¹⁵, a thousand trillion), and a
+// percent item without a bound of its own is bounded by ±MaxPercent on that
+// side (a growth of 1000 % is already rare; an item may set wider bounds).
+const (
+	MaxMagnitude = 1e15
+	MaxPercent   = 1000
+)
+
 // check checks v against the item's type and range.
 func (it *Item) check(v float64) *errs.Error {
+	if math.Abs(v) > MaxMagnitude {
+		return cellError("collect.value.too_large", fmt.Sprintf("%v is beyond ±%g", v, float64(MaxMagnitude)),
+			map[string]any{"value": v, "max": float64(MaxMagnitude)})
+	}
 	if it.Type == TypeInteger && v != math.Trunc(v) {
 		return cellError("collect.value.not_integer", fmt.Sprintf("%v is not a whole number", v), map[string]any{"value": v})
 	}
-	if it.Min != nil && v < *it.Min {
-		return cellError("collect.value.below_min", fmt.Sprintf("%v is below the minimum %v", v, *it.Min),
-			map[string]any{"value": v, "min": *it.Min})
+	lo, hi := it.Min, it.Max
+	if it.Type == TypePercent {
+		if lo == nil {
+			lo = ptr(float64(-MaxPercent))
+		}
+		if hi == nil {
+			hi = ptr(float64(MaxPercent))
+		}
 	}
-	if it.Max != nil && v > *it.Max {
-		return cellError("collect.value.above_max", fmt.Sprintf("%v is above the maximum %v", v, *it.Max),
-			map[string]any{"value": v, "max": *it.Max})
+	if lo != nil && v < *lo {
+		return cellError("collect.value.below_min", fmt.Sprintf("%v is below the minimum %v", v, *lo),
+			map[string]any{"value": v, "min": *lo})
+	}
+	if hi != nil && v > *hi {
+		return cellError("collect.value.above_max", fmt.Sprintf("%v is above the maximum %v", v, *hi),
+			map[string]any{"value": v, "max": *hi})
 	}
 	return nil
 }
+
+func ptr(f float64) *float64 { return &f }
 
 func (it *Item) parseLoose(raw string) (float64, error) {
 	s := strings.TrimSpace(raw)

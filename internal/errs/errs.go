@@ -21,6 +21,8 @@ const (
 	Forbidden    Code = "forbidden"    // the actor may see the object but not do this
 	Unauthorized Code = "unauthorized" // no valid sign-in
 	Internal     Code = "internal"     // a fault of ours
+	// MethodNotAllowed: the path exists, but not for this HTTP method.
+	MethodNotAllowed Code = "method_not_allowed"
 )
 
 // Error is a coded error. Msg is the English text used in logs and the

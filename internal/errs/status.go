@@ -18,6 +18,8 @@ func HTTPStatus(err error) int {
 		return http.StatusForbidden
 	case Unauthorized:
 		return http.StatusUnauthorized
+	case MethodNotAllowed:
+		return http.StatusMethodNotAllowed
 	default:
 		return http.StatusInternalServerError
 	}

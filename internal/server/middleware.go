@@ -11,6 +11,7 @@ import (
 
 	"kaohe/internal/errs"
 	"kaohe/internal/session"
+	"kaohe/internal/web"
 )
 
 // ContentSecurityPolicy is sent with every response: scripts and styles
@@ -67,14 +68,17 @@ type reqLog struct{ userID int64 }
 type reqLogKey struct{}
 
 // logRequests writes one structured line per request: method, path,
-// status, size, duration and the user id. Query strings, cookies and
-// tokens are never logged.
+// status, size, duration, the client's address and the user id. Query
+// strings, cookies and tokens are never logged. It puts the client's
+// address in the request context for the handlers (sign-in throttling).
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		info := &reqLog{}
 		rec := &recorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), reqLogKey{}, info)))
+		addr := s.clientAddr(r)
+		ctx := session.WithClientAddr(context.WithValue(r.Context(), reqLogKey{}, info), addr)
+		next.ServeHTTP(rec, r.WithContext(ctx))
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
@@ -84,22 +88,14 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		}
 		s.log.LogAttrs(r.Context(), level, "request",
 			slog.String("method", r.Method),
-			slog.String("path", logPath(r.URL.Path)),
+			slog.String("path", web.LogPath(r.URL.Path)),
 			slog.Int("status", rec.status),
 			slog.Int64("bytes", rec.bytes),
 			slog.Duration("duration", time.Since(start)),
+			slog.String("addr", addr),
 			slog.Int64("user_id", info.userID),
 		)
 	})
-}
-
-// logPath is the path as logged: a ballot code in /b/{code} is left out,
-// so that the log does not record when each code was used.
-func logPath(p string) string {
-	if strings.HasPrefix(p, "/b/") {
-		return "/b/…"
-	}
-	return p
 }
 
 // recoverPanics turns a panic into the 500 page and logs it with its stack.
@@ -114,7 +110,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 			if p == http.ErrAbortHandler {
 				panic(p)
 			}
-			s.log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path,
+			s.log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", web.LogPath(r.URL.Path),
 				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			if rec.status != 0 {
 				return // the response has begun; nothing sensible can follow
@@ -187,7 +183,7 @@ func (s *Server) crossOrigin(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		err := errs.New(errs.Forbidden, "error.cross_origin", "cross-origin request refused")
-		s.log.WarnContext(r.Context(), "cross-origin request refused", "method", r.Method, "path", r.URL.Path,
+		s.log.WarnContext(r.Context(), "cross-origin request refused", "method", r.Method, "path", web.LogPath(r.URL.Path),
 			"origin", r.Header.Get("Origin"), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))
 		if isAPI(r) {
 			s.api.ServeError(w, r, err)

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"kaohe/internal/api"
@@ -30,6 +31,13 @@ import (
 type Config struct {
 	DB     *db.DB
 	Logger *slog.Logger
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client; the peer is the client when none is configured.
+	TrustedProxies []netip.Prefix
+	// BaseURL is the site's public address, from which the links in QR
+	// codes, code lists and public survey addresses are built, never from
+	// a request's Host; DefaultBaseURL when "". See ParseBaseURL.
+	BaseURL string
 }
 
 // Server is Kaohe's HTTP server.
@@ -49,6 +57,13 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	base, err := ParseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
 	bundle, err := locale.Load()
 	if err != nil {
 		return nil, err
@@ -66,7 +81,7 @@ func New(cfg Config) (*Server, error) {
 	findings := finding.NewService(cfg.DB, pol)
 	s.web, err = web.New(web.Config{
 		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Finding: findings,
-		Policy: pol, Locale: bundle, Logger: cfg.Logger,
+		Policy: pol, Locale: bundle, Logger: cfg.Logger, BaseURL: base,
 	})
 	if err != nil {
 		return nil, err

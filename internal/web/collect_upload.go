@@ -2,9 +2,11 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"kaohe/internal/errs"
 	"net/http"
+	"strings"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/collect"
@@ -16,6 +18,10 @@ import (
 func (h *Handler) collectUpload(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	r.Body = http.MaxBytesReader(w, r.Body, collect.MaxWorkbook+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			h.fail(w, r, collect.ErrUploadTooLarge())
+			return
+		}
 		h.fail(w, r, errBadForm())
 		return
 	}
@@ -36,11 +42,19 @@ func (h *Handler) collectUpload(w http.ResponseWriter, r *http.Request, a *auth.
 		h.fail(w, r, errBadForm())
 		return
 	}
+	if len(content) > collect.MaxWorkbook {
+		h.fail(w, r, collect.ErrUploadTooLarge())
+		return
+	}
+	// The kind of file is told by its content, not its name.
 	var b *collect.Batch
-	if bytes.HasPrefix(content, []byte("PK")) || bytes.HasPrefix(content, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
+	switch {
+	case bytes.HasPrefix(content, []byte("PK")) || bytes.HasPrefix(content, []byte{0xD0, 0xCF, 0x11, 0xE0}):
 		b, err = collect.ParseWorkbook(content)
-	} else {
+	case strings.HasPrefix(http.DetectContentType(content), "text/"):
 		b, err = collect.ParseCSV(content)
+	default:
+		err = errs.New(errs.Invalid, "collect.upload.unknown_type", "the file is neither an Excel workbook (.xlsx) nor a CSV text file")
 	}
 	if err == nil {
 		b.Name = hdr.Filename

@@ -47,7 +47,7 @@ func (h *Handler) evaluationCodes(w http.ResponseWriter, r *http.Request, a *aut
 	p := h.newPage(r, "evaluations")
 	data := evaluationCodesData{ID: id, Title: e.Title, Period: e.Period}
 	group := survey.GroupCode(r.URL.Query().Get("group"))
-	base := baseURL(r)
+	base := h.base
 	for _, c := range codes {
 		if group != "" && c.Group != group {
 			continue

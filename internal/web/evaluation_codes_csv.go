@@ -25,7 +25,7 @@ func (h *Handler) evaluationCodesCSV(w http.ResponseWriter, r *http.Request, a *
 	}
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff") // a BOM, so that spreadsheet programs read UTF-8
-	if err := survey.WriteCSV(&buf, codes, baseURL(r)); err != nil {
+	if err := survey.WriteCSV(&buf, codes, h.base); err != nil {
 		h.fail(w, r, err)
 		return
 	}

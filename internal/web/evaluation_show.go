@@ -72,7 +72,7 @@ func (h *Handler) evaluationShow(w http.ResponseWriter, r *http.Request, a *auth
 		Opened: p.loc.DateTime(e.OpenedAt), Closing: p.loc.DateTime(e.ClosedAt),
 	}
 	if e.PublicToken != "" && e.Status == survey.StatusOpen {
-		data.PublicURL = baseURL(r) + "/s/" + e.PublicToken
+		data.PublicURL = h.base + "/s/" + e.PublicToken
 	}
 	for _, g := range e.Groups {
 		data.Groups = append(data.Groups, groupRow{Code: string(g.Code), Label: p.loc.T("survey.group." + string(g.Code)), Weight: g.Weight})
@@ -126,14 +126,4 @@ func (h *Handler) evaluationParticipation(w http.ResponseWriter, r *http.Request
 	p := h.newPage(r, "evaluations")
 	p.Data = evaluationShowData{Participation: data}
 	h.renderPartial(w, r, "evaluation_show", "evaluation_participation", p)
-}
-
-// baseURL is the address of this site as the request reached it, for the
-// links printed on code sheets and shown for public surveys.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }

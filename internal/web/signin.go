@@ -1,10 +1,9 @@
 package web
 
 import (
-	"kaohe/internal/errs"
-	"net"
 	"net/http"
 
+	"kaohe/internal/errs"
 	"kaohe/internal/session"
 )
 
@@ -36,7 +35,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 			h.log.WarnContext(r.Context(), "end previous session", "err", err)
 		}
 	}
-	token, actor, err := h.auth.SignIn(r.Context(), login, password, remoteHost(r))
+	token, actor, err := h.auth.SignIn(r.Context(), login, password, session.ClientAddr(r))
 	if err != nil {
 		session.ClearCookie(w, r)
 		p := h.newPage(r, "")
@@ -63,14 +62,4 @@ func (h *Handler) signout(w http.ResponseWriter, r *http.Request) {
 	}
 	session.ClearCookie(w, r)
 	http.Redirect(w, r, "/signin?flash=signed_out", http.StatusSeeOther)
-}
-
-// remoteHost is the address sign-in throttling counts failures by: the
-// peer's IP, without the port. Proxy headers are not trusted.
-func remoteHost(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

@@ -2,10 +2,10 @@ package web
 
 import (
 	"errors"
-	"net"
 	"net/http"
 
 	"kaohe/internal/errs"
+	"kaohe/internal/session"
 	"kaohe/internal/survey"
 )
 
@@ -19,10 +19,7 @@ func (h *Handler) surveySubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	answers, values := ballotAnswers(r, e, true)
-	addr, _, splitErr := net.SplitHostPort(r.RemoteAddr)
-	if splitErr != nil {
-		addr = r.RemoteAddr
-	}
+	addr := session.ClientAddr(r)
 	dev := ""
 	if c, err := r.Cookie(deviceCookie); err == nil {
 		dev = c.Value

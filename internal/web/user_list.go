@@ -25,6 +25,9 @@ type userRow struct {
 	Login  string
 	Name   string
 	Grants []grantRow
+	// Disabled marks a stopped account; DisabledReason says why.
+	Disabled       bool
+	DisabledReason string
 }
 
 type grantRow struct {
@@ -64,7 +67,7 @@ func (h *Handler) renderUsers(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		return
 	}
 	for _, u := range users {
-		row := userRow{ID: u.ID, Login: u.Login, Name: u.Name}
+		row := userRow{ID: u.ID, Login: u.Login, Name: u.Name, Disabled: u.Disabled(), DisabledReason: u.DisabledReason}
 		for _, g := range u.Grants {
 			row.Grants = append(row.Grants, grantRow{
 				Role: string(g.Role), RoleLabel: p.loc.Role(string(g.Role)),

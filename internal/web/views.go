@@ -43,7 +43,7 @@ var pages = []string{
 	"ballot_show",
 	"scheme_list", "scheme_show", "scheme_version", "scheme_diff", "indicator_list", "streamline_report",
 	"collect", "collect_status", "collect_values",
-	"item_list", "item_edit", "value_history", "token_list",
+	"item_list", "item_edit", "value_history", "token_list", "user_tokens",
 	"cycle_list", "cycle_show", "ranking_show", "profile_show", "heatmap_show", "results_pending",
 	"field_list", "field_tasks", "field_show",
 	"finding_list", "finding_show", "finding_review_show",

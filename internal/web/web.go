@@ -44,6 +44,10 @@ type Config struct {
 	Policy  auth.Policy
 	Locale  *locale.Bundle
 	Logger  *slog.Logger
+	// BaseURL is the public address of the site ("https://kaohe.example"),
+	// from which the links printed on code sheets and shown for public
+	// surveys are built — never from the request's Host.
+	BaseURL string
 }
 
 // Handler serves the pages.
@@ -64,6 +68,8 @@ type Handler struct {
 	// ballotFields caches the rendered fields of blank ballots, by
 	// evaluation and language (see ballot_show.go).
 	ballotFields sync.Map
+	// base is the public address of the site, without a trailing slash.
+	base string
 }
 
 // New parses and checks every template; a template that is missing, does
@@ -79,7 +85,7 @@ func New(cfg Config) (*Handler, error) {
 	return &Handler{
 		auth: cfg.Auth, org: cfg.Org, survey: cfg.Survey, scheme: cfg.Scheme,
 		collect: cfg.Collect, cycle: cfg.Cycle, field: cfg.Field, finding: cfg.Finding, policy: cfg.Policy,
-		loc: cfg.Locale, log: cfg.Logger, views: v,
+		loc: cfg.Locale, log: cfg.Logger, views: v, base: strings.TrimSuffix(cfg.BaseURL, "/"),
 	}, nil
 }
 
@@ -105,6 +111,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /users/{id}/grants", h.signedIn(h.userGrant))
 	mux.HandleFunc("POST /users/{id}/revoke", h.signedIn(h.userRevoke))
 	mux.HandleFunc("POST /users/{id}/password", h.signedIn(h.userReset))
+	mux.HandleFunc("POST /users/{id}/disable", h.signedIn(h.userDisable))
+	mux.HandleFunc("POST /users/{id}/enable", h.signedIn(h.userEnable))
+	mux.HandleFunc("GET /users/{id}/tokens", h.signedIn(h.userTokens))
+	mux.HandleFunc("POST /users/{id}/tokens/{token}/revoke", h.signedIn(h.userTokenRevoke))
 	mux.HandleFunc("GET /audit", h.signedIn(h.auditList))
 	mux.HandleFunc("GET /schemes", h.signedIn(h.schemeList))
 	mux.HandleFunc("POST /schemes", h.signedIn(h.schemeSave))
@@ -289,7 +299,7 @@ func (h *Handler) ServeError(w http.ResponseWriter, r *http.Request, err error) 
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status := errs.HTTPStatus(err)
 	if status >= 500 {
-		h.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		h.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", LogPath(r.URL.Path), "err", err)
 	}
 	var msg string
 	var e *errs.Error

@@ -1,0 +1,159 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"kaohe/internal/audit"
+	"kaohe/internal/db"
+	"kaohe/internal/errs"
+)
+
+// MaxReasonLen is the longest reason, in characters, for stopping or
+// restarting an account.
+const MaxReasonLen = 500
+
+// Error keys of account control.
+const (
+	KeyUserDisabled = "auth.user.disabled"
+	KeyReasonNeeded = "auth.user.reason_required"
+)
+
+func errDisabled() error {
+	return errs.New(errs.Unauthorized, KeyUserDisabled, "the account is disabled; ask the assessment office")
+}
+
+func checkReason(reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || utf8.RuneCountInString(reason) > MaxReasonLen {
+		e := errs.Field("reason", KeyReasonNeeded, fmt.Sprintf("give a reason of 1 to %d characters", MaxReasonLen))
+		e.Args = map[string]any{"max": MaxReasonLen}
+		return "", e
+	}
+	return reason, nil
+}
+
+// DisableUser stops account id at once: it cannot sign in, its sessions
+// end and its API tokens are revoked (re-enabling brings none back). The
+// actor needs ActUserManage over every grant of the user, and a reason;
+// no one disables their own account. Disabling a disabled account does
+// nothing.
+func (s *Service) DisableUser(ctx context.Context, actor *Actor, id int64, reason string) error {
+	reason, err := checkReason(reason)
+	if err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		u, err := s.manageUser(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		if actor.UserID == id {
+			return errs.New(errs.Conflict, "auth.user.disable_self", "you cannot disable your own account")
+		}
+		if u.Disabled() {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled_at = $1, disabled_reason = $2 WHERE id = $3`,
+			tx.Now.UnixMicro(), reason, id); err != nil {
+			return fmt.Errorf("disable user: %w", err)
+		}
+		n, err := endCredentials(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return Record(ctx, tx, actor, audit.Event{
+			Action: "user.disable", ObjectType: "user", ObjectID: db.FormatID(id), UnitPath: u.scopePath(),
+			Before: map[string]any{"login": u.Login, "disabled": false},
+			After:  map[string]any{"login": u.Login, "disabled": true, "tokens_revoked": n},
+			Reason: reason,
+		})
+	})
+}
+
+// EnableUser lets a disabled account sign in again, with a reason; it
+// checks the policy as DisableUser does. Enabling an active account does
+// nothing.
+func (s *Service) EnableUser(ctx context.Context, actor *Actor, id int64, reason string) error {
+	reason, err := checkReason(reason)
+	if err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		u, err := s.manageUser(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		if !u.Disabled() {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled_at = 0, disabled_reason = '' WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("enable user: %w", err)
+		}
+		return Record(ctx, tx, actor, audit.Event{
+			Action: "user.enable", ObjectType: "user", ObjectID: db.FormatID(id), UnitPath: u.scopePath(),
+			Before: map[string]any{"login": u.Login, "disabled": true, "reason": u.DisabledReason},
+			After:  map[string]any{"login": u.Login, "disabled": false},
+			Reason: reason,
+		})
+	})
+}
+
+// endCredentials ends every session and revokes every API token of user
+// id; it returns how many tokens it revoked.
+func endCredentials(ctx context.Context, tx *db.Tx, id int64) (int64, error) {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+		return 0, fmt.Errorf("end sessions: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = $1`, id)
+	if err != nil {
+		return 0, fmt.Errorf("revoke API tokens: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("revoke API tokens: %w", err)
+	}
+	return n, nil
+}
+
+// UserAPITokens lists the API tokens of user id: the actor's own, or
+// those of a user the actor may manage.
+func (s *Service) UserAPITokens(ctx context.Context, actor *Actor, id int64) ([]APIToken, error) {
+	if actor == nil || (actor.UserID == 0 && !actor.System) {
+		return nil, signedOut()
+	}
+	var out []APIToken
+	err := s.db.View(ctx, func(tx *db.Tx) error {
+		if id != actor.UserID {
+			if _, err := s.manageUser(ctx, tx, actor, id); err != nil {
+				return err
+			}
+		}
+		var err error
+		out, err = listTokens(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+func listTokens(ctx context.Context, tx *db.Tx, userID int64) ([]APIToken, error) {
+	rs, err := tx.QueryContext(ctx, `SELECT id, name, created_at, expires_at, last_used_at FROM api_tokens
+		WHERE user_id = $1 ORDER BY created_at, id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list API tokens: %w", err)
+	}
+	defer rs.Close()
+	var out []APIToken
+	for rs.Next() {
+		t := APIToken{UserID: userID}
+		var created, expires, used int64
+		if err := rs.Scan(&t.ID, &t.Name, &created, &expires, &used); err != nil {
+			return nil, fmt.Errorf("list API tokens: %w", err)
+		}
+		t.CreatedAt, t.ExpiresAt, t.LastUsedAt = db.Micros(created), db.Micros(expires), db.Micros(used)
+		out = append(out, t)
+	}
+	return out, rs.Err()
+}
