@@ -82,7 +82,7 @@ func followUpOf(p *page, fu *finding.FollowUp, today string) followUpView {
 	return v
 }
 
-// sanctionList shows the sanctions page to the office; NotFound for
+// sanctionList shows the sanctions page to the office; Forbidden for
 // anyone else (a cadre reads hers on her own page).
 func (h *Handler) sanctionList(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	h.renderSanctions(w, r, a, http.StatusOK, nil, nil)
@@ -92,7 +92,7 @@ func (h *Handler) sanctionList(w http.ResponseWriter, r *http.Request, a *auth.A
 // problems and values.
 func (h *Handler) renderSanctions(w http.ResponseWriter, r *http.Request, a *auth.Actor, status int, problems []string, form url.Values) {
 	if h.policy.Scope(a, auth.ActSanctionWrite).Empty() {
-		h.fail(w, r, errs.NoSuch("page"))
+		h.fail(w, r, errs.New(errs.Forbidden, auth.KeyForbidden, "not allowed: "+string(auth.ActSanctionWrite)))
 		return
 	}
 	ctx := r.Context()

@@ -169,7 +169,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /sanctions", h.signedIn(h.sanctionList))
 	mux.HandleFunc("POST /sanctions", h.signedIn(h.sanctionSave))
 	mux.HandleFunc("POST /sanctions/{id}/lift", h.signedIn(h.sanctionLift))
-	mux.HandleFunc("POST /sanctions/follow-ups/{id}", h.signedIn(h.followUpSave))
+	mux.HandleFunc("POST /follow-ups/{id}", h.signedIn(h.followUpSave))
 	mux.HandleFunc("GET /findings", h.signedIn(h.findingList))
 	mux.HandleFunc("POST /findings", h.signedIn(h.findingSave))
 	mux.HandleFunc("POST /findings/upload", h.signedIn(h.findingUpload))
