@@ -12,6 +12,7 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
 	"kaohe/internal/errs"
+	"kaohe/internal/org"
 )
 
 // FollowUpKind is the kind of a follow-up of a sanctioned cadre.
@@ -150,26 +151,30 @@ func (s *Service) OverdueFollowUps(ctx context.Context, a *auth.Actor) ([]*Follo
 	var out []*FollowUp
 	err := s.db.View(ctx, func(tx *db.Tx) error {
 		args := []any{today(s.db.Clock())}
-		cond := `f.done_on = '' AND f.due_on < $1 AND (s.status = 'active' OR f.due_on <= s.lifted_on) AND (` +
-			s.pol.Scope(a, auth.ActSanctionWrite).SQL("u.path", &args) + `)`
-		var err error
-		out, err = queryFollowUps(ctx, tx, cond, args)
+		cond := `f.done_on = '' AND f.due_on < $1 AND (s.status = 'active' OR f.due_on <= s.lifted_on)`
+		if s.pol.Scope(a, auth.ActSanctionWrite).Empty() {
+			return nil
+		}
+		all, err := queryFollowUps(ctx, tx, cond, args)
+		if err != nil {
+			return err
+		}
+		out, err = inScope(ctx, tx, s.pol, a, auth.ActSanctionWrite, all, func(fu *FollowUp) int64 { return fu.PersonID })
 		return err
 	})
 	return out, err
 }
 
 // queryFollowUps reads the follow-ups where cond holds, of follow_ups f
-// joined with sanctions s, people p and units u (p's unit), by due day.
+// joined with sanctions s, by due day, named by their cadres.
 func queryFollowUps(ctx context.Context, tx *db.Tx, cond string, args []any) ([]*FollowUp, error) {
 	var out []*FollowUp
 	err := db.EachRow(ctx, tx, `SELECT f.id, f.sanction_id, f.kind, f.due_on, f.done_on, f.notes, f.user_id, f.user_name, f.created_at,
-		s.person_id, p.name, s.kind FROM follow_ups f JOIN sanctions s ON s.id = f.sanction_id JOIN people p ON p.id = s.person_id
-		JOIN units u ON u.id = p.unit_id WHERE `+cond, args, func(scan func(...any) error) error {
+		s.person_id, s.kind FROM follow_ups f JOIN sanctions s ON s.id = f.sanction_id WHERE `+cond, args, func(scan func(...any) error) error {
 		fu := &FollowUp{}
 		var at int64
 		if err := scan(&fu.ID, &fu.SanctionID, &fu.Kind, &fu.DueOn, &fu.DoneOn, &fu.Notes, &fu.UserID, &fu.User, &at,
-			&fu.PersonID, &fu.Person, &fu.Sanction); err != nil {
+			&fu.PersonID, &fu.Sanction); err != nil {
 			return err
 		}
 		fu.CreatedAt = db.Micros(at)
@@ -178,6 +183,19 @@ func queryFollowUps(ctx context.Context, tx *db.Tx, cond string, args []any) ([]
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read follow-ups: %w", err)
+	}
+	var pids []int64
+	for _, fu := range out {
+		pids = append(pids, fu.PersonID)
+	}
+	ps, err := org.PeopleByID(ctx, tx, pids)
+	if err != nil {
+		return nil, err
+	}
+	for _, fu := range out {
+		if p := ps[fu.PersonID]; p != nil {
+			fu.Person = p.Name
+		}
 	}
 	slices.SortFunc(out, func(x, y *FollowUp) int {
 		return cmp.Or(strings.Compare(x.DueOn, y.DueOn), strings.Compare(x.Person, y.Person), cmp.Compare(x.ID, y.ID))

@@ -314,13 +314,11 @@ func (s *Service) Sanctions(ctx context.Context, a *auth.Actor, personID int64) 
 			out, err = querySanctions(ctx, tx, `s.person_id = $1`, []any{personID})
 			return err
 		}
-		var args []any
-		where := `(` + s.pol.Scope(a, auth.ActSanctionRead).SQL("u.path", &args) + `)`
-		if a.PersonID != 0 && s.pol.AuthorizePerson(a, auth.ActSanctionRead, a.PersonID, nil) == nil {
-			args = append(args, a.PersonID)
-			where += fmt.Sprintf(` OR s.person_id = $%d`, len(args))
+		all, err := querySanctions(ctx, tx, `1 = 1`, nil)
+		if err != nil {
+			return err
 		}
-		out, err = querySanctions(ctx, tx, where, args)
+		out, err = inScope(ctx, tx, s.pol, a, auth.ActSanctionRead, all, func(sn *Sanction) int64 { return sn.PersonID })
 		return err
 	})
 	return out, err
@@ -381,9 +379,8 @@ func (s *Service) writableSanction(ctx context.Context, tx *db.Tx, a *auth.Actor
 	return sn, nil
 }
 
-// sanctionCols are the columns querySanctions reads, of sanctions s
-// joined with people p and units u (p's unit).
-const sanctionCols = `s.id, s.person_id, p.name, u.name, s.kind, s.decided_on, s.effective_from, s.effective_to, s.finding_id,
+// sanctionCols are the columns querySanctions reads, of sanctions s.
+const sanctionCols = `s.id, s.person_id, s.kind, s.decided_on, s.effective_from, s.effective_to, s.finding_id,
 	s.reference, s.body, s.status, s.lifted_on, s.unit_path, s.created_at`
 
 // querySanctions reads the sanctions where cond holds, with their
@@ -391,12 +388,11 @@ const sanctionCols = `s.id, s.person_id, p.name, u.name, s.kind, s.decided_on, s
 func querySanctions(ctx context.Context, tx *db.Tx, cond string, args []any) ([]*Sanction, error) {
 	var out []*Sanction
 	byID := map[int64]*Sanction{}
-	err := db.EachRow(ctx, tx, `SELECT `+sanctionCols+` FROM sanctions s JOIN people p ON p.id = s.person_id
-		JOIN units u ON u.id = p.unit_id WHERE `+cond, args, func(scan func(...any) error) error {
+	err := db.EachRow(ctx, tx, `SELECT `+sanctionCols+` FROM sanctions s WHERE `+cond, args, func(scan func(...any) error) error {
 		sn := &Sanction{}
 		var fid sql.NullInt64
 		var at int64
-		if err := scan(&sn.ID, &sn.PersonID, &sn.Person, &sn.Unit, &sn.Kind, &sn.DecidedOn, &sn.EffectiveFrom, &sn.EffectiveTo, &fid,
+		if err := scan(&sn.ID, &sn.PersonID, &sn.Kind, &sn.DecidedOn, &sn.EffectiveFrom, &sn.EffectiveTo, &fid,
 			&sn.Reference, &sn.Body, &sn.Status, &sn.LiftedOn, &sn.unitPath, &at); err != nil {
 			return err
 		}
@@ -407,6 +403,19 @@ func querySanctions(ctx context.Context, tx *db.Tx, cond string, args []any) ([]
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read sanctions: %w", err)
+	}
+	var pids []int64
+	for _, sn := range out {
+		pids = append(pids, sn.PersonID)
+	}
+	ps, err := org.PeopleByID(ctx, tx, pids)
+	if err != nil {
+		return nil, err
+	}
+	for _, sn := range out {
+		if p := ps[sn.PersonID]; p != nil {
+			sn.Person, sn.Unit = p.Name, p.UnitName
+		}
 	}
 	slices.SortFunc(out, func(x, y *Sanction) int {
 		return cmp.Or(strings.Compare(y.DecidedOn, x.DecidedOn), strings.Compare(x.Person, y.Person), cmp.Compare(x.ID, y.ID))
@@ -502,5 +511,25 @@ func SanctionFlagsOf(ctx context.Context, tx *db.Tx, period string, personIDs []
 	slices.SortFunc(out, func(x, y SanctionFlag) int {
 		return cmp.Or(cmp.Compare(x.PersonID, y.PersonID), strings.Compare(x.Flag, y.Flag))
 	})
+	return out, nil
+}
+
+// inScope keeps the items of xs whose person a may do act on: on her
+// current units, or herself for a Self reach.
+func inScope[T any](ctx context.Context, tx *db.Tx, pol auth.Policy, a *auth.Actor, act auth.Action, xs []T, person func(T) int64) ([]T, error) {
+	var ids []int64
+	for _, x := range xs {
+		ids = append(ids, person(x))
+	}
+	paths, err := org.PersonPaths(ctx, tx, ids, false)
+	if err != nil {
+		return nil, err
+	}
+	var out []T
+	for _, x := range xs {
+		if id := person(x); pol.AuthorizePerson(a, act, id, paths[id]) == nil {
+			out = append(out, x)
+		}
+	}
 	return out, nil
 }
