@@ -37,6 +37,24 @@ func newerMigrations(t *testing.T) int {
 	return n
 }
 
+// latestMigration is the highest version among the migrations: the
+// schema version once they are all applied, whether or not the numbers
+// run without a gap (branches reserve numbers ahead of their merge).
+func latestMigration(t *testing.T) int64 {
+	t.Helper()
+	files, err := fs.ReadDir(db.Migrations, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var latest int64
+	for _, f := range files {
+		if v, err := goose.NumericComponent(f.Name()); err == nil {
+			latest = max(latest, v)
+		}
+	}
+	return latest
+}
+
 func oldMigrations(t *testing.T, versions []int64) fstest.MapFS {
 	t.Helper()
 	sub, err := fs.Sub(db.Migrations, "migrations")
@@ -199,7 +217,7 @@ func TestMigrateFromOutOfOrderRelease(t *testing.T) {
 					t.Errorf("snapshot_bins rows: got %d, %v; want %d", bins, err, btoi(tt.bins))
 				}
 				current, known, err := d.SchemaVersion(ctx)
-				if want := int64(lastOld + newerMigrations(t)); err != nil || current != known || known != want {
+				if want := latestMigration(t); err != nil || current != known || known != want {
 					t.Errorf("SchemaVersion: got %d of %d, %v; want %d of %d", current, known, err, want, want)
 				}
 				if n, err := d.Migrate(ctx); err != nil || n != 0 {
