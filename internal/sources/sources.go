@@ -1,6 +1,7 @@
 // Package sources wires the packages that own data to the packages that
 // read them: the inputs of an assessment cycle (scheme versions, collected
-// values, evaluation tallies, the assessment team's judgements) and the
+// values, evaluation tallies, the assessment team's judgements, findings
+// and the flags of cadres' sanctions) and the
 // collection counts that submissions
 // keep for cycles. Each adapter only forwards to the owner's tx-taking
 // functions, so no SQL crosses a package boundary and neither side imports
