@@ -133,6 +133,16 @@ const (
 	ActExemptionApply  Action = "exemption.apply"
 	ActExemptionReview Action = "exemption.review"
 	ActFindingClarify  Action = "finding.clarify"
+
+	// Sanctions and their follow-up (internal/finding, docs/decisions/
+	// 0114-sanctions-and-follow-ups.md). ActSanctionWrite records and
+	// lifts a sanction (诫勉, 组织处理, 警告 … 撤职, 立案审查) of a cadre and
+	// records the follow-up visits (跟踪回访, 谈心谈话) it schedules; it is
+	// the office's, checked on the cadre's units. ActSanctionRead reads
+	// them: the office in its scope and the cadre (Self) her own; nobody
+	// else — sanctions are as sensitive as findings.
+	ActSanctionWrite Action = "sanction.write"
+	ActSanctionRead  Action = "sanction.read"
 )
 
 // Reach is how far a grant carries an action from the grant's unit.
@@ -211,6 +221,10 @@ var matrix = map[Action]map[Role]Reach{
 	ActExemptionApply:  {RoleOffice: Subtree, RoleCadre: Self},
 	ActExemptionReview: {RoleOffice: Subtree},
 	ActFindingClarify:  {RoleOffice: Subtree},
+	// The office records sanctions and their follow-up; the cadre reads
+	// her own.
+	ActSanctionWrite: {RoleOffice: Subtree},
+	ActSanctionRead:  {RoleOffice: Subtree, RoleCadre: Self},
 }
 
 // Actions lists every action of the matrix in a stable order.
@@ -221,7 +235,8 @@ func Actions() []Action {
 		ActEvalManage, ActEvalResults,
 		ActCycleRead, ActCycleManage, ActResultApprove, ActResultRead, ActTeamResultRead,
 		ActFieldRead, ActFieldWrite, ActInterviewRead, ActValueCorrect,
-		ActFindingWrite, ActFindingRead, ActExemptionApply, ActExemptionReview, ActFindingClarify}
+		ActFindingWrite, ActFindingRead, ActExemptionApply, ActExemptionReview, ActFindingClarify,
+		ActSanctionWrite, ActSanctionRead}
 }
 
 // ReachOf returns how far role carries action.

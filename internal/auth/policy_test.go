@@ -49,6 +49,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFieldRead: "yyn yyn", ActFieldWrite: "ffn ffn", ActInterviewRead: "yyn yyn", ActValueCorrect: "ffn ffn",
 		ActFindingWrite: "ffn ffn", ActFindingRead: "yyn yyn",
 		ActExemptionApply: "yyn yyn", ActExemptionReview: "yyn yyn", ActFindingClarify: "yyn yyn",
+		ActSanctionWrite: "yyn yyn", ActSanctionRead: "yyn yyn",
 	},
 	RoleTeam: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -62,6 +63,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFieldRead: "yyn yyn", ActFieldWrite: "yyn yyn", ActInterviewRead: "yyn yyn", ActValueCorrect: "yyn yyn",
 		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
+		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
 	},
 	RoleProvider: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "ffn ffn",
@@ -75,6 +77,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFieldRead: "ffn ffn", ActFieldWrite: "ffn ffn", ActInterviewRead: "ffn ffn", ActValueCorrect: "ffn ffn",
 		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
+		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
 	},
 	RoleSupervisor: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -88,6 +91,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFieldRead: "ffn ffn", ActFieldWrite: "ffn ffn", ActInterviewRead: "ffn ffn", ActValueCorrect: "ffn ffn",
 		ActFindingWrite: "yyn yyn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
+		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
 	},
 	RoleCadre: {
 		ActUnitRead: "ynn yyn", ActUnitWrite: "fnn ffn", ActPersonRead: "fnn yfn",
@@ -101,6 +105,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFieldRead: "fnn ffn", ActFieldWrite: "fnn ffn", ActInterviewRead: "fnn ffn", ActValueCorrect: "fnn ffn",
 		ActFindingWrite: "fnn ffn", ActFindingRead: "fnn yfn",
 		ActExemptionApply: "fnn yfn", ActExemptionReview: "fnn ffn", ActFindingClarify: "fnn ffn",
+		ActSanctionWrite: "fnn ffn", ActSanctionRead: "fnn yfn",
 	},
 	RoleViewer: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -114,6 +119,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFieldRead: "yyn yyn", ActFieldWrite: "ffn ffn", ActInterviewRead: "ffn ffn", ActValueCorrect: "ffn ffn",
 		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
+		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
 	},
 }
 

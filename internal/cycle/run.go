@@ -74,6 +74,9 @@ func (s *Service) load(ctx context.Context, tx *db.Tx, c *Cycle) (*Inputs, error
 	for i, e := range ents {
 		se[i] = score.Entity{ID: e.ID, Name: e.Name, Group: e.Group, Sanction: e.Sanction}
 	}
+	if err := s.sanctionFlags(ctx, tx, c, ents, se); err != nil {
+		return nil, err
+	}
 	in, err := score.NewInput(doc, se)
 	if err != nil {
 		return nil, fmt.Errorf("cycle %d: %w", c.ID, err)
@@ -737,4 +740,28 @@ func (h *Header) NodeScores(d *Detail) []score.Num {
 		k++
 	}
 	return out
+}
+
+// sanctionFlags sets on the entities of a cadre cycle the flags their
+// sanctions give for the cycle's period (Sources.Sanctions), sorted, so
+// that the scheme's blocking rules bar their grades and the explanation
+// names the flag.
+func (s *Service) sanctionFlags(ctx context.Context, tx *db.Tx, c *Cycle, ents []Entity, se []score.Entity) error {
+	if s.src.Sanctions == nil || c.Subject != SubjectPerson {
+		return nil
+	}
+	ids := make([]int64, len(ents))
+	for i, e := range ents {
+		ids[i] = e.PersonID
+	}
+	flags, err := s.src.Sanctions.SanctionFlags(ctx, tx, c.Period, ids)
+	if err != nil {
+		return err
+	}
+	for i, e := range ents {
+		if fl := flags[e.PersonID]; len(fl) > 0 {
+			se[i].Flags = slices.Sorted(slices.Values(fl))
+		}
+	}
+	return nil
 }

@@ -27,6 +27,8 @@ type Sources struct {
 	Findings FindingSource
 	// Judgements are the assessment team's qualitative judgements.
 	Judgements JudgementSource
+	// Sanctions are the sanctions of cadres, for cadre cycles.
+	Sanctions SanctionSource
 }
 
 // SchemeSource reads scheme versions (package scheme).
@@ -91,6 +93,18 @@ type FindingRecord struct {
 	// Status is active, exempted (容错免责) or voided (澄清正名).
 	Status score.FindingStatus
 	Title  string
+}
+
+// SanctionSource reads the sanctions of cadres and investigations of them
+// (package finding); nil for none. A cadre cycle sets the flags it
+// returns on its entities before scoring; what each flag bars is the
+// scheme version's grading (score.Block with When flag, NoGradeFlags), so
+// that the rules are versioned with the scheme.
+type SanctionSource interface {
+	// SanctionFlags returns the flags of each of personIDs for period,
+	// e.g. sanction_warning, sanction_grave, under_investigation, by
+	// person; a person without any is absent.
+	SanctionFlags(ctx context.Context, tx *db.Tx, period string, personIDs []int64) (map[int64][]string, error)
 }
 
 // JudgementSource reads the assessment team's qualitative judgements (定性

@@ -108,6 +108,7 @@ var steps = []step{
 	{"town values", buildTownValues},
 	{"evaluations", buildEvaluations},
 	{"findings", buildFindings},
+	{"sanctions", buildSanctions},
 	{"cycles", buildCycles},
 	{"fieldwork", buildFieldwork},
 	{"requests", buildRequests},

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"kaohe/internal/finding"
 	"slices"
 
 	"kaohe/internal/auth"
@@ -326,11 +327,16 @@ func cadreDoc() *score.Scheme {
 			MinGroupSize: 3, Grades: survey.Grades()},
 		// A cadre with too few inputs gets no grade rather than the lowest.
 		Grading: score.Grading{
-			Bands:        []score.Band{{Grade: "优秀", Min: 90}, {Grade: "称职", Min: 70}, {Grade: "基本称职", Min: 60}, {Grade: "不称职", Min: 0}},
-			Quotas:       []score.Quota{{Grade: "优秀", Share: 0.2}},
-			Blocks:       []score.Block{{When: score.BlockVeto, Grades: []string{"优秀", "称职"}}, {When: score.BlockSanction, Grades: []string{"优秀"}}},
+			Bands:  []score.Band{{Grade: "优秀", Min: 90}, {Grade: "称职", Min: 70}, {Grade: "基本称职", Min: 60}, {Grade: "不称职", Min: 0}},
+			Quotas: []score.Quota{{Grade: "优秀", Share: 0.2}},
+			// The grade consequences of sanctions (decision 0114): a 诫勉,
+			// 组织处理 or 警告 in effect in the year bars 优秀; 记过 or heavier
+			// in effect, or an open investigation (暂缓确定等次), leaves the
+			// cadre ungraded.
+			Blocks: []score.Block{{When: score.BlockVeto, Grades: []string{"优秀", "称职"}}, {When: score.BlockSanction, Grades: []string{"优秀"}},
+				{When: score.BlockFlag, Flag: finding.FlagSanctionWarning, Grades: []string{"优秀"}}},
 			NoGrade:      score.DefaultNoGrade,
-			NoGradeFlags: []string{score.FlagInsufficientData},
+			NoGradeFlags: []string{score.FlagInsufficientData, finding.FlagSanctionGrave, finding.FlagUnderInvestigation},
 		},
 	}
 }

@@ -31,6 +31,9 @@ import (
 type Service struct {
 	db  *db.DB
 	pol auth.Policy
+	// periods are the effect periods of sanctions, months by kind; nil
+	// for DefaultPeriods (SetPeriods).
+	periods map[SanctionKind]int
 }
 
 // NewService returns a Service on d that asks pol who may do what.

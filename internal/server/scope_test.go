@@ -192,6 +192,9 @@ var routes = []route{
 	{path: "/api/v1/findings?unit=%s", obj: out, all: 404},
 	{path: "/api/v1/findings/%s", finding: true, obj: in, want: findingObject},
 	{path: "/api/v1/findings/%s", finding: true, obj: out, all: 404},
+	// Sanctions and follow-ups: docs/decisions/0114-sanctions-and-follow-ups.md.
+	// The office's page; a cadre reads hers on her own page.
+	{path: "/sanctions", want: officeOnly},
 }
 
 // TestRoleScope asks every page and endpoint as every role about an

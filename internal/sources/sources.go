@@ -1,6 +1,7 @@
 // Package sources wires the packages that own data to the packages that
 // read them: the inputs of an assessment cycle (scheme versions, collected
-// values, evaluation tallies, the assessment team's judgements) and the
+// values, evaluation tallies, the assessment team's judgements, findings
+// and the flags of cadres' sanctions) and the
 // collection counts that submissions
 // keep for cycles. Each adapter only forwards to the owner's tx-taking
 // functions, so no SQL crosses a package boundary and neither side imports
@@ -23,7 +24,8 @@ import (
 
 // Cycle returns what a cycle reads, from the packages that own it.
 func Cycle() cycle.Sources {
-	return cycle.Sources{Schemes: schemes{}, Values: values{}, Ratings: ratings{}, Findings: findings{}, Judgements: judgements{}}
+	return cycle.Sources{Schemes: schemes{}, Values: values{}, Ratings: ratings{}, Findings: findings{}, Judgements: judgements{},
+		Sanctions: sanctions{}}
 }
 
 // Counts makes every submission to collects tell cycles of its first
@@ -119,6 +121,21 @@ func (findings) Findings(ctx context.Context, tx *db.Tx, subject, period string,
 	for i, r := range rs {
 		out[i] = cycle.FindingRecord{ID: r.ID, EntityID: r.EntityID, Category: r.Category, Severity: r.Severity,
 			Status: score.FindingStatus(r.Status), Title: r.Title}
+	}
+	return out, nil
+}
+
+// sanctions reads the sanctions of cadres (package finding) for cycles.
+type sanctions struct{}
+
+func (sanctions) SanctionFlags(ctx context.Context, tx *db.Tx, period string, personIDs []int64) (map[int64][]string, error) {
+	fs, err := finding.SanctionFlagsOf(ctx, tx, period, personIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]string{}
+	for _, f := range fs {
+		out[f.PersonID] = append(out[f.PersonID], f.Flag)
 	}
 	return out, nil
 }

@@ -21,11 +21,12 @@ type homeData struct {
 	ShowAudit bool
 	Events    []auditRow
 	// The sections of the actor's work, nil for a role it does not hold.
-	Office   *homeOfficeData
-	Provider *homeProviderData
-	Team     *homeTeamData
-	Cadre    *homeCadreData
-	Viewer   *homeViewerData
+	Office    *homeOfficeData
+	Provider  *homeProviderData
+	Team      *homeTeamData
+	FollowUps *homeFollowUpsData
+	Cadre     *homeCadreData
+	Viewer    *homeViewerData
 }
 
 type homeGrant struct{ Role, Unit string }
@@ -88,6 +89,10 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 		data.Provider = homeProvider(p, ts)
 	}
 	if data.Team, err = h.homeTeam(ctx, a); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if data.FollowUps, err = h.homeFollowUps(ctx, p, a); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -41,6 +41,9 @@ type personShowData struct {
 	// Integrity is the cadre's integrity archive (廉政档案), nil for who
 	// may not read it.
 	Integrity *integrityView
+	// Sanctions are the cadre's sanctions and their follow-ups, nil for
+	// who may not read them — anyone but the cadre herself and the office.
+	Sanctions *[]sanctionView
 }
 
 type fact struct{ Label, Value string }
@@ -97,6 +100,10 @@ func (h *Handler) personShow(w http.ResponseWriter, r *http.Request, a *auth.Act
 		return
 	}
 	if data.Integrity, err = h.personIntegrity(r.Context(), p, a, pe.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if data.Sanctions, err = h.personSanctions(r.Context(), p, a, pe.ID); err != nil {
 		h.fail(w, r, err)
 		return
 	}

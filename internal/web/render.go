@@ -48,6 +48,8 @@ type menu struct {
 	// Findings opens the supervision findings, for who records or reads
 	// them.
 	Findings bool
+	// Sanctions opens the sanctions and follow-ups, for the office.
+	Sanctions bool
 }
 
 type crumb struct{ Name, URL string }
@@ -99,8 +101,9 @@ func (h *Handler) newPage(r *http.Request, nav string) *page {
 				!h.policy.Scope(a, auth.ActTeamResultRead).Empty(),
 			Evaluations: !h.policy.Scope(a, auth.ActEvalManage).Empty() ||
 				!h.policy.Scope(a, auth.ActEvalResults).Empty(),
-			Field:    !h.policy.Scope(a, auth.ActFieldRead).Empty(),
-			Findings: !h.policy.Scope(a, auth.ActFindingRead).Empty() || !h.policy.Scope(a, auth.ActFindingWrite).Empty(),
+			Field:     !h.policy.Scope(a, auth.ActFieldRead).Empty(),
+			Findings:  !h.policy.Scope(a, auth.ActFindingRead).Empty() || !h.policy.Scope(a, auth.ActFindingWrite).Empty(),
+			Sanctions: !h.policy.Scope(a, auth.ActSanctionWrite).Empty(),
 		}
 		if p.Menu.Cycles {
 			p.Cycles = h.cycleOptions(r, a)

@@ -46,18 +46,19 @@ var pages = []string{
 	"item_list", "item_edit", "value_history", "token_list", "user_tokens",
 	"cycle_list", "cycle_show", "ranking_show", "profile_show", "heatmap_show", "results_pending",
 	"field_list", "field_tasks", "field_show",
-	"finding_list", "finding_show", "finding_review_show",
+	"finding_list", "finding_show", "finding_review_show", "sanction_list",
 }
 
 // pageParts names, per page, the other template files it is parsed with:
 // fragments several pages share (archive) and the sections of the home,
 // one file per role.
 var pageParts = map[string][]string{
-	"person_show":         {"archive", "person_integrity"},
+	"person_show":         {"archive", "person_integrity", "sanction_parts"},
+	"sanction_list":       {"sanction_parts"},
 	"finding_list":        {"finding_form"},
 	"finding_show":        {"finding_form"},
 	"unit_show":           {"archive"},
-	"home":                {"home_office", "home_provider", "home_team", "home_cadre", "home_viewer", "home_requests", "archive"},
+	"home":                {"home_office", "home_provider", "home_team", "home_followups", "home_cadre", "home_viewer", "home_requests", "archive"},
 	"finding_review_show": {"finding_review"},
 }
 

@@ -176,6 +176,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /cycles/{id}/field/{entity}/judgements", h.signedIn(h.fieldJudgementSave))
 	// Supervision findings: recorded by the bodies, read by the office and
 	// by the cadres they name once notified.
+	mux.HandleFunc("GET /sanctions", h.signedIn(h.sanctionList))
+	mux.HandleFunc("POST /sanctions", h.signedIn(h.sanctionSave))
+	mux.HandleFunc("POST /sanctions/{id}/lift", h.signedIn(h.sanctionLift))
+	mux.HandleFunc("POST /follow-ups/{id}", h.signedIn(h.followUpSave))
 	mux.HandleFunc("GET /findings", h.signedIn(h.findingList))
 	mux.HandleFunc("POST /findings", h.signedIn(h.findingSave))
 	mux.HandleFunc("POST /findings/upload", h.signedIn(h.findingUpload))
