@@ -26,6 +26,7 @@ type homeData struct {
 	Team     *homeTeamData
 	Cadre    *homeCadreData
 	Viewer   *homeViewerData
+	Body     *homeBodyData
 }
 
 type homeGrant struct{ Role, Unit string }
@@ -92,6 +93,10 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 		return
 	}
 	if data.Cadre, err = h.homeCadre(ctx, p, a); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if data.Body, err = h.homeBody(ctx, a); err != nil {
 		h.fail(w, r, err)
 		return
 	}

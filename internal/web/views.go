@@ -54,10 +54,10 @@ var pages = []string{
 // one file per role.
 var pageParts = map[string][]string{
 	"person_show":         {"archive", "person_integrity"},
-	"finding_list":        {"finding_form"},
-	"finding_show":        {"finding_form"},
+	"finding_list":        {"finding_form", "finding_transfers"},
+	"finding_show":        {"finding_form", "finding_transfers"},
 	"unit_show":           {"archive"},
-	"home":                {"home_office", "home_provider", "home_team", "home_cadre", "home_viewer", "home_requests", "archive"},
+	"home":                {"home_office", "home_provider", "home_team", "home_cadre", "home_viewer", "home_requests", "home_body", "archive"},
 	"finding_review_show": {"finding_review"},
 }
 
