@@ -114,6 +114,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("GET "+Prefix+"/findings", h.findingList)
 	handle("POST "+Prefix+"/findings", h.findingCreate)
 	handle("GET "+Prefix+"/findings/{id}", h.findingGet)
+	handle("POST "+Prefix+"/findings/{id}/transfers", h.findingTransfer)
 	// Anything else under the prefix answers the API's error shape.
 	mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		h.ServeError(w, r, errNotFound())
