@@ -172,7 +172,7 @@ func (s *Service) target(ctx context.Context, tx *db.Tx, f *Finding, id int64) (
 	}
 	b, err := bodyOf(ctx, tx, id)
 	if err != nil {
-		return nil, unknown("to_body_id", "finding.transfer.to_invalid", "no such body")
+		return nil, errs.Field("to_body_id", "finding.transfer.to_invalid", "no such body")
 	}
 	if b.Kind != org.KindDepartment || b.ID == f.BodyID || !b.Covers(f.unitPath) {
 		return nil, errs.Field("to_body_id", "finding.transfer.to_invalid",
