@@ -119,6 +119,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("GET "+Prefix+"/findings", h.findingList)
 	handle("POST "+Prefix+"/findings", h.findingCreate)
 	handle("GET "+Prefix+"/findings/{id}", h.findingGet)
+	handle("POST "+Prefix+"/findings/{id}/transfers", h.findingTransfer)
 	// Anything else under the prefix answers the API's error shape: 405
 	// with Allow for a route asked with another method, else 404. (The
 	// catch-all matches every method, so the mux's own 405 never comes.)

@@ -11,8 +11,8 @@ import (
 
 // findingList answers the findings you read, filtered by ?unit= (a unit:
 // the findings about its subtree), body, source, category, severity,
-// status, from, to (days found), person, and paged by limit (1–1000) and
-// offset.
+// status, transfer, from, to (days found), person, and paged by limit
+// (1–1000) and offset.
 func (h *Handler) findingList(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	limit, offset, err := paging(r)
 	if err != nil {
@@ -21,7 +21,7 @@ func (h *Handler) findingList(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	}
 	q := r.URL.Query()
 	f := finding.Filter{Source: finding.Source(q.Get("source")), Category: finding.Category(q.Get("category")),
-		Severity: finding.Severity(q.Get("severity")), Status: finding.Status(q.Get("status")), From: q.Get("from"), To: q.Get("to"),
+		Severity: finding.Severity(q.Get("severity")), Status: finding.Status(q.Get("status")), Transfer: finding.TransferStatus(q.Get("transfer")), From: q.Get("from"), To: q.Get("to"),
 		Limit: limit, Offset: offset}
 	for _, p := range []struct {
 		name string
@@ -104,4 +104,30 @@ func (h *Handler) findingCreate(w http.ResponseWriter, r *http.Request, a *auth.
 		return
 	}
 	writeJSON(w, http.StatusCreated, toFindingDetail(dt))
+}
+
+// findingTransfer transfers finding id to another body (线索移送) as its
+// body, and answers the finding with its transfers.
+func (h *Handler) findingTransfer(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	id, err := pathID(r)
+	if err != nil {
+		h.ServeError(w, r, err)
+		return
+	}
+	var in TransferIn
+	if !h.decodeBody(w, r, &in, 1<<20, `{"to_body_id", "sent_on", "reason"}`) {
+		return
+	}
+	sd := finding.Sending{SentOn: in.SentOn, Reason: in.Reason}
+	sd.ToBodyID, _ = strconv.ParseInt(in.ToBodyID, 10, 64) // 0 answers "to_body_id is required"
+	if _, err := h.finding.Transfer(r.Context(), a, id, sd); err != nil {
+		h.valuesError(w, r, err)
+		return
+	}
+	d, err := h.finding.Get(r.Context(), a, id)
+	if err != nil {
+		h.ServeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, toFindingDetail(d))
 }

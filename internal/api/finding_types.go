@@ -36,6 +36,48 @@ type Finding struct {
 	// History is the finding's audit trail, newest first; only on a single
 	// finding, and not for a cadre who reads it because it names her.
 	History []FindingChange `json:"history,omitempty"`
+	// TransferStatus is the status of the latest transfer to another body
+	// (sent, received, handled, returned), "" for none; TransferTo that
+	// body's name.
+	TransferStatus string `json:"transfer_status"`
+	TransferTo     string `json:"transfer_to,omitempty"`
+	// Transfers are the finding's transfers (线索移送), the earliest first;
+	// only on a single finding, and not for a cadre it names.
+	Transfers []FindingTransfer `json:"transfers,omitempty"`
+}
+
+// FindingTransfer is the transfer of a finding to another body, with
+// its receipt, status and outcome; a step's fields are "" until taken.
+type FindingTransfer struct {
+	ID           string `json:"id"`
+	FromBodyID   string `json:"from_body_id"`
+	FromBody     string `json:"from_body"`
+	ToBodyID     string `json:"to_body_id"`
+	ToBody       string `json:"to_body"`
+	Status       string `json:"status"`
+	SentOn       string `json:"sent_on"`
+	Reason       string `json:"reason"`
+	Sender       string `json:"sender"`
+	ReceivedOn   string `json:"received_on"`
+	Receiver     string `json:"receiver"`
+	HandledOn    string `json:"handled_on"`
+	Outcome      string `json:"outcome"`
+	ReturnedOn   string `json:"returned_on"`
+	ReturnReason string `json:"return_reason"`
+}
+
+// TransferIn is the body of POST /findings/{id}/transfers.
+type TransferIn struct {
+	ToBodyID string `json:"to_body_id"`
+	SentOn   string `json:"sent_on"`
+	Reason   string `json:"reason"`
+}
+
+func toTransfer(t *finding.Transfer) FindingTransfer {
+	return FindingTransfer{ID: strconv.FormatInt(t.ID, 10), FromBodyID: strconv.FormatInt(t.FromBodyID, 10), FromBody: t.FromBody,
+		ToBodyID: strconv.FormatInt(t.ToBodyID, 10), ToBody: t.ToBody, Status: string(t.Status), SentOn: t.SentOn, Reason: t.Reason,
+		Sender: t.Sender, ReceivedOn: t.ReceivedOn, Receiver: t.Receiver, HandledOn: t.HandledOn, Outcome: t.Outcome,
+		ReturnedOn: t.ReturnedOn, ReturnReason: t.ReturnReason}
 }
 
 // NamedCadre is a cadre a finding names.
@@ -93,7 +135,7 @@ func toFinding(f *finding.Finding) Finding {
 	out := Finding{ID: strconv.FormatInt(f.ID, 10), BodyID: strconv.FormatInt(f.BodyID, 10), Body: f.Body, Source: string(f.Source),
 		Category: string(f.Category), Severity: string(f.Severity), FoundOn: f.FoundOn, Reference: f.Reference, Title: f.Title,
 		UnitID: strconv.FormatInt(f.UnitID, 10), UnitCode: f.UnitCode, Unit: f.Unit, Status: string(f.Status), NotifiedOn: f.NotifiedOn,
-		People: []NamedCadre{}, Created: f.CreatedAt, Updated: f.UpdatedAt}
+		People: []NamedCadre{}, Created: f.CreatedAt, Updated: f.UpdatedAt, TransferStatus: string(f.TransferStatus), TransferTo: f.TransferTo}
 	for _, n := range f.People {
 		out.People = append(out.People, NamedCadre{ID: strconv.FormatInt(n.ID, 10), Name: n.Name, Unit: n.Unit})
 	}
@@ -115,6 +157,9 @@ func toFindingDetail(d *finding.Detail) Finding {
 			actor = c.Actor
 		}
 		out.History = append(out.History, FindingChange{At: c.At, Actor: actor, Action: c.Action, Reason: c.Reason, Fields: c.Fields})
+	}
+	for _, t := range d.Transfers {
+		out.Transfers = append(out.Transfers, toTransfer(t))
 	}
 	return out
 }

@@ -20,7 +20,8 @@ import (
 // cadre sign-in (清河区区长) has one notified minor finding and one not yet
 // notified, which she does not see. One finding is revised after review
 // and two keep their feedback as evidence, so that the pages show a
-// history. No cycle reads findings yet: the scores are as they were.
+// history. The 审计局 transfers two clues to the 纪委监委 (线索移送): one
+// received and concluded, one awaiting its receipt on jiwei's home.
 
 // demoFinding is a finding of the demo: the body (a city department by its
 // abbreviation, or "county" for the county's 统计局), the county it is
@@ -191,7 +192,11 @@ func buildFindings(ctx context.Context, b *builder) error {
 	if err := reviewFindings(ctx, b, svc, actors["JWJW"], created); err != nil {
 		return err
 	}
-	b.logf("findings: %d recorded by the city's supervisory bodies; one exempted after review, one cleared as a false accusation", n)
+	if err := transferFindings(ctx, svc, actors["SJJ"], actors["JWJW"], dept(city.depts, "JWJW"), created); err != nil {
+		return err
+	}
+	b.logf("findings: %d recorded by the city's supervisory bodies; one exempted after review, one cleared as a false accusation, "+
+		"two transferred by the 审计局 to the 纪委监委, one of them concluded", n)
 	return nil
 }
 
@@ -262,6 +267,43 @@ func reviewFindings(ctx context.Context, b *builder, svc *finding.Service, jiwei
 		Found:      "经调取招投标全过程资料、询问评标专家和投标企业，未发现该同志打招呼、干预评标等行为，举报所称事项与事实不符。",
 		Conclusion: "举报失实，予以澄清正名。", PublishedOn: "2025-11-10", Audience: finding.AudienceSystem}); err != nil {
 		return fmt.Errorf("clarify: %w", err)
+	}
+	return nil
+}
+
+// transferFindings has the 审计局 (shenji) transfer two clues to the 纪委
+// 监委 (jiwei, body jiwei): the overpaid settlement, which the 纪委监委
+// receives and concludes with its outcome; and the hidden debt, which
+// awaits its receipt.
+func transferFindings(ctx context.Context, svc *finding.Service, shenji, jiwei *auth.Actor, body *org.Unit, created map[string]*finding.Finding) error {
+	if body == nil {
+		return fmt.Errorf("transfer: no 纪委监委")
+	}
+	for _, tr := range []struct {
+		title, sent, reason string
+		done                bool
+	}{
+		{"工程结算审核不严", "2025-12-18", "审计发现工程结算多计工程款，相关人员涉嫌失职失责，按规定移送纪委监委处置。", true},
+		{"违规举债融资", "2026-02-03", "以政府购买服务名义变相举债，涉嫌违反财经纪律和决策程序，移送纪委监委核查。", false},
+	} {
+		f := created[tr.title]
+		if f == nil {
+			return fmt.Errorf("transfer: no finding %s", tr.title)
+		}
+		t, err := svc.Transfer(ctx, shenji, f.ID, finding.Sending{ToBodyID: body.ID, SentOn: tr.sent, Reason: tr.reason})
+		if err != nil {
+			return fmt.Errorf("transfer %s: %w", tr.title, err)
+		}
+		if !tr.done {
+			continue
+		}
+		if _, err := svc.Receive(ctx, jiwei, t.ID, finding.Receipt{Day: "2025-12-19", Receiver: "刘强", Note: "线索材料齐全，予以签收。"}); err != nil {
+			return fmt.Errorf("receive %s: %w", tr.title, err)
+		}
+		if _, err := svc.Handle(ctx, jiwei, t.ID, finding.Handling{Day: "2026-01-26",
+			Outcome: "移送纪委监委立案审查：对负有审核责任的2名干部立案审查，多计工程款43万元已全部追回。"}); err != nil {
+			return fmt.Errorf("handle %s: %w", tr.title, err)
+		}
 	}
 	return nil
 }

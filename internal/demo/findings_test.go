@@ -11,7 +11,8 @@ import (
 )
 
 // TestFindings checks the demo's findings as their readers see them: each
-// body its own, the city office all of them, and the cadre sign-in
+// body its own and those transferred to it, the city office all of them
+// with their transfer status, and the cadre sign-in
 // (清河区区长) her one notified minor finding, not the one still to be
 // notified.
 func TestFindings(t *testing.T) {
@@ -56,9 +57,19 @@ func TestFindings(t *testing.T) {
 			t.Errorf("%s reads no findings", login)
 		}
 		for _, f := range l.Findings {
-			if f.Body != body {
+			if f.Body != body && f.TransferTo != body {
 				t.Errorf("%s reads a finding of %s", login, f.Body)
 			}
+		}
+	}
+	// The 审计局 transferred two clues to the 纪委监委: one concluded, one
+	// awaiting its receipt.
+	if got, err := svc.Awaiting(ctx, as("jiwei")); err != nil || got[finding.TransferSent] != 1 || got[finding.TransferHandled] != 1 {
+		t.Errorf("transfers to jiwei: %v (%v)", got, err)
+	}
+	for st, want := range map[finding.TransferStatus]int{finding.TransferHandled: 1, finding.TransferSent: 1} {
+		if l, err := svc.List(ctx, as("kaoheban"), finding.Filter{Transfer: st}); err != nil || l.Total != want {
+			t.Errorf("the office's findings transferred %s: %v (%v)", st, l, err)
 		}
 	}
 	var cadre Login

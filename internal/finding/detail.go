@@ -27,6 +27,11 @@ type Detail struct {
 	// Named says the actor reads the finding as a cadre it names: People
 	// then holds the actor alone.
 	Named bool
+	// Transfers are the finding's transfers to other bodies (线索移送), the
+	// earliest first; nil for a cadre it names. Targets are the bodies the
+	// actor may transfer it to: set for its body while it is not voided.
+	Transfers []*Transfer
+	Targets   []*Body
 }
 
 // Change is an entry of a finding's history: the audit entry, and the
@@ -70,6 +75,19 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (*Detail, er
 		}
 		if !d.Named {
 			if d.History, err = history(ctx, tx, f); err != nil {
+				return err
+			}
+			ts, err := transfersOf(ctx, tx, []int64{f.ID})
+			if err != nil {
+				return err
+			}
+			for _, t := range ts[f.ID] {
+				t.Act = t.Status.Open() && s.pol.Authorize(a, auth.ActFindingWrite, t.toPath) == nil
+			}
+			d.Transfers = ts[f.ID]
+		}
+		if d.Write && f.Status != Voided {
+			if d.Targets, err = targetsOf(ctx, tx, f); err != nil {
 				return err
 			}
 		}

@@ -172,8 +172,15 @@ type Finding struct {
 	UpdatedAt  time.Time
 	// People are the cadres the finding names, by name (loaded).
 	People []Named
-	// unitPath and bodyPath are the paths the policy judges the finding by.
+	// TransferStatus is the status of the finding's latest transfer to
+	// another body, TransferTo that body's name; "" when it was never
+	// transferred (loaded).
+	TransferStatus TransferStatus
+	TransferTo     string
+	// unitPath and bodyPath are the paths the policy judges the finding by;
+	// receivers the paths of the bodies it was transferred to.
 	unitPath, bodyPath string
+	receivers          []string
 }
 
 // Named is a cadre a finding names.

@@ -2,6 +2,7 @@ package finding
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -152,7 +153,8 @@ func (s *Service) refuseWrite(a *auth.Actor) error {
 }
 
 // mayRead returns nil when a may read f: as the body that recorded it
-// (ActFindingWrite on the body), as a reader of its unit (ActFindingRead:
+// (ActFindingWrite on the body), as a body it was transferred to
+// (ActFindingWrite on that body), as a reader of its unit (ActFindingRead:
 // the office), or as a cadre it names once it is notified. Anything else
 // answers NotFound, never Forbidden: that a finding exists is itself
 // sensitive.
@@ -163,10 +165,16 @@ func (s *Service) mayRead(a *auth.Actor, f *Finding) error {
 	return noSuch()
 }
 
-// readsWhole reports whether a reads f whole: as its body or as a reader
-// of its unit.
+// readsWhole reports whether a reads f whole: as its body, as a body it
+// was transferred to, or as a reader of its unit.
 func (s *Service) readsWhole(a *auth.Actor, f *Finding) bool {
-	return s.pol.Authorize(a, auth.ActFindingWrite, f.bodyPath) == nil || s.pol.Authorize(a, auth.ActFindingRead, f.unitPath) == nil
+	return s.pol.Authorize(a, auth.ActFindingWrite, f.bodyPath) == nil || s.pol.Authorize(a, auth.ActFindingRead, f.unitPath) == nil ||
+		s.receives(a, f)
+}
+
+// receives reports whether f was transferred to a body a records as.
+func (s *Service) receives(a *auth.Actor, f *Finding) bool {
+	return slices.ContainsFunc(f.receivers, func(p string) bool { return s.pol.Authorize(a, auth.ActFindingWrite, p) == nil })
 }
 
 // readsAsNamed reports whether a reads f only as a cadre it names: f is
@@ -215,7 +223,8 @@ func (sg sight) empty() bool { return sg.bodies.Empty() && sg.units.Empty() && s
 func (sg sight) sql(args *[]any) string {
 	var or []string
 	if !sg.bodies.Empty() {
-		or = append(or, org.UnitInScopeSQL("f.body_unit_id", sg.bodies, args))
+		or = append(or, org.UnitInScopeSQL("f.body_unit_id", sg.bodies, args),
+			"f.id IN (SELECT t.finding_id FROM finding_transfers t WHERE "+org.UnitInScopeSQL("t.to_body_id", sg.bodies, args)+")")
 	}
 	if sg.units.All || len(sg.units.Subtrees) > 0 || len(sg.units.Units) > 0 {
 		or = append(or, org.UnitInScopeSQL("f.unit_id", sg.units, args))

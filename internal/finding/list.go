@@ -22,6 +22,9 @@ type Filter struct {
 	Category Category
 	Severity Severity
 	Status   Status
+	// Transfer keeps the findings whose latest transfer has this status;
+	// TransferNone those never transferred.
+	Transfer TransferStatus
 	// From and To bound the day found, both included, 'YYYY-MM-DD'.
 	From, To string
 	// PersonID keeps the findings that name this person.
@@ -59,6 +62,7 @@ func (f *Filter) problems() errs.List {
 	add(choice("category", false, f.Category == "" || f.Category.Valid()))
 	add(choice("severity", false, f.Severity == "" || f.Severity.Valid()))
 	add(choice("status", false, f.Status == "" || f.Status.Valid()))
+	add(choice("transfer", false, f.Transfer == "" || f.Transfer == TransferNone || f.Transfer.Valid()))
 	for _, d := range []struct{ field, v string }{{"from", f.From}, {"to", f.To}} {
 		if d.v != "" && !validDay(d.v) {
 			e := errs.Field(d.field, "finding.filter.day_invalid", fmt.Sprintf("%s %q is not a date YYYY-MM-DD", d.field, d.v))
@@ -114,6 +118,14 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) (*List, err
 			if c.v != "" {
 				where = append(where, "f."+c.col+" = "+db.Arg(&args, c.v))
 			}
+		}
+		switch f.Transfer {
+		case "":
+		case TransferNone:
+			where = append(where, "NOT EXISTS (SELECT 1 FROM finding_transfers t WHERE t.finding_id = f.id)")
+		default:
+			where = append(where, "(SELECT t.status FROM finding_transfers t WHERE t.finding_id = f.id ORDER BY t.sent_at DESC, t.id DESC LIMIT 1) = "+
+				db.Arg(&args, string(f.Transfer)))
 		}
 		if f.From != "" {
 			where = append(where, "f.found_on >= "+db.Arg(&args, f.From))

@@ -60,6 +60,15 @@ func fill(ctx context.Context, tx *db.Tx, fs []*Finding) error {
 		ids = append(ids, f.ID)
 		byID[f.ID] = f
 	}
+	sent, err := sentTo(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	for _, ts := range sent {
+		for _, t := range ts {
+			unitIDs = append(unitIDs, t.to)
+		}
+	}
 	units, err := org.UnitsByID(ctx, tx, unitIDs)
 	if err != nil {
 		return err
@@ -71,6 +80,12 @@ func fill(ctx context.Context, tx *db.Tx, fs []*Finding) error {
 		}
 		f.Body, f.bodyPath = b.Name, b.Path
 		f.Unit, f.UnitCode, f.unitPath = u.Name, u.Code, u.Path
+		for _, t := range sent[f.ID] {
+			if to := units[t.to]; to != nil {
+				f.receivers = append(f.receivers, to.Path)
+				f.TransferStatus, f.TransferTo = t.status, to.Name
+			}
+		}
 	}
 	named := map[int64][]int64{}
 	var people []int64
@@ -104,4 +119,34 @@ func fill(ctx context.Context, tx *db.Tx, fs []*Finding) error {
 		slices.SortFunc(f.People, func(a, b Named) int { return cmp.Or(strings.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
 	}
 	return nil
+}
+
+// sent is a transfer as a finding's reader needs it: to whom, and where it
+// stands.
+type sent struct {
+	to     int64
+	status TransferStatus
+}
+
+// sentTo reads the transfers of findings ids, by finding, the earliest
+// sent first.
+func sentTo(ctx context.Context, tx *db.Tx, ids []int64) (map[int64][]sent, error) {
+	out := map[int64][]sent{}
+	for start := 0; start < len(ids); start += 500 {
+		var args []any
+		err := db.EachRow(ctx, tx, `SELECT finding_id, to_body_id, status FROM finding_transfers WHERE finding_id IN (`+
+			db.In(&args, ids[start:min(start+500, len(ids))])+`) ORDER BY sent_at, id`, args, func(scan func(...any) error) error {
+			var f int64
+			var t sent
+			if err := scan(&f, &t.to, &t.status); err != nil {
+				return err
+			}
+			out[f] = append(out[f], t)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read the transfers of findings: %w", err)
+		}
+	}
+	return out, nil
 }

@@ -141,6 +141,9 @@ func TestFindingExemptionBrowser(t *testing.T) {
 		set(`#notify-form input[name="notified_on"]`, "2025-06-15"),
 		chromedp.SendKeys(`#notify-form input[name="reason"]`, "书面反馈本人"),
 		chromedp.Click(`#notify-form button[type="submit"]`),
+		// The page before the notice has the review link too: wait for the
+		// notice to be recorded, or the cycle may run before it is.
+		chromedp.WaitNotPresent(`#notify-form`),
 		chromedp.WaitVisible(`#review-link`),
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			var err error

@@ -183,6 +183,8 @@ var routes = []route{
 	{path: "/findings?unit=%s", obj: in, want: findingRead},
 	{path: "/findings?unit=%s", obj: out, all: 404},
 	{path: "/findings?severity=minor&from=2025-01-01&to=2025-12-31", want: findingRead},
+	{path: "/findings?transfer=sent", want: findingRead},
+	{path: "/findings?transfer=none", want: findingRead},
 	{path: "/findings/export.xlsx", want: findingRead},
 	{path: "/findings/template.xlsx", want: findingWrite},
 	{path: "/findings/%s", finding: true, obj: in, want: findingObject},
@@ -190,6 +192,7 @@ var routes = []route{
 	{path: "/api/v1/findings", want: findingRead},
 	{path: "/api/v1/findings?unit=%s", obj: in, want: findingRead},
 	{path: "/api/v1/findings?unit=%s", obj: out, all: 404},
+	{path: "/api/v1/findings?transfer=handled", want: findingRead},
 	{path: "/api/v1/findings/%s", finding: true, obj: in, want: findingObject},
 	{path: "/api/v1/findings/%s", finding: true, obj: out, all: 404},
 	// Sanctions and follow-ups: docs/decisions/0114-sanctions-and-follow-ups.md.

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +24,7 @@ const findingPage = 50
 type findingListData struct {
 	Filter findingFilter
 	// The filters' choices, by name and label.
-	Regions, Sources, Categories, Severities, Statuses []option
+	Regions, Sources, Categories, Severities, Statuses, Transfers []option
 	// Person names the cadre the list is filtered by, "" for none.
 	Person string
 	Rows   []findingRow
@@ -44,7 +45,7 @@ type findingListData struct {
 
 // findingFilter is the filter as asked in the query.
 type findingFilter struct {
-	Unit, Source, Category, Severity, Status, From, To, Person string
+	Unit, Source, Category, Severity, Status, From, To, Person, Transfer string
 }
 
 type severityCount struct {
@@ -59,6 +60,9 @@ type findingRow struct {
 	Source, Category, Severity, Status, SeverityCode string
 	Notified                                         string
 	Active                                           bool
+	// Transfer is the status of the latest transfer, "" for none, to
+	// TransferTo.
+	Transfer, TransferCode, TransferTo string
 }
 
 // findingList shows the findings the actor may read, filtered by the
@@ -71,9 +75,10 @@ func (h *Handler) findingList(w http.ResponseWriter, r *http.Request, a *auth.Ac
 // findingQuery reads the list's filter from the query.
 func findingQuery(q url.Values) (findingFilter, finding.Filter) {
 	ff := findingFilter{Unit: q.Get("unit"), Source: q.Get("source"), Category: q.Get("category"), Severity: q.Get("severity"),
-		Status: q.Get("status"), From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to")), Person: q.Get("person")}
+		Status: q.Get("status"), From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to")), Person: q.Get("person"),
+		Transfer: q.Get("transfer")}
 	f := finding.Filter{Source: finding.Source(ff.Source), Category: finding.Category(ff.Category), Severity: finding.Severity(ff.Severity),
-		Status: finding.Status(ff.Status), From: ff.From, To: ff.To}
+		Status: finding.Status(ff.Status), Transfer: finding.TransferStatus(ff.Transfer), From: ff.From, To: ff.To}
 	f.Under, _ = strconv.ParseInt(ff.Unit, 10, 64)
 	f.PersonID, _ = strconv.ParseInt(ff.Person, 10, 64)
 	return ff, f
@@ -83,7 +88,8 @@ func findingQuery(q url.Values) (findingFilter, finding.Filter) {
 func (ff findingFilter) values() url.Values {
 	v := url.Values{}
 	for k, s := range map[string]string{"unit": ff.Unit, "source": ff.Source, "category": ff.Category, "severity": ff.Severity,
-		"status": ff.Status, "from": ff.From, "to": ff.To, "person": ff.Person} {
+		"status": ff.Status, "from": ff.From, "to": ff.To, "person": ff.Person,
+		"transfer": ff.Transfer} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -119,7 +125,8 @@ func (h *Handler) renderFindings(w http.ResponseWriter, r *http.Request, a *auth
 	data := findingListData{Filter: ff, Total: list.Total, Notified: list.Notified, From: f.Offset + 1, To: f.Offset + len(list.Findings),
 		Sources: codeOptions(p.loc, "finding.source.", finding.Sources), Categories: codeOptions(p.loc, "finding.category.", finding.Categories),
 		Severities: codeOptions(p.loc, "finding.severity.", finding.Severities), Statuses: codeOptions(p.loc, "finding.status.", finding.Statuses),
-		UploadErrors: uploadErrs, Today: todayText()}
+		UploadErrors: uploadErrs, Today: todayText(),
+		Transfers: codeOptions(p.loc, "finding.transfer.status.", append(slices.Clone(finding.TransferStatuses), finding.TransferNone))}
 	for _, u := range ch.Regions {
 		data.Regions = append(data.Regions, option{Value: strconv.FormatInt(u.ID, 10), Label: u.Name})
 	}
@@ -177,6 +184,9 @@ func (h *Handler) findingRow(p *page, fd *finding.Finding) findingRow {
 		SeverityCode: string(fd.Severity), Status: p.loc.T("finding.status." + string(fd.Status)), Active: fd.Status == finding.Active}
 	if fd.Notified() {
 		row.Notified = dayText(p.loc, fd.NotifiedOn)
+	}
+	if fd.TransferStatus != "" {
+		row.Transfer, row.TransferCode, row.TransferTo = p.loc.T("finding.transfer.status."+string(fd.TransferStatus)), string(fd.TransferStatus), fd.TransferTo
 	}
 	return row
 }

@@ -35,6 +35,8 @@ type findingShowData struct {
 	Errors   []string
 	ErrorsOf string
 	MaxFiles int
+	// Transfers is the 线索移送 section (finding_transfers.html).
+	Transfers *findingTransfersView
 }
 
 type namedPerson struct {
@@ -103,6 +105,7 @@ func (h *Handler) renderFinding(w http.ResponseWriter, r *http.Request, a *auth.
 	if refused != nil {
 		data.Errors, data.ErrorsOf = refused.errors, refused.of
 	}
+	data.Transfers = findingTransfers(p, d, refused)
 	if data.Write {
 		form := findingForm{Source: string(d.Source), Category: string(d.Category), Severity: string(d.Severity), FoundOn: d.FoundOn,
 			Reference: d.Reference, Title: d.Title, Description: d.Description, Unit: strconv.FormatInt(d.UnitID, 10), People: map[int64]bool{}}

@@ -27,6 +27,7 @@ type homeData struct {
 	FollowUps *homeFollowUpsData
 	Cadre     *homeCadreData
 	Viewer    *homeViewerData
+	Body      *homeBodyData
 }
 
 type homeGrant struct{ Role, Unit string }
@@ -97,6 +98,10 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 		return
 	}
 	if data.Cadre, err = h.homeCadre(ctx, p, a); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if data.Body, err = h.homeBody(ctx, a); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -55,10 +55,10 @@ var pages = []string{
 var pageParts = map[string][]string{
 	"person_show":         {"archive", "person_integrity", "sanction_parts"},
 	"sanction_list":       {"sanction_parts"},
-	"finding_list":        {"finding_form"},
-	"finding_show":        {"finding_form"},
+	"finding_list":        {"finding_form", "finding_transfers"},
+	"finding_show":        {"finding_form", "finding_transfers"},
 	"unit_show":           {"archive"},
-	"home":                {"home_office", "home_provider", "home_team", "home_followups", "home_cadre", "home_viewer", "home_requests", "archive"},
+	"home":                {"home_office", "home_provider", "home_team", "home_followups", "home_cadre", "home_viewer", "home_requests", "home_body", "archive"},
 	"finding_review_show": {"finding_review"},
 }
 

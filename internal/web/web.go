@@ -190,6 +190,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /findings/{id}", h.signedIn(h.findingUpdate))
 	mux.HandleFunc("POST /findings/{id}/notify", h.signedIn(h.findingNotify))
 	mux.HandleFunc("POST /findings/{id}/evidence", h.signedIn(h.findingEvidenceSave))
+	mux.HandleFunc("POST /findings/{id}/transfers", h.signedIn(h.findingTransfer))
+	mux.HandleFunc("POST /findings/{id}/transfers/{transfer}/{step}", h.signedIn(h.findingTransferStep))
 	// The review of a finding: exemption (容错免责) step by step, and
 	// clarification (澄清正名).
 	mux.HandleFunc("GET /findings/{id}/review", h.signedIn(h.findingReviewShow))
