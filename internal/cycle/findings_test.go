@@ -297,6 +297,51 @@ func TestFindingsCount(t *testing.T) {
 		if s4.InputsHash == s3.InputsHash {
 			t.Errorf("a finding without a rule changed category and the inputs hash did not")
 		}
+		// Published, who reads the result but not findings (a leader)
+		// reads the points and the category, not what the finding says.
+		if _, err := svc.Move(ctx, sys, c.ID, cycle.Review, ""); err != nil {
+			t.Fatal(err)
+		}
+		sns, err := svc.Snapshots(ctx, sys, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Approve(ctx, sys, c.ID, sns[0].ID, "审核通过"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Move(ctx, sys, c.ID, cycle.Published, ""); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name  string
+			a     *auth.Actor
+			title bool
+		}{
+			{"office", w.actor(auth.RoleOffice, w.city, 0), true},
+			{"viewer", w.actor(auth.RoleViewer, w.city, 0), false},
+		} {
+			pr, err := svc.Profile(ctx, tc.a, c.ID, db.FormatID(p[1]))
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			seen := 0
+			for _, it := range pr.Explanation.Items {
+				if it.Finding == "F1" {
+					seen++
+					if (it.Note != "") != tc.title || it.Points != 3 {
+						t.Errorf("%s reads F1 as %q (%v points); want the title %t and 3 points", tc.name, it.Note, it.Points, tc.title)
+					}
+				}
+			}
+			if seen != 1 || len(pr.Detail.Findings) == 0 {
+				t.Errorf("%s: F1 is on %d lines of the explanation, %d records; want 1 and some", tc.name, seen, len(pr.Detail.Findings))
+			}
+			for _, n := range pr.Detail.Findings {
+				if (n.Title != "") != tc.title || n.Category == "" {
+					t.Errorf("%s reads the record %+v; want the title %t and the category", tc.name, n, tc.title)
+				}
+			}
+		}
 	})
 }
 

@@ -306,6 +306,9 @@ func (s *Service) Profile(ctx context.Context, a *auth.Actor, id int64, entity s
 		if err := json.Unmarshal([]byte(detail), &out.Detail); err != nil {
 			return fmt.Errorf("result detail: %w", err)
 		}
+		if !s.mayReadFindings(a, &r.Entity) {
+			out.Detail.hideFindingTitles()
+		}
 		h := sn.Header
 		for k, code := range h.Nodes {
 			out.Names[code] = h.Names[k]
@@ -325,6 +328,31 @@ func (s *Service) Profile(ctx context.Context, a *auth.Actor, id int64, entity s
 		return err
 	})
 	return out, err
+}
+
+// mayReadFindings reports whether a reads the findings about entity e
+// (ActFindingRead: the office over its units, a cadre those naming her).
+// Whoever reads a result reads the points its findings took off, by
+// category and severity, for the total to add up; only a finding's
+// readers read what it says.
+func (s *Service) mayReadFindings(a *auth.Actor, e *Entity) bool {
+	if e.PersonID != 0 {
+		return s.pol.AuthorizePerson(a, auth.ActFindingRead, e.PersonID, []string{e.UnitPath}) == nil
+	}
+	return s.pol.Authorize(a, auth.ActFindingRead, e.UnitPath) == nil
+}
+
+// hideFindingTitles removes what the findings of d say — their titles —
+// keeping their category, severity, status and points.
+func (d *Detail) hideFindingTitles() {
+	for i := range d.Lines {
+		if d.Lines[i].Kind == score.LineFinding {
+			d.Lines[i].Note = ""
+		}
+	}
+	for i := range d.Findings {
+		d.Findings[i].Title = ""
+	}
 }
 
 // dimensions returns the radar axes.
