@@ -159,6 +159,14 @@ func (s *Service) AttachEvidence(ctx context.Context, a *auth.Actor, id int64, u
 // EvidenceFile returns evidence file id and its content, to whoever may
 // read its finding.
 func (s *Service) EvidenceFile(ctx context.Context, a *auth.Actor, id int64) (*File, []byte, error) {
+	return s.storedFile(ctx, a, id, `SELECT finding_id, name, content_type, size, sha256, content, created_at FROM finding_evidence
+		WHERE id = $1`)
+}
+
+// storedFile reads file id by query q — which selects its finding, name,
+// content type, size, digest, base64 content and creation time — for
+// whoever may read its finding; NotFound for anyone else.
+func (s *Service) storedFile(ctx context.Context, a *auth.Actor, id int64, q string) (*File, []byte, error) {
 	if err := signedIn(a); err != nil {
 		return nil, nil, err
 	}
@@ -167,8 +175,7 @@ func (s *Service) EvidenceFile(ctx context.Context, a *auth.Actor, id int64) (*F
 	err := s.db.View(ctx, func(tx *db.Tx) error {
 		var content string
 		var created int64
-		err := tx.QueryRowContext(ctx, `SELECT finding_id, name, content_type, size, sha256, content, created_at FROM finding_evidence
-			WHERE id = $1`, id).Scan(&f.FindingID, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &content, &created)
+		err := tx.QueryRowContext(ctx, q, id).Scan(&f.FindingID, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &content, &created)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.NoSuch("evidence")
 		}

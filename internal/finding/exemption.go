@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -721,40 +720,8 @@ func fillExemptions(ctx context.Context, tx *db.Tx, es []*Exemption) error {
 // ExemptionFile returns evidence file id of a checklist answer and its
 // content, to whoever may read the exemption's finding.
 func (s *Service) ExemptionFile(ctx context.Context, a *auth.Actor, id int64) (*File, []byte, error) {
-	if err := signedIn(a); err != nil {
-		return nil, nil, err
-	}
-	f := &File{ID: id}
-	var data []byte
-	err := s.db.View(ctx, func(tx *db.Tx) error {
-		var content string
-		var created int64
-		err := tx.QueryRowContext(ctx, `SELECT e.finding_id, x.name, x.content_type, x.size, x.sha256, x.content, x.created_at
-			FROM finding_exemption_files x JOIN finding_exemptions e ON e.id = x.exemption_id WHERE x.id = $1`, id).
-			Scan(&f.FindingID, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &content, &created)
-		if errors.Is(err, sql.ErrNoRows) {
-			return errs.NoSuch("evidence")
-		}
-		if err != nil {
-			return fmt.Errorf("read evidence: %w", err)
-		}
-		fd, err := get(ctx, tx, f.FindingID)
-		if err != nil {
-			return err
-		}
-		if s.mayRead(a, fd) != nil {
-			return errs.NoSuch("evidence")
-		}
-		f.CreatedAt = db.Micros(created)
-		if data, err = base64.StdEncoding.DecodeString(content); err != nil {
-			return fmt.Errorf("evidence %d: stored content: %w", id, err)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return f, data, nil
+	return s.storedFile(ctx, a, id, `SELECT e.finding_id, x.name, x.content_type, x.size, x.sha256, x.content, x.created_at
+		FROM finding_exemption_files x JOIN finding_exemptions e ON e.id = x.exemption_id WHERE x.id = $1`)
 }
 
 // nullID is id for a nullable column, NULL for 0.
