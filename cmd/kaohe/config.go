@@ -69,6 +69,14 @@ func baseURLFlag(fs *flag.FlagSet) *string {
 			"(env KAOHE_BASE_URL); http://<listen address> when empty")
 }
 
+// sanctionsFlag registers --sanction-periods, defaulting to
+// KAOHE_SANCTION_PERIODS, then the platform's defaults.
+func sanctionsFlag(fs *flag.FlagSet) *string {
+	return fs.String("sanction-periods", env("KAOHE_SANCTION_PERIODS", ""),
+		"effect periods in months of sanction kinds, e.g. warning=6,demerit=12,grave_demerit=18 "+
+			"(env KAOHE_SANCTION_PERIODS); the defaults are 诫勉、组织处理、警告 6, 记过 12, 记大过 18, 降级、撤职 24")
+}
+
 // openDB opens and migrates the database. On failure it prints one line
 // saying what to do and returns exit status 2.
 func openDB(ctx context.Context, dsn string, stderr io.Writer) (*db.DB, int) {

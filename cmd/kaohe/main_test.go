@@ -49,6 +49,8 @@ func TestBadInvocation(t *testing.T) {
 		{"unreachable postgres", []string{"migrate", "--db", "postgres://nobody@127.0.0.1:1/kaohe?connect_timeout=2"}, "check --db or KAOHE_DB"},
 		{"schema newer than binary", []string{"migrate", "--db", newer}, "upgrade kaohe"},
 		{"serve unreachable", []string{"serve", "--db", "mysql://x"}, "unknown database address"},
+		{"serve with a bad sanction period", []string{"serve", "--db", filepath.Join(dir, "b.db"), "--addr", "127.0.0.1:0",
+			"--sanction-periods", "warning=6,investigation=3"}, "check --sanction-periods or KAOHE_SANCTION_PERIODS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

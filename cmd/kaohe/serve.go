@@ -8,6 +8,7 @@ import (
 	"net"
 
 	"kaohe/internal/db"
+	"kaohe/internal/finding"
 	"kaohe/internal/server"
 )
 
@@ -17,6 +18,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	addr := addrFlag(fs)
 	proxies := proxiesFlag(fs)
 	base := baseURLFlag(fs)
+	sanctions := sanctionsFlag(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -25,15 +27,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return code
 	}
 	defer d.Close()
-	return serve(ctx, d, serveOptions{addr: *addr, proxies: *proxies, baseURL: *base}, stdout, stderr)
+	return serve(ctx, d, serveOptions{addr: *addr, proxies: *proxies, baseURL: *base, sanctions: *sanctions}, stdout, stderr)
 }
 
 // serveOptions are the flags of the commands that serve.
 type serveOptions struct {
 	// addr is the listen address; proxies the trusted proxies
 	// (--trusted-proxies); baseURL the public address, "" for the listen
-	// address.
-	addr, proxies, baseURL string
+	// address; sanctions the effect periods (--sanction-periods).
+	addr, proxies, baseURL, sanctions string
 }
 
 // serve runs the server until ctx ends.
@@ -49,6 +51,11 @@ func serve(ctx context.Context, d *db.DB, o serveOptions, stdout, stderr io.Writ
 			return 2
 		}
 	}
+	periods, err := finding.ParsePeriods(o.sanctions)
+	if err != nil {
+		fmt.Fprintf(stderr, "kaohe: %v; check --sanction-periods or KAOHE_SANCTION_PERIODS\n", err)
+		return 2
+	}
 	l, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "kaohe: cannot listen on %s: %v; choose another --addr or KAOHE_ADDR\n", o.addr, err)
@@ -59,7 +66,7 @@ func serve(ctx context.Context, d *db.DB, o serveOptions, stdout, stderr io.Writ
 		base = "http://" + l.Addr().String()
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	srv, err := server.New(server.Config{DB: d, Logger: logger, TrustedProxies: trusted, BaseURL: base})
+	srv, err := server.New(server.Config{DB: d, Logger: logger, TrustedProxies: trusted, BaseURL: base, SanctionPeriods: periods})
 	if err != nil {
 		l.Close()
 		fmt.Fprintf(stderr, "kaohe: %v\n", err)

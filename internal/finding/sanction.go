@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -113,16 +114,49 @@ func (s *Service) SetPeriods(periods map[SanctionKind]int) error {
 		m = maps.Clone(s.periods)
 	}
 	for k, n := range periods {
-		if !k.Valid() || k == KindInvestigation {
-			return fmt.Errorf("sanction periods: no kind %q with a period", k)
-		}
-		if n < 1 || n > 120 {
-			return fmt.Errorf("sanction periods: %s: %d months is not from 1 to 120", k, n)
+		if err := checkPeriod(k, n); err != nil {
+			return err
 		}
 		m[k] = n
 	}
 	s.periods = m
 	return nil
+}
+
+// checkPeriod checks an effect period: a kind with a period (not an
+// investigation) and 1 to 120 months.
+func checkPeriod(k SanctionKind, n int) error {
+	if !k.Valid() || k == KindInvestigation {
+		return fmt.Errorf("sanction periods: no kind %q with a period", k)
+	}
+	if n < 1 || n > 120 {
+		return fmt.Errorf("sanction periods: %s: %d months is not from 1 to 120", k, n)
+	}
+	return nil
+}
+
+// ParsePeriods reads effect periods written kind=months separated by
+// commas ("warning=6,demerit=12"), as the server's configuration gives
+// them, each checked as SetPeriods does; "" is none.
+func ParsePeriods(text string) (map[SanctionKind]int, error) {
+	out := map[SanctionKind]int{}
+	for _, part := range strings.Split(text, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(part, "=")
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if !ok || err != nil {
+			return nil, fmt.Errorf("sanction periods: %q is not kind=months", part)
+		}
+		kind := SanctionKind(strings.TrimSpace(k))
+		if err := checkPeriod(kind, n); err != nil {
+			return nil, err
+		}
+		out[kind] = n
+	}
+	return out, nil
 }
 
 // Period returns the effect period in months of kind k; 0 for an

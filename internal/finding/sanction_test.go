@@ -2,6 +2,7 @@ package finding_test
 
 import (
 	"context"
+	"maps"
 	"strings"
 	"testing"
 
@@ -300,4 +301,26 @@ func TestSanctionRoles(t *testing.T) {
 			t.Error("signed out: a list")
 		}
 	})
+}
+
+func TestParsePeriods(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want map[finding.SanctionKind]int
+		bad  bool
+	}{
+		{"", map[finding.SanctionKind]int{}, false},
+		{"warning=3, demerit=9", map[finding.SanctionKind]int{finding.KindWarning: 3, finding.KindDemerit: 9}, false},
+		{"warning", nil, true},
+		{"warning=x", nil, true},
+		{"warning=0", nil, true},
+		{"warning=121", nil, true},
+		{"investigation=6", nil, true},
+		{"probation=6", nil, true},
+	} {
+		got, err := finding.ParsePeriods(tc.in)
+		if (err != nil) != tc.bad || (!tc.bad && !maps.Equal(got, tc.want)) {
+			t.Errorf("ParsePeriods(%q) = %v, %v; want %v, error %t", tc.in, got, err, tc.want, tc.bad)
+		}
+	}
 }

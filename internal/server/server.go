@@ -38,6 +38,9 @@ type Config struct {
 	// codes, code lists and public survey addresses are built, never from
 	// a request's Host; DefaultBaseURL when "". See ParseBaseURL.
 	BaseURL string
+	// SanctionPeriods override the default effect periods (months) of
+	// sanction kinds (finding.DefaultPeriods); none for the defaults.
+	SanctionPeriods map[finding.SanctionKind]int
 }
 
 // Server is Kaohe's HTTP server.
@@ -79,6 +82,9 @@ func New(cfg Config) (*Server, error) {
 	s.auth.NameAuditObjects(sources.AuditNamers())
 	fields := fieldwork.NewService(cfg.DB, pol, collects)
 	findings := finding.NewService(cfg.DB, pol)
+	if err := findings.SetPeriods(cfg.SanctionPeriods); err != nil {
+		return nil, err
+	}
 	s.web, err = web.New(web.Config{
 		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Finding: findings,
 		Policy: pol, Locale: bundle, Logger: cfg.Logger, BaseURL: base,
