@@ -348,37 +348,38 @@ func TestFindingsCount(t *testing.T) {
 // TestFindingsRefused checks that records a cycle cannot place are an
 // error, not silently dropped.
 func TestFindingsRefused(t *testing.T) {
-	d := dbtest.SQLite(t)
-	ctx := context.Background()
-	w := newWorld(t, d, 1, 2, 1, 1)
-	var vid int64
-	if err := d.InTx(ctx, func(tx *db.Tx) (err error) {
-		vid, err = insertScheme(ctx, tx, w.city.id, "rules", "person", rulesDoc())
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	c := w.cycle(t, "rules-2025", cycle.Annual, "2025", func(c *cycle.Cycle) { c.SchemeVersionID = vid })
-	c = w.advance(t, c, cycle.Scoring)
-	for _, tc := range []struct {
-		name string
-		rec  cycle.FindingRecord
-		want string
-	}{
-		{"unknown status", cycle.FindingRecord{ID: "F1", EntityID: w.people[0].id, Category: "integrity", Severity: "minor", Status: "pending"},
-			`finding F1: unknown status "pending"`},
-		{"not assessed", cycle.FindingRecord{ID: "F2", EntityID: 42, Category: "integrity", Severity: "minor", Status: score.Active},
-			`finding F2: entity 42 is not assessed`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			ss := sources.Cycle()
-			ss.Findings = stubFindings{tc.rec}
-			_, err := cycle.NewService(d, auth.Policy{}, ss).Run(ctx, sys, c.ID)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("got %v, want %q", err, tc.want)
-			}
-		})
-	}
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d, 1, 2, 1, 1)
+		var vid int64
+		if err := d.InTx(ctx, func(tx *db.Tx) (err error) {
+			vid, err = insertScheme(ctx, tx, w.city.id, "rules", "person", rulesDoc())
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		c := w.cycle(t, "rules-2025", cycle.Annual, "2025", func(c *cycle.Cycle) { c.SchemeVersionID = vid })
+		c = w.advance(t, c, cycle.Scoring)
+		for _, tc := range []struct {
+			name string
+			rec  cycle.FindingRecord
+			want string
+		}{
+			{"unknown status", cycle.FindingRecord{ID: "F1", EntityID: w.people[0].id, Category: "integrity", Severity: "minor", Status: "pending"},
+				`finding F1: unknown status "pending"`},
+			{"not assessed", cycle.FindingRecord{ID: "F2", EntityID: 42, Category: "integrity", Severity: "minor", Status: score.Active},
+				`finding F2: entity 42 is not assessed`},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				ss := sources.Cycle()
+				ss.Findings = stubFindings{tc.rec}
+				_, err := cycle.NewService(d, auth.Policy{}, ss).Run(ctx, sys, c.ID)
+				if err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Fatalf("got %v, want %q", err, tc.want)
+				}
+			})
+		}
+	})
 }
 
 // stubFindings returns its records whatever is asked.
