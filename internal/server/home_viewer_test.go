@@ -382,74 +382,75 @@ func expectedMovers(t *testing.T, svc *cycle.Service, a *auth.Actor, id, prev in
 // grade chart draws a bar series per grade, the radar draws, and choosing
 // another unit in the form draws that unit's radar.
 func TestHomeViewerBrowser(t *testing.T) {
-	d := dbtest.SQLite(t)
-	sum, err := demo.Build(t.Context(), d, demo.Options{Seed: 1, Scale: 1})
-	if err != nil {
-		t.Fatalf("build demo: %v", err)
-	}
-	f := &fixture{db: d}
-	f.start(t)
-	var viewer demo.Login
-	for _, l := range sum.Logins {
-		if l.Login == "lingdao" {
-			viewer = l
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		sum, err := demo.Build(t.Context(), d, demo.Options{Seed: 1, Scale: 1})
+		if err != nil {
+			t.Fatalf("build demo: %v", err)
 		}
-	}
-	svc := cycle.NewService(d, auth.Policy{}, sources.Cycle())
-	rk, err := svc.Ranking(t.Context(), auth.SystemActor("test"), cycleID(t, d, "qingzhou-county-2026Q3"), cycle.RankFilter{Group: "urban"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	other := rk.Rows[len(rk.Rows)-1].Entity
-	ctx := browser(t)
-	var ce consoleErrors
-	ce.listen(ctx)
-	radarOf := `JSON.parse(document.getElementById("home-radar-data").textContent).series[0].name`
-	var texts []box
-	var first, second string
-	err = chromedp.Do(ctx,
-		chromedp.EmulateViewport(1280, 860),
-		chromedp.Navigate(f.ts.URL+"/signin"),
-		chromedp.WaitVisible(`input[name="login"]`),
-		chromedp.SendKeys(`input[name="login"]`, viewer.Login),
-		chromedp.SendKeys(`input[name="password"]`, viewer.Password),
-		chromedp.Click(`.signin-box button[type="submit"]`),
-		chromedp.WaitVisible(`#home-grades[data-drawn="true"] canvas`),
-		chromedp.WaitVisible(`#home-radar[data-drawn="true"] canvas`),
-		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			var err error
-			if texts, err = chromedp.Evaluate[[]box](chartTexts+`("home-grades")`)(ctx, tg); err != nil {
-				return err
+		f := &fixture{db: d}
+		f.start(t)
+		var viewer demo.Login
+		for _, l := range sum.Logins {
+			if l.Login == "lingdao" {
+				viewer = l
 			}
-			first, err = chromedp.Evaluate[string](radarOf)(ctx, tg)
-			return err
-		}),
-		chromedp.SetValue(`select[name="unit"]`, other.ID),
-		chromedp.Click(`form:has(select[name="unit"]) button[type="submit"]`),
-		// The page the form opens marks the unit chosen.
-		chromedp.WaitReady(fmt.Sprintf(`select[name="unit"] option[value="%s"][selected]`, other.ID)),
-		chromedp.WaitVisible(`#home-radar[data-drawn="true"] canvas`),
-		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			var err error
-			second, err = chromedp.Evaluate[string](radarOf)(ctx, tg)
-			return err
-		}),
-	)
-	if err != nil {
-		t.Fatalf("open the leadership home: %v", err)
-	}
-	if png, err := screenshot(ctx); err == nil {
-		os.WriteFile(filepath.Join(artifacts(t), "home-viewer.png"), png, 0o644)
-	}
-	for _, grade := range []string{"好", "较好", "一般", "较差"} {
-		if !slices.ContainsFunc(texts, func(b box) bool { return b.T == grade }) {
-			t.Errorf("the grade chart's legend lacks %s (drawn: %v)", grade, texts)
 		}
-	}
-	if first == other.Name || second != other.Name {
-		t.Errorf("the radar drew %s, then %s after choosing %s", first, second, other.Name)
-	}
-	if errs := ce.take(); len(errs) > 0 {
-		t.Errorf("console errors: %v", errs)
-	}
+		svc := cycle.NewService(d, auth.Policy{}, sources.Cycle())
+		rk, err := svc.Ranking(t.Context(), auth.SystemActor("test"), cycleID(t, d, "qingzhou-county-2026Q3"), cycle.RankFilter{Group: "urban"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := rk.Rows[len(rk.Rows)-1].Entity
+		ctx := browser(t)
+		var ce consoleErrors
+		ce.listen(ctx)
+		radarOf := `JSON.parse(document.getElementById("home-radar-data").textContent).series[0].name`
+		var texts []box
+		var first, second string
+		err = chromedp.Do(ctx,
+			chromedp.EmulateViewport(1280, 860),
+			chromedp.Navigate(f.ts.URL+"/signin"),
+			chromedp.WaitVisible(`input[name="login"]`),
+			chromedp.SendKeys(`input[name="login"]`, viewer.Login),
+			chromedp.SendKeys(`input[name="password"]`, viewer.Password),
+			chromedp.Click(`.signin-box button[type="submit"]`),
+			chromedp.WaitVisible(`#home-grades[data-drawn="true"] canvas`),
+			chromedp.WaitVisible(`#home-radar[data-drawn="true"] canvas`),
+			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				var err error
+				if texts, err = chromedp.Evaluate[[]box](chartTexts+`("home-grades")`)(ctx, tg); err != nil {
+					return err
+				}
+				first, err = chromedp.Evaluate[string](radarOf)(ctx, tg)
+				return err
+			}),
+			chromedp.SetValue(`select[name="unit"]`, other.ID),
+			chromedp.Click(`form:has(select[name="unit"]) button[type="submit"]`),
+			// The page the form opens marks the unit chosen.
+			chromedp.WaitReady(fmt.Sprintf(`select[name="unit"] option[value="%s"][selected]`, other.ID)),
+			chromedp.WaitVisible(`#home-radar[data-drawn="true"] canvas`),
+			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				var err error
+				second, err = chromedp.Evaluate[string](radarOf)(ctx, tg)
+				return err
+			}),
+		)
+		if err != nil {
+			t.Fatalf("open the leadership home: %v", err)
+		}
+		if png, err := screenshot(ctx); err == nil {
+			os.WriteFile(filepath.Join(artifacts(t), "home-viewer.png"), png, 0o644)
+		}
+		for _, grade := range []string{"好", "较好", "一般", "较差"} {
+			if !slices.ContainsFunc(texts, func(b box) bool { return b.T == grade }) {
+				t.Errorf("the grade chart's legend lacks %s (drawn: %v)", grade, texts)
+			}
+		}
+		if first == other.Name || second != other.Name {
+			t.Errorf("the radar drew %s, then %s after choosing %s", first, second, other.Name)
+		}
+		if errs := ce.take(); len(errs) > 0 {
+			t.Errorf("console errors: %v", errs)
+		}
+	})
 }
