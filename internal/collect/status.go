@@ -158,7 +158,7 @@ func (s *Service) Status(ctx context.Context, a *auth.Actor, regionID int64, per
 			if scope == "" {
 				continue
 			}
-			st, err := itemStatus(ctx, tx, it, period, scope, out.Today)
+			st, err := itemStatus(ctx, tx, it, period, scope, out.Today, true)
 			if err != nil {
 				return err
 			}
@@ -193,8 +193,10 @@ func overlap(region, scope string) string {
 	return ""
 }
 
-// itemStatus counts the values of it for period in the subtree at scope.
-func itemStatus(ctx context.Context, tx *db.Tx, it *Item, period, scope, today string) (*ItemStatus, error) {
+// itemStatus counts the values of it for period in the subtree at scope,
+// naming the first entities without one when names is set (the status
+// page lists them; a task list needs only the counts).
+func itemStatus(ctx context.Context, tx *db.Tx, it *Item, period, scope, today string, names bool) (*ItemStatus, error) {
 	st := &ItemStatus{Item: it}
 	err := tx.QueryRowContext(ctx, `SELECT due_date FROM collect_deadlines WHERE item_code = $1 AND period = $2`, it.Code, period).Scan(&st.Due)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -234,6 +236,9 @@ func itemStatus(ctx context.Context, tx *db.Tx, it *Item, period, scope, today s
 	}
 	st.Flagged, st.Returned, st.Verified, st.Unreviewed = int(flagged.Int64), int(returned.Int64), int(verified.Int64), int(unreviewed.Int64)
 	if st.Submitted < st.Expected {
+		st.Overdue = st.Due != "" && today > st.Due
+	}
+	if st.Submitted < st.Expected && names {
 		if it.EntityKind == EntityPerson {
 			people.Matching, people.Limit = lacksValue, MaxMissing
 			ps, err := org.ListPeople(ctx, tx, people)
@@ -253,7 +258,6 @@ func itemStatus(ctx context.Context, tx *db.Tx, it *Item, period, scope, today s
 				st.Missing = append(st.Missing, u.Name)
 			}
 		}
-		st.Overdue = st.Due != "" && today > st.Due
 	}
 	return st, nil
 }

@@ -16,6 +16,7 @@ import (
 // answers for (a provider: the item's whole scope) or watches (the
 // office: its region).
 type Task struct {
+	// ItemStatus holds the counts; a task names no missing entities.
 	*ItemStatus
 	Period string
 	// RegionID is the unit whose subtree the counts cover: the watched
@@ -90,7 +91,7 @@ func (s *Service) Tasks(ctx context.Context, a *auth.Actor) (*Tasks, error) {
 			if submits && s.pol.Authorize(a, auth.ActValueSubmit, it.OwnerPath) == nil &&
 				s.pol.Authorize(a, auth.ActCollectStatus, it.OwnerPath) != nil {
 				for _, r := range reqs {
-					st, err := itemStatus(ctx, tx, it, r.period, it.ScopePath, out.Today)
+					st, err := itemStatus(ctx, tx, it, r.period, it.ScopePath, out.Today, false)
 					if err != nil {
 						return err
 					}
@@ -105,7 +106,7 @@ func (s *Service) Tasks(ctx context.Context, a *auth.Actor) (*Tasks, error) {
 					continue
 				}
 				for _, r := range reqs {
-					st, err := itemStatus(ctx, tx, it, r.period, scope, out.Today)
+					st, err := itemStatus(ctx, tx, it, r.period, scope, out.Today, false)
 					if err != nil {
 						return err
 					}
