@@ -167,7 +167,7 @@ func (s *rowSource) insertSQL(g group, n int, corrections bool) string {
 		bound = 6
 	}
 	tail := "'" + string(it.EntityKind) + "', '" + it.Code + "', '" + s.p.periods[g.per] + "', '" + s.source + "', " +
-		strconv.FormatInt(s.submitter, 10) + ", 'submitted', TRUE, " + strconv.FormatInt(s.now, 10) + ")"
+		strconv.FormatInt(s.submitter, 10) + ", '" + string(s.p.batch.Source.status()) + "', TRUE, " + strconv.FormatInt(s.now, 10) + ")"
 	k := 0
 	for r := 0; r < n; r++ {
 		if r > 0 {
@@ -269,7 +269,7 @@ func (s *rowSource) copy(ctx context.Context, c *conn) error {
 		g := s.p.groups[gi]
 		s.row(i, vals)
 		vals[6], vals[7], vals[8] = string(s.p.items[g.item].EntityKind), s.p.items[g.item].Code, s.p.periods[g.per]
-		vals[9], vals[10], vals[11], vals[12], vals[13] = s.source, s.submitter, "submitted", true, s.now
+		vals[9], vals[10], vals[11], vals[12], vals[13] = s.source, s.submitter, string(s.p.batch.Source.status()), true, s.now
 		return vals, nil
 	})
 	return c.Raw(func(dc any) error {

@@ -185,7 +185,7 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, b Batch) (*Report, 
 	if err := signedIn(a); err != nil {
 		return nil, err
 	}
-	if !b.Source.Valid() {
+	if !b.Source.Valid() || b.Source.System() {
 		return nil, errs.Field("source", "collect.import.source_invalid", fmt.Sprintf("source %q is not form, excel, csv or api", b.Source))
 	}
 	if len(b.Rows) == 0 {
@@ -351,7 +351,7 @@ func (s *Service) prepare(ctx context.Context, tx *db.Tx, a *auth.Actor, b *Batc
 		for _, rc := range p.recs[g.from:g.to] {
 			r := &b.Rows[rc.row]
 			if old, ok := cur[rc.key.ent]; ok {
-				if old.value == rc.value && strings.TrimSpace(r.Reason) == "" {
+				if old.value == rc.value && (strings.TrimSpace(r.Reason) == "" || b.Source.System()) {
 					p.rep.Unchanged++
 					continue
 				}
@@ -669,7 +669,10 @@ func (p *plan) record(ctx context.Context, tx *db.Tx, a *auth.Actor) error {
 		after["changes"] = changes
 	}
 	action := "value.submit"
-	if p.rep.Corrected > 0 {
+	switch {
+	case p.batch.Source.System():
+		action = "value.publish"
+	case p.rep.Corrected > 0:
 		action = "value.correct"
 	}
 	return auth.Record(ctx, tx, a, audit.Event{Action: action, ObjectType: "value_batch", ObjectID: db.FormatID(p.rep.BatchID),

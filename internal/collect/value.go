@@ -35,11 +35,33 @@ const (
 	// SourceVerification is a value the assessment team found on site
 	// (Correct).
 	SourceVerification Source = "verification"
+	// SourceReview, SourceTrack and SourceFeedback are values that an
+	// owning system computed and published (Publish): the 好差评 system's
+	// rates, the delivery rate of commitments, the rate of rectification
+	// on time.
+	SourceReview   Source = "review"
+	SourceTrack    Source = "track"
+	SourceFeedback Source = "feedback"
 )
 
 // Valid reports whether s is a known source.
 func (s Source) Valid() bool {
-	return s == SourceForm || s == SourceExcel || s == SourceCSV || s == SourceAPI || s == SourceVerification
+	return s == SourceForm || s == SourceExcel || s == SourceCSV || s == SourceAPI || s == SourceVerification || s.System()
+}
+
+// System reports whether s is a system that publishes the values it
+// computes (Publish) rather than a way a person submits them.
+func (s Source) System() bool {
+	return s == SourceReview || s == SourceTrack || s == SourceFeedback
+}
+
+// status is the status a new version from s starts with: a computed
+// value is not reviewed.
+func (s Source) status() Status {
+	if s.System() {
+		return StatusVerified
+	}
+	return StatusSubmitted
 }
 
 // Value is one version of the value of a data item for an entity and a
