@@ -34,6 +34,10 @@ type Inputs struct {
 	Findings []FindingNote
 	// Hash is the hex SHA-256 of the canonical inputs.
 	Hash string
+	// Items names the data item each leaf read its value from, by leaf
+	// code; leaves computed by a formula, judged, rated or folded are
+	// absent.
+	Items map[string]string
 }
 
 // Load reads the inputs of a scoring run of cycle id: scheme version,
@@ -104,7 +108,13 @@ func (s *Service) load(ctx context.Context, tx *db.Tx, c *Cycle) (*Inputs, error
 		return strings.Compare(x.Entity+"\x00"+x.Indicator+"\x00"+x.ID, y.Entity+"\x00"+y.Indicator+"\x00"+y.ID)
 	})
 	in.Options = score.Options{Draws: c.Draws, Seed: c.Seed}
-	return &Inputs{Cycle: c, Entities: ents, Document: document, Input: in, Findings: notes}, nil
+	items := map[string]string{}
+	for _, l := range leaves {
+		if l.Item != "" && l.Formula == nil && l.Kind != score.KindQualitative && l.Code != c.FoldIndicator {
+			items[l.Code] = l.Item
+		}
+	}
+	return &Inputs{Cycle: c, Entities: ents, Document: document, Input: in, Findings: notes, Items: items}, nil
 }
 
 // foldParts sets the fold indicator of each entity to the weighted mean of
@@ -348,6 +358,18 @@ type Header struct {
 	// Unruled counts the findings read that the scheme version has no
 	// rule for, by category and severity: they counted nothing.
 	Unruled []Unruled `json:"unruled,omitempty"`
+	// Items names per leaf (Leaves order) the data item the run read its
+	// value from, "" for a leaf computed, judged, rated or folded; absent
+	// in snapshots made before it was recorded.
+	Items []string `json:"items,omitempty"`
+}
+
+// ItemOf returns the data item leaf read its value from, "" for none.
+func (h *Header) ItemOf(leaf string) string {
+	if j := slices.Index(h.Leaves, leaf); j >= 0 && j < len(h.Items) {
+		return h.Items[j]
+	}
+	return ""
 }
 
 // gaps lists the leaves that some of n entities had no input for.
@@ -414,6 +436,12 @@ func buildSnapshot(in *Inputs, out *score.Output) *built {
 	}
 	h.Groups = groupStats(out)
 	h.Unruled = unruled(in.Findings)
+	if len(in.Items) > 0 {
+		h.Items = make([]string, len(out.Leaves))
+		for j, l := range out.Leaves {
+			h.Items[j] = in.Items[l]
+		}
+	}
 	h.Missing = make([]int, len(out.Leaves))
 	for j := range out.Leaves {
 		for _, v := range out.Raw.Col(j) {

@@ -2,8 +2,10 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"kaohe/internal/auth"
@@ -99,6 +101,9 @@ type itemRow struct {
 	Contribution, Note      string
 	Finding, Points         string
 	Status, StatusCode      string
+	// Source says where a leaf's value came from (owner, how, version)
+	// and SourceURL opens the value's history; "" when not a data item.
+	Source, SourceURL string
 }
 
 type historyRow struct {
@@ -166,6 +171,10 @@ func (h *Handler) profileShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		sum += it.contribution
 	}
 	data.Sum = fixed(sum, 4)
+	if err := h.provenance(r.Context(), p, a, pr, data.Items); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	for _, c := range pr.Calibrations {
 		data.Cals = append(data.Cals, calRow{From: c.From, To: c.To, Reason: c.Reason, Actor: actorName(p, c.ActorID, c.ActorName, c.Actor), At: c.At})
 	}
@@ -282,3 +291,42 @@ func findingPoints(loc *locale.Localizer, pr *cycle.Profile, it score.Item) stri
 
 // round4 rounds a cut to 4 decimals, so that 6 − 5.0000000001 says 1.
 func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
+
+// provenance fills in where each leaf's value came from: the owner of its
+// data item and the version that was current when the snapshot was made,
+// as a provider submitted it, the assessment team corrected it or a system
+// (好差评, commitments, rectification) computed it, with a link to the
+// value's history. Snapshots made before leaves recorded their items show
+// none.
+func (h *Handler) provenance(ctx context.Context, p *page, a *auth.Actor, pr *cycle.Profile, rows []itemRow) error {
+	hd := pr.Snapshot.Header
+	if hd == nil || len(hd.Items) == 0 {
+		return nil
+	}
+	var items []string
+	for _, row := range rows {
+		if it := hd.ItemOf(row.Indicator); row.Indicator != "" && it != "" {
+			items = append(items, it)
+		}
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	entity := pr.Result.Entity.UnitID
+	if pr.Cycle.Subject == cycle.SubjectPerson {
+		entity = pr.Result.Entity.PersonID
+	}
+	prov, err := h.collect.ProvenanceAt(ctx, a, entity, pr.Cycle.Period, items, pr.Snapshot.CreatedAt)
+	if err != nil {
+		return err
+	}
+	for k := range rows {
+		pv := prov[hd.ItemOf(rows[k].Indicator)]
+		if rows[k].Indicator == "" || pv == nil {
+			continue
+		}
+		rows[k].Source = p.loc.T("profile.source", "owner", pv.Owner, "how", p.loc.T("history.source."+string(pv.Source)), "version", pv.Version)
+		rows[k].SourceURL = "/collect/history?entity=" + strconv.FormatInt(entity, 10) + "&item=" + url.QueryEscape(pv.Item)
+	}
+	return nil
+}
