@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"time"
 
+	"kaohe/internal/audit"
 	"kaohe/internal/db"
 	"kaohe/internal/finding"
 	"kaohe/internal/server"
@@ -19,15 +22,29 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	proxies := proxiesFlag(fs)
 	base := baseURLFlag(fs)
 	sanctions := sanctionsFlag(fs)
+	checkpoints := checkpointsFlag(fs)
+	key := auditKeyFlag(fs, "signing key of the audit checkpoints (kaohe audit keygen); with --audit-checkpoints the server writes one every five minutes")
 	if code, ok := parse(fs, args); !ok {
 		return code
+	}
+	if (*checkpoints == "") != (*key == "") {
+		fmt.Fprintln(stderr, "kaohe serve: --audit-checkpoints and --audit-key go together")
+		return 2
+	}
+	o := serveOptions{addr: *addr, proxies: *proxies, baseURL: *base, sanctions: *sanctions, checkpoints: *checkpoints}
+	if *key != "" {
+		var err error
+		if o.auditKey, err = audit.LoadKey(*key); err != nil {
+			fmt.Fprintf(stderr, "kaohe serve: %v; check --audit-key or KAOHE_AUDIT_KEY\n", err)
+			return 2
+		}
 	}
 	d, code := openDB(ctx, *dsn, stderr)
 	if d == nil {
 		return code
 	}
 	defer d.Close()
-	return serve(ctx, d, serveOptions{addr: *addr, proxies: *proxies, baseURL: *base, sanctions: *sanctions}, stdout, stderr)
+	return serve(ctx, d, o, stdout, stderr)
 }
 
 // serveOptions are the flags of the commands that serve.
@@ -36,7 +53,14 @@ type serveOptions struct {
 	// (--trusted-proxies); baseURL the public address, "" for the listen
 	// address; sanctions the effect periods (--sanction-periods).
 	addr, proxies, baseURL, sanctions string
+	// checkpoints is the file the server appends signed checkpoints of
+	// the audit chain to, with auditKey; "" for none.
+	checkpoints string
+	auditKey    ed25519.PrivateKey
 }
+
+// checkpointEvery is how often a server writes an audit checkpoint.
+const checkpointEvery = 5 * time.Minute
 
 // serve runs the server until ctx ends.
 func serve(ctx context.Context, d *db.DB, o serveOptions, stdout, stderr io.Writer) int {
@@ -74,6 +98,18 @@ func serve(ctx context.Context, d *db.DB, o serveOptions, stdout, stderr io.Writ
 	}
 	fmt.Fprintf(stdout, "Kaohe 考核 serving %s on http://%s/\n", d, l.Addr())
 	fmt.Fprintf(stdout, "Links on code sheets and in codes.csv point to %s (--base-url)\n", base)
+	if o.checkpoints != "" {
+		ctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			audit.KeepCheckpoints(ctx, d, o.checkpoints, o.auditKey, checkpointEvery, func(err error) {
+				logger.Error("audit checkpoint", "err", err)
+			})
+		}()
+		defer func() { stop(); <-done }()
+		fmt.Fprintf(stdout, "Audit checkpoints go to %s every %s\n", o.checkpoints, checkpointEvery)
+	}
 	if err := srv.Serve(ctx, l); err != nil {
 		fmt.Fprintf(stderr, "kaohe: %v\n", err)
 		return 1

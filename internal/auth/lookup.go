@@ -60,3 +60,14 @@ func UserNames(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]UserName,
 	}
 	return out, nil
 }
+
+// HasUsers reports whether any user account exists: every account is
+// created through an audited call, so a database with users and an empty
+// audit log has lost its log.
+func HasUsers(ctx context.Context, tx *db.Tx) (bool, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM users LIMIT 1) u`).Scan(&n); err != nil {
+		return false, fmt.Errorf("count users: %w", err)
+	}
+	return n > 0, nil
+}
