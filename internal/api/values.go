@@ -1,9 +1,9 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -24,11 +24,6 @@ type valueIn struct {
 	Value  json.RawMessage `json:"value"`
 	Unit   string          `json:"unit,omitempty"`
 	Reason string          `json:"reason,omitempty"`
-}
-
-// valuesIn is the JSON body of POST /api/v1/values.
-type valuesIn struct {
-	Values []valueIn `json:"values"`
 }
 
 // valuesOut is the answer to POST /api/v1/values.
@@ -61,29 +56,43 @@ type rowErrorOut struct {
 	Message string `json:"message"`
 }
 
-// maxValuesBody bounds the body of POST /api/v1/values.
-const maxValuesBody = 256 << 20
+// Limits of POST /api/v1/values. A JSON body is decoded value by value,
+// so its memory is that of the rows, bounded by collect.MaxRows; a CSV body
+// is read whole (its encoding is detected over all of it), so it has a
+// tighter bound.
+const (
+	maxJSONBody = 256 << 20
+	maxCSVBody  = 64 << 20
+)
 
 // valuesSubmit takes a batch of values as JSON ({"values": [...]}) or as
 // CSV (Content-Type text/csv, the columns of a CSV upload) and writes it
 // whole or not at all. A rejected batch answers 422 (403 for another
 // department's item) with every bad row under "errors".
 func (h *Handler) valuesSubmit(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxValuesBody))
-	if err != nil {
-		h.ServeError(w, r, errs.New(errs.Invalid, "api.body_too_large", "the body is too large or unreadable"))
-		return
-	}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	var b *collect.Batch
+	var (
+		b   *collect.Batch
+		err error
+	)
 	switch mt {
 	case "text/csv", "text/plain":
+		var body []byte
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, maxCSVBody))
+		if err != nil {
+			h.ServeError(w, r, bodyError(err, maxCSVBody))
+			return
+		}
 		b, err = collect.ParseCSV(body)
 		if b != nil {
 			b.Source = collect.SourceAPI
 		}
 	default:
-		b, err = parseValuesJSON(body)
+		b, err = decodeValuesJSON(http.MaxBytesReader(w, r.Body, maxJSONBody))
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			err = bodyError(err, maxJSONBody)
+		}
 	}
 	if err == nil {
 		var rep *collect.Report
@@ -100,25 +109,87 @@ func (h *Handler) valuesSubmit(w http.ResponseWriter, r *http.Request, a *auth.A
 	h.valuesError(w, r, err)
 }
 
-// parseValuesJSON reads a JSON batch; rows are numbered from 1.
-func parseValuesJSON(body []byte) (*collect.Batch, error) {
-	var in valuesIn
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		e := errs.New(errs.Invalid, "api.json_invalid", "the body is not a JSON object {\"values\": [...]}: "+err.Error())
-		return nil, e
+// bodyError says that a body was over its limit max, naming it, or could
+// not be read.
+func bodyError(err error, max int64) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		e := errs.New(errs.Invalid, "api.body_over_limit", fmt.Sprintf("the body is larger than %d MiB", max>>20))
+		e.Args = map[string]any{"mib": max >> 20}
+		return e
 	}
-	b := &collect.Batch{Source: collect.SourceAPI, Rows: make([]collect.Row, len(in.Values))}
-	for i, v := range in.Values {
-		val := string(v.Value)
-		var s string
-		if json.Unmarshal(v.Value, &s) == nil {
-			val = s
-		} else if val == "null" {
-			val = ""
+	return errs.New(errs.Invalid, "api.body_too_large", "the body is too large or unreadable")
+}
+
+// decodeValuesJSON reads a JSON batch {"values": [...]} value by value;
+// rows are numbered from 1. More than collect.MaxRows values stop the
+// decoding there.
+func decodeValuesJSON(body io.Reader) (*collect.Batch, error) {
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	bad := func(err error) error {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return err
 		}
-		b.Rows[i] = collect.Row{Line: i + 1, Entity: v.Entity, Item: v.Item, Period: v.Period, Value: val, Unit: v.Unit, Reason: v.Reason}
+		return errs.New(errs.Invalid, "api.json_invalid", "the body is not a JSON object {\"values\": [...]}: "+err.Error())
+	}
+	expect := func(want json.Delim) error {
+		t, err := dec.Token()
+		if err != nil {
+			return bad(err)
+		}
+		if d, ok := t.(json.Delim); !ok || d != want {
+			return bad(fmt.Errorf("want %v, got %v", want, t))
+		}
+		return nil
+	}
+	if err := expect('{'); err != nil {
+		return nil, err
+	}
+	b := &collect.Batch{Source: collect.SourceAPI}
+	seen := false
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, bad(err)
+		}
+		if k, _ := t.(string); k != "values" || seen {
+			return nil, bad(fmt.Errorf("unknown or repeated field %v", t))
+		}
+		seen = true
+		if err := expect('['); err != nil {
+			return nil, err
+		}
+		for dec.More() {
+			if len(b.Rows) == collect.MaxRows {
+				e := errs.New(errs.Invalid, "collect.import.too_many", fmt.Sprintf("a submission holds at most %d rows", collect.MaxRows))
+				e.Args = map[string]any{"max": collect.MaxRows}
+				return nil, e
+			}
+			var v valueIn
+			if err := dec.Decode(&v); err != nil {
+				return nil, bad(err)
+			}
+			val := string(v.Value)
+			var s string
+			if json.Unmarshal(v.Value, &s) == nil {
+				val = s
+			} else if val == "null" {
+				val = ""
+			}
+			b.Rows = append(b.Rows, collect.Row{Line: len(b.Rows) + 1, Entity: v.Entity, Item: v.Item, Period: v.Period,
+				Value: val, Unit: v.Unit, Reason: v.Reason})
+		}
+		if err := expect(']'); err != nil {
+			return nil, err
+		}
+	}
+	if err := expect('}'); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, bad(errors.New("data after the object"))
 	}
 	return b, nil
 }

@@ -193,6 +193,13 @@ func TestCollectPages(t *testing.T) {
 		if res.StatusCode != 200 || countValues(t, d) != 4 {
 			t.Fatalf("API CSV: %d %s", res.StatusCode, body)
 		}
+		// A CSV body over its limit is refused naming the limit (a JSON one
+		// is decoded value by value: TestDecodeValuesJSONLimits).
+		huge := append([]byte("entity_code,item_code,period,value\n"), make([]byte, 64<<20)...)
+		res, body = f.send(t, tongji, "/api/v1/values", "text/csv", huge)
+		if res.StatusCode != 422 || !strings.Contains(body, "请求体超过 64 MiB 的上限") || countValues(t, d) != 4 {
+			t.Fatalf("API CSV over the limit: %d %s", res.StatusCode, body)
+		}
 
 		// The office sees the progress: 甲县 reported, 乙县 is another city's.
 		office := f.signIn(t, "office")
