@@ -23,6 +23,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	base := baseURLFlag(fs)
 	sanctions := sanctionsFlag(fs)
 	checkpoints := checkpointsFlag(fs)
+	cert := fs.String("tls-cert", env("KAOHE_TLS_CERT", ""), "PEM certificate (chain) to serve HTTPS with, with --tls-key (env KAOHE_TLS_CERT)")
+	tlsKey := fs.String("tls-key", env("KAOHE_TLS_KEY", ""), "PEM private key of --tls-cert (env KAOHE_TLS_KEY)")
 	key := auditKeyFlag(fs, "signing key of the audit checkpoints (kaohe audit keygen); with --audit-checkpoints the server writes one every five minutes")
 	if code, ok := parse(fs, args); !ok {
 		return code
@@ -31,7 +33,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "kaohe serve: --audit-checkpoints and --audit-key go together")
 		return 2
 	}
-	o := serveOptions{addr: *addr, proxies: *proxies, baseURL: *base, sanctions: *sanctions, checkpoints: *checkpoints}
+	o := serveOptions{addr: *addr, proxies: *proxies, baseURL: *base, sanctions: *sanctions, checkpoints: *checkpoints,
+		tlsCert: *cert, tlsKey: *tlsKey}
 	if *key != "" {
 		var err error
 		if o.auditKey, err = audit.LoadKey(*key); err != nil {
@@ -57,6 +60,8 @@ type serveOptions struct {
 	// the audit chain to, with auditKey; "" for none.
 	checkpoints string
 	auditKey    ed25519.PrivateKey
+	// tlsCert and tlsKey are the files to serve HTTPS with.
+	tlsCert, tlsKey string
 }
 
 // checkpointEvery is how often a server writes an audit checkpoint.
@@ -85,18 +90,23 @@ func serve(ctx context.Context, d *db.DB, o serveOptions, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "kaohe: cannot listen on %s: %v; choose another --addr or KAOHE_ADDR\n", o.addr, err)
 		return 2
 	}
+	scheme := "http"
+	if o.tlsCert != "" {
+		scheme = "https"
+	}
 	base := o.baseURL
 	if base == "" {
-		base = "http://" + l.Addr().String()
+		base = scheme + "://" + l.Addr().String()
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	srv, err := server.New(server.Config{DB: d, Logger: logger, TrustedProxies: trusted, BaseURL: base, SanctionPeriods: periods})
+	srv, err := server.New(server.Config{DB: d, Logger: logger, TrustedProxies: trusted, BaseURL: base, SanctionPeriods: periods,
+		TLSCert: o.tlsCert, TLSKey: o.tlsKey})
 	if err != nil {
 		l.Close()
 		fmt.Fprintf(stderr, "kaohe: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "Kaohe 考核 serving %s on http://%s/\n", d, l.Addr())
+	fmt.Fprintf(stdout, "Kaohe 考核 serving %s on %s://%s/\n", d, scheme, l.Addr())
 	fmt.Fprintf(stdout, "Links on code sheets and in codes.csv point to %s (--base-url)\n", base)
 	if o.checkpoints != "" {
 		ctx, stop := context.WithCancel(ctx)

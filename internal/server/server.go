@@ -4,13 +4,16 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"kaohe/internal/sources"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"kaohe/internal/api"
@@ -41,6 +44,11 @@ type Config struct {
 	// SanctionPeriods override the default effect periods (months) of
 	// sanction kinds (finding.DefaultPeriods); none for the defaults.
 	SanctionPeriods map[finding.SanctionKind]int
+	// TLSCert and TLSKey are the PEM files of the server's certificate
+	// and key: with them it serves HTTPS itself. Without, a BaseURL of
+	// https:// says a reverse proxy terminates TLS in front of it. Either
+	// way cookies are Secure and responses carry HSTS.
+	TLSCert, TLSKey string
 }
 
 // Server is Kaohe's HTTP server.
@@ -52,6 +60,10 @@ type Server struct {
 	api     *api.Handler
 	mux     *http.ServeMux
 	handler http.Handler
+	// tls is the certificate served, nil for plain HTTP; https says the
+	// site is served over HTTPS, by the server or a proxy.
+	tls   *tls.Config
+	https bool
 }
 
 // New builds the services, the pages and the API, and checks every
@@ -67,12 +79,17 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	tc, err := loadTLS(cfg.TLSCert, cfg.TLSKey)
+	if err != nil {
+		return nil, err
+	}
 	bundle, err := locale.Load()
 	if err != nil {
 		return nil, err
 	}
 	var pol auth.Policy
-	s := &Server{cfg: cfg, log: cfg.Logger, auth: auth.NewService(cfg.DB, pol, org.GrantUnits{})}
+	s := &Server{cfg: cfg, log: cfg.Logger, auth: auth.NewService(cfg.DB, pol, org.GrantUnits{}), tls: tc,
+		https: tc != nil || strings.HasPrefix(base, "https://")}
 	orgs := org.NewService(cfg.DB, pol)
 	schemes := scheme.NewService(cfg.DB, pol, sources.Scheme()...)
 	collects := collect.NewService(cfg.DB, pol)
@@ -104,7 +121,7 @@ func New(cfg Config) (*Server, error) {
 	var h http.Handler = s.mux
 	h = s.authenticate(h)
 	h = s.crossOrigin(h)
-	h = securityHeaders(h)
+	h = securityHeaders(h, s.https)
 	h = s.recoverPanics(h)
 	h = s.logRequests(h)
 	s.handler = h
@@ -122,6 +139,10 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
 	}
+	if s.tls != nil {
+		hs.TLSConfig = s.tls
+		l = tls.NewListener(l, s.tls)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(l) }()
 	select {
@@ -138,6 +159,21 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 		return err
 	}
 	return nil
+}
+
+// loadTLS reads the certificate and key files, nil when neither is given.
+func loadTLS(certFile, keyFile string) (*tls.Config, error) {
+	if certFile == "" && keyFile == "" {
+		return nil, nil
+	}
+	if certFile == "" || keyFile == "" {
+		return nil, errors.New("a TLS certificate needs its key and a key its certificate (--tls-cert and --tls-key)")
+	}
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("load the TLS certificate: %w", err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
 }
 
 // healthz answers 200 with the database engine and schema version.

@@ -26,6 +26,10 @@ type Info struct {
 	Token string
 	// API reports that the actor was found by an API token.
 	API bool
+	// Secure reports that the site is served over HTTPS — by the server
+	// itself or by a reverse proxy in front of it — so that cookies are
+	// Secure even on a proxied plain connection.
+	Secure bool
 	// Expired reports a session cookie that is no longer valid: the
 	// sign-in page then says the session has ended.
 	Expired bool
@@ -49,8 +53,12 @@ func From(ctx context.Context) *Info {
 // Actor returns the signed-in actor of ctx, nil when anonymous.
 func Actor(ctx context.Context) *auth.Actor { return From(ctx).Actor }
 
+// Secure reports whether cookies set for r must be Secure: r came over
+// TLS, or the site is served over HTTPS (Info.Secure).
+func Secure(r *http.Request) bool { return r.TLS != nil || From(r.Context()).Secure }
+
 // SetCookie sets the session cookie: HttpOnly, SameSite=Lax, and Secure
-// when the request came over TLS. It lives as long as the browser; the
+// when the site is served over HTTPS (Secure). It lives as long as the browser; the
 // server decides when the session itself ends.
 func SetCookie(w http.ResponseWriter, r *http.Request, token string) {
 	http.SetCookie(w, &http.Cookie{
@@ -59,7 +67,7 @@ func SetCookie(w http.ResponseWriter, r *http.Request, token string) {
 		Path:     "/",
 		HttpOnly: true,
 		SameSite: http.SameSiteLaxMode,
-		Secure:   r.TLS != nil,
+		Secure:   Secure(r),
 	})
 }
 
@@ -72,7 +80,7 @@ func ClearCookie(w http.ResponseWriter, r *http.Request) {
 		MaxAge:   -1,
 		HttpOnly: true,
 		SameSite: http.SameSiteLaxMode,
-		Secure:   r.TLS != nil,
+		Secure:   Secure(r),
 	})
 }
 
@@ -85,6 +93,6 @@ func SetLangCookie(w http.ResponseWriter, r *http.Request, lang string) {
 		MaxAge:   365 * 24 * 3600,
 		HttpOnly: true,
 		SameSite: http.SameSiteLaxMode,
-		Secure:   r.TLS != nil,
+		Secure:   Secure(r),
 	})
 }

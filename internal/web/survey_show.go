@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"net/http"
 
+	"kaohe/internal/session"
 	"kaohe/internal/survey"
 )
 
@@ -36,7 +37,7 @@ func device(w http.ResponseWriter, r *http.Request) string {
 	v := rand.Text()
 	http.SetCookie(w, &http.Cookie{
 		Name: deviceCookie, Value: v, Path: "/s/", MaxAge: 400 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: session.Secure(r),
 	})
 	return v
 }
