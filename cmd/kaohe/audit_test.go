@@ -60,3 +60,29 @@ func TestAuditCheckpointCommands(t *testing.T) {
 		t.Errorf("verify of a deleted log against the checkpoint: exit %d, %q; want 1 naming seq 1", code, errOut)
 	}
 }
+
+// TestBackupRestoreCommands backs a database up, restores it into a new
+// file, and verifies the restored log.
+func TestBackupRestoreCommands(t *testing.T) {
+	dsn := cliDB(t)
+	if code, _, errOut := kaohe(t, runUser, "add", "--db", dsn, "--login", "a", "--name", "a", "--role", "office", "--unit", "X"); code != 0 {
+		t.Fatalf("user add: %q", errOut)
+	}
+	dir := filepath.Join(t.TempDir(), "b")
+	if code, out, errOut := kaohe(t, runBackup, "--db", dsn, "--out", dir); code != 0 || !strings.Contains(out, "kaohe.db: ") {
+		t.Fatalf("backup: exit %d, %q %q", code, out, errOut)
+	}
+	if code, _, errOut := kaohe(t, runBackup, "--db", dsn); code != 2 || !strings.Contains(errOut, "--out is required") {
+		t.Errorf("backup without --out: exit %d, %q", code, errOut)
+	}
+	target := "sqlite:" + filepath.Join(t.TempDir(), "r.db")
+	if code, out, errOut := kaohe(t, runRestore, "--db", target, "--from", dir); code != 0 || !strings.Contains(out, "restored") {
+		t.Fatalf("restore: exit %d, %q %q", code, out, errOut)
+	}
+	if code, _, errOut := kaohe(t, runRestore, "--db", target, "--from", dir); code != 1 || !strings.Contains(errOut, "exists") {
+		t.Errorf("restore over a database: exit %d, %q; want 1", code, errOut)
+	}
+	if code, out, errOut := kaohe(t, runAudit, "verify", "--db", target); code != 0 || !strings.HasPrefix(out, "OK: 1 rows verified") {
+		t.Errorf("verify the restored log: exit %d, %q %q", code, out, errOut)
+	}
+}

@@ -30,6 +30,8 @@ func commands() []command {
 		{"migrate", "apply pending database migrations", runMigrate},
 		{"user", "add, reset, grant and list users", runUser},
 		{"audit", "verify the tamper-evident audit log", runAudit},
+		{"backup", "back the database up while it serves, with a checksum manifest", runBackup},
+		{"restore", "restore a backup into an empty database", runRestore},
 		{"score", "score files with the engine, without a database", runScore},
 		{"load", "load-test democratic evaluation: raters casting ballots over HTTP", runLoad},
 		{"version", "print the version", runVersion},
