@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"time"
 
 	"kaohe/internal/audit"
@@ -24,6 +25,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	sanctions := sanctionsFlag(fs)
 	checkpoints := checkpointsFlag(fs)
 	cert := fs.String("tls-cert", env("KAOHE_TLS_CERT", ""), "PEM certificate (chain) to serve HTTPS with, with --tls-key (env KAOHE_TLS_CERT)")
+	metricsAddr := fs.String("metrics-addr", env("KAOHE_METRICS_ADDR", ""),
+		"address to serve /metrics (Prometheus) on, reachable only by the monitoring system, e.g. 127.0.0.1:9100 (env KAOHE_METRICS_ADDR); none when empty")
 	tlsKey := fs.String("tls-key", env("KAOHE_TLS_KEY", ""), "PEM private key of --tls-cert (env KAOHE_TLS_KEY)")
 	key := auditKeyFlag(fs, "signing key of the audit checkpoints (kaohe audit keygen); with --audit-checkpoints the server writes one every five minutes")
 	if code, ok := parse(fs, args); !ok {
@@ -34,7 +37,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	o := serveOptions{addr: *addr, proxies: *proxies, baseURL: *base, sanctions: *sanctions, checkpoints: *checkpoints,
-		tlsCert: *cert, tlsKey: *tlsKey}
+		tlsCert: *cert, tlsKey: *tlsKey, metricsAddr: *metricsAddr}
 	if *key != "" {
 		var err error
 		if o.auditKey, err = audit.LoadKey(*key); err != nil {
@@ -62,6 +65,8 @@ type serveOptions struct {
 	auditKey    ed25519.PrivateKey
 	// tlsCert and tlsKey are the files to serve HTTPS with.
 	tlsCert, tlsKey string
+	// metricsAddr is where /metrics is served, "" for nowhere.
+	metricsAddr string
 }
 
 // checkpointEvery is how often a server writes an audit checkpoint.
@@ -108,6 +113,18 @@ func serve(ctx context.Context, d *db.DB, o serveOptions, stdout, stderr io.Writ
 	}
 	fmt.Fprintf(stdout, "Kaohe 考核 serving %s on %s://%s/\n", d, scheme, l.Addr())
 	fmt.Fprintf(stdout, "Links on code sheets and in codes.csv point to %s (--base-url)\n", base)
+	if o.metricsAddr != "" {
+		ml, err := net.Listen("tcp", o.metricsAddr)
+		if err != nil {
+			l.Close()
+			fmt.Fprintf(stderr, "kaohe: cannot listen on %s: %v; choose another --metrics-addr or KAOHE_METRICS_ADDR\n", o.metricsAddr, err)
+			return 2
+		}
+		ms := &http.Server{Handler: srv.Metrics(), ReadHeaderTimeout: 10 * time.Second}
+		go ms.Serve(ml)
+		defer ms.Close()
+		fmt.Fprintf(stdout, "Metrics on http://%s/metrics\n", ml.Addr())
+	}
 	if o.checkpoints != "" {
 		ctx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})

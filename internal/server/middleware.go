@@ -63,7 +63,11 @@ func (rec *recorder) Write(b []byte) (int, error) {
 func (rec *recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
 
 // reqLog is filled in as a request passes the middleware, for its log line.
-type reqLog struct{ userID int64 }
+type reqLog struct {
+	userID int64
+	// route is the pattern that matched (matchedRoutes), "" for none.
+	route string
+}
 
 type reqLogKey struct{}
 
@@ -82,6 +86,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
+		s.metrics.observe(r.Method, info.route, rec.status, time.Since(start))
 		level := slog.LevelInfo
 		if rec.status >= 500 {
 			level = slog.LevelError

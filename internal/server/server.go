@@ -62,8 +62,9 @@ type Server struct {
 	handler http.Handler
 	// tls is the certificate served, nil for plain HTTP; https says the
 	// site is served over HTTPS, by the server or a proxy.
-	tls   *tls.Config
-	https bool
+	tls     *tls.Config
+	https   bool
+	metrics *metrics
 }
 
 // New builds the services, the pages and the API, and checks every
@@ -89,7 +90,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	var pol auth.Policy
 	s := &Server{cfg: cfg, log: cfg.Logger, auth: auth.NewService(cfg.DB, pol, org.GrantUnits{}), tls: tc,
-		https: tc != nil || strings.HasPrefix(base, "https://")}
+		https: tc != nil || strings.HasPrefix(base, "https://"), metrics: newMetrics(cfg.DB)}
 	orgs := org.NewService(cfg.DB, pol)
 	schemes := scheme.NewService(cfg.DB, pol, sources.Scheme()...)
 	collects := collect.NewService(cfg.DB, pol)
@@ -114,11 +115,12 @@ func New(cfg Config) (*Server, error) {
 
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.web.Register(s.mux)
 	s.api.Register(s.mux)
 
 	// Outermost first: log, recover, headers, cross-origin check, actor.
-	var h http.Handler = s.mux
+	h := matchedRoutes(s.mux)
 	h = s.authenticate(h)
 	h = s.crossOrigin(h)
 	h = securityHeaders(h, s.https)
