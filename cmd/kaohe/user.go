@@ -30,6 +30,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		{"tokens", "list a user's API tokens, or revoke one", runUserTokens},
 		{"disable", "stop an account: no sign-in, sessions and API tokens end", runUserDisable},
 		{"enable", "let a disabled account sign in again", runUserEnable},
+		{"unlock", "lift the lock that failed sign-ins from many addresses put on an account", runUserUnlock},
 	}
 	if len(args) > 0 {
 		for _, s := range subs {

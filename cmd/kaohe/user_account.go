@@ -17,9 +17,13 @@ func runUserEnable(ctx context.Context, args []string, stdout, stderr io.Writer)
 	return runUserDisableOrEnable(ctx, "enable", args, stdout, stderr)
 }
 
+func runUserUnlock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runUserDisableOrEnable(ctx, "unlock", args, stdout, stderr)
+}
+
 // runUserDisableOrEnable stops an account (its sessions end, its API
-// tokens are revoked) or lets it sign in again, with a reason for the
-// audit log.
+// tokens are revoked), lets it sign in again, or unlocks it after failed
+// sign-ins, with a reason for the audit log.
 func runUserDisableOrEnable(ctx context.Context, verb string, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("user "+verb, "", stderr)
 	dsn := dbFlag(fs)
@@ -44,19 +48,19 @@ func runUserDisableOrEnable(ctx context.Context, verb string, args []string, std
 	if err != nil {
 		return c.fail(fmt.Errorf("%s: %w", *login, err))
 	}
-	if verb == "disable" {
-		err = c.svc.DisableUser(ctx, c.actor, u.ID, *reason)
-	} else {
-		err = c.svc.EnableUser(ctx, c.actor, u.ID, *reason)
+	var done string
+	switch verb {
+	case "disable":
+		err, done = c.svc.DisableUser(ctx, c.actor, u.ID, *reason), "disabled; its sessions have ended and its API tokens are revoked"
+	case "enable":
+		err, done = c.svc.EnableUser(ctx, c.actor, u.ID, *reason), "enabled; it can sign in again"
+	default:
+		err, done = c.svc.UnlockUser(ctx, c.actor, u.ID, *reason), "unlocked; its failed sign-ins are forgotten"
 	}
 	if err != nil {
 		return c.fail(err)
 	}
-	if verb == "disable" {
-		fmt.Fprintf(stdout, "%s disabled; its sessions have ended and its API tokens are revoked\n", u.Login)
-	} else {
-		fmt.Fprintf(stdout, "%s enabled; it can sign in again\n", u.Login)
-	}
+	fmt.Fprintf(stdout, "%s %s\n", u.Login, done)
 	return 0
 }
 

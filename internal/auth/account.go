@@ -157,3 +157,55 @@ func listTokens(ctx context.Context, tx *db.Tx, userID int64) ([]APIToken, error
 	}
 	return out, rs.Err()
 }
+
+// UnlockUser lifts the lock of an account locked by failed sign-ins from
+// many addresses, with a reason: the failures are forgotten (their record
+// is the audit log). It checks the policy as DisableUser does.
+func (s *Service) UnlockUser(ctx context.Context, actor *Actor, id int64, reason string) error {
+	reason, err := checkReason(reason)
+	if err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		u, err := s.manageUser(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE login = $1`, u.Login)
+		if err != nil {
+			return fmt.Errorf("unlock user: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		return Record(ctx, tx, actor, audit.Event{
+			Action: "user.unlock", ObjectType: "user", ObjectID: db.FormatID(id), UnitPath: u.scopePath(),
+			After: map[string]any{"login": u.Login, "failures_cleared": n}, Reason: reason,
+		})
+	})
+}
+
+// LockedLogins returns the logins that failed sign-ins from many addresses
+// have locked (Throttle.PerLogin within the window), for the user list of
+// an actor who manages users.
+func (s *Service) LockedLogins(ctx context.Context, actor *Actor) (map[string]bool, error) {
+	if actor == nil || s.pol.Scope(actor, ActUserManage).Empty() {
+		return nil, errs.NoSuch("user")
+	}
+	out := map[string]bool{}
+	err := s.db.View(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT login FROM signin_failures WHERE at > $1 GROUP BY login HAVING COUNT(*) >= $2`,
+			tx.Now.Add(-s.Throttle.Window).UnixMicro(), s.Throttle.PerLogin)
+		if err != nil {
+			return fmt.Errorf("read locked accounts: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var login string
+			if err := rows.Scan(&login); err != nil {
+				return err
+			}
+			out[login] = true
+		}
+		return rows.Err()
+	})
+	return out, err
+}

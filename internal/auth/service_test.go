@@ -340,8 +340,8 @@ func TestThrottle(t *testing.T) {
 		f.add(t, "office", g(auth.RoleOffice, countyID))
 		const addr = "203.0.113.9:4000"
 
-		// Five failures lock the account, even for the right password, and
-		// an unknown login is answered the same way.
+		// Five failures from one address refuse that address, even the
+		// right password, and an unknown login is answered the same way.
 		for range 5 {
 			_, _, err := f.svc.SignIn(ctx, "office", "wrong password", addr)
 			wantKey(t, "wrong password", err, auth.KeySignInFailed)
@@ -356,8 +356,8 @@ func TestThrottle(t *testing.T) {
 
 		// The lock survives a restart: a new service over the same database.
 		svc2 := auth.NewService(d, auth.Policy{}, org.GrantUnits{})
-		_, _, err = svc2.SignIn(ctx, "office", pw, "198.51.100.7:1")
-		wantKey(t, "after restart, from another address", err, auth.KeySignInThrottled)
+		_, _, err = svc2.SignIn(ctx, "office", pw, addr)
+		wantKey(t, "after restart", err, auth.KeySignInThrottled)
 
 		// It releases when the failures leave the 15-minute window.
 		f.clock.Advance(11 * time.Minute)
@@ -374,6 +374,32 @@ func TestThrottle(t *testing.T) {
 		wantKey(t, "right password from a locked address", err, auth.KeySignInThrottled)
 		if _, _, err := f.svc.SignIn(ctx, "office", pw, addr); err != nil {
 			t.Errorf("from another address: %v", err)
+		}
+
+		// Guessing spread over many addresses locks the account: the user
+		// is told so, the office sees it and unlocks it with a reason.
+		f.clock.Advance(16 * time.Minute)
+		for i := range auth.DefaultThrottle.PerLogin {
+			_, _, err := f.svc.SignIn(ctx, "office", "wrong password", "192.0.2."+strconv.Itoa(i)+":1")
+			wantKey(t, "spread guessing", err, auth.KeySignInFailed)
+		}
+		_, _, err = f.svc.SignIn(ctx, "office", pw, "198.51.100.9:1")
+		wantKey(t, "right password of a locked account", err, auth.KeySignInLocked)
+		office := f.add(t, "boss", g(auth.RoleOffice, cityID)).Actor()
+		locked, err := f.svc.LockedLogins(ctx, office)
+		if err != nil || !locked["office"] || len(locked) != 1 {
+			t.Fatalf("locked logins: %v, %v; want office", locked, err)
+		}
+		u, err := f.svc.UserByLogin(ctx, office, "office")
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, "unlock without a reason", f.svc.UnlockUser(ctx, office, u.ID, " "), errs.Invalid)
+		if err := f.svc.UnlockUser(ctx, office, u.ID, "本人确认，已更换密码"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.svc.SignIn(ctx, "office", pw, "198.51.100.9:1"); err != nil {
+			t.Errorf("after unlocking: %v", err)
 		}
 	})
 }

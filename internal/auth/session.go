@@ -19,17 +19,24 @@ import (
 	"kaohe/internal/errs"
 )
 
-// Throttle limits failed sign-ins within a sliding window: an account with
-// PerLogin failures, or an address with PerAddr, is refused until the oldest
-// failure leaves the window.
+// Throttle limits failed sign-ins within a sliding window, narrowest
+// first, so that guessing from one address cannot lock a user out
+// everywhere: PerPair failures of one login from one address refuse that
+// address for that login only; PerAddr failures from an address, over any
+// logins, refuse the address; PerLogin failures of a login from any
+// addresses — guessing spread over many — lock the account, which the
+// user is told and an administrator can lift (Unlock). Each lasts until
+// its oldest failure leaves the window.
 type Throttle struct {
 	Window   time.Duration
-	PerLogin int
+	PerPair  int
 	PerAddr  int
+	PerLogin int
 }
 
-// DefaultThrottle allows 5 failures per account and 20 per address in 15 minutes.
-var DefaultThrottle = Throttle{Window: 15 * time.Minute, PerLogin: 5, PerAddr: 20}
+// DefaultThrottle allows, in 15 minutes, 5 failures of a login from one
+// address, 20 from an address and 50 of a login.
+var DefaultThrottle = Throttle{Window: 15 * time.Minute, PerPair: 5, PerAddr: 20, PerLogin: 50}
 
 // touchEvery is how stale last_seen_at may get before a request updates it,
 // so that not every request writes.
@@ -39,11 +46,18 @@ const touchEvery = time.Minute
 const (
 	KeySignInFailed    = "auth.signin.failed"
 	KeySignInThrottled = "auth.signin.throttled"
+	// KeySignInLocked refuses an account locked by guessing from many
+	// addresses: an administrator can lift it.
+	KeySignInLocked = "auth.signin.locked"
 	KeySessionExpired  = "auth.session.expired"
 )
 
 func errSignInFailed() error {
 	return errs.New(errs.Unauthorized, KeySignInFailed, "wrong login or password")
+}
+
+func errLocked() error {
+	return errs.New(errs.Unauthorized, KeySignInLocked, "the account is locked after failed sign-ins from many addresses; an administrator can unlock it")
 }
 
 func errThrottled() error {
@@ -82,6 +96,7 @@ const (
 	ReasonUnknownLogin  = "unknown_login"
 	ReasonLoginLocked   = "login_locked"
 	ReasonAddrLocked    = "addr_locked"
+	ReasonPairLocked    = "login_addr_locked"
 	ReasonDisabled      = "disabled"
 )
 
@@ -91,7 +106,8 @@ type attempt struct {
 	id          int64
 	login, addr string
 	// locks is what the attempt locks out if it fails: ReasonLoginLocked,
-	// ReasonAddrLocked, or "" when it leaves room for more.
+	// ReasonAddrLocked, ReasonPairLocked, or "" when it leaves room for
+	// more.
 	locks string
 }
 
@@ -118,6 +134,15 @@ func lockThrottle(ctx context.Context, tx *db.Tx, keys ...string) error {
 	return nil
 }
 
+// throttleCheck is one limit of the throttle: the failures query counts
+// against limit, and reason names the lock.
+type throttleCheck struct {
+	limit  int
+	reason string
+	query  string
+	args   []any
+}
+
 // beginAttempt counts the failures of login and of addr ("" for none)
 // within the window and, when neither has used up its allowance, records
 // this attempt as a pending failure: the check and the record in one
@@ -137,25 +162,28 @@ func (s *Service) beginAttempt(ctx context.Context, tx *db.Tx, login, addr strin
 	if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE at <= $1`, since); err != nil {
 		return a, "", fmt.Errorf("forget old failed sign-ins: %w", err)
 	}
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM signin_failures WHERE login = $1 AND at > $2`, login, since).Scan(&n); err != nil {
-		return a, "", fmt.Errorf("count failed sign-ins: %w", err)
-	}
-	if n >= s.Throttle.PerLogin {
-		return a, ReasonLoginLocked, nil
-	}
-	if n+1 == s.Throttle.PerLogin {
-		a.locks = ReasonLoginLocked
-	}
+	// The widest lock first: a locked account is refused from every
+	// address; then the address; then this login from this address.
+	checks := []throttleCheck{{s.Throttle.PerLogin, ReasonLoginLocked,
+		`SELECT COUNT(*) FROM signin_failures WHERE login = $1 AND at > $2`, []any{login, since}}}
 	if addr != "" {
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM signin_failures WHERE addr = $1 AND at > $2`, addr, since).Scan(&n); err != nil {
+		checks = append(checks, throttleCheck{s.Throttle.PerAddr, ReasonAddrLocked,
+			`SELECT COUNT(*) FROM signin_failures WHERE addr = $1 AND at > $2`, []any{addr, since}})
+	}
+	// Without an address (a signed-in user's password change) the pair is
+	// the login alone.
+	checks = append(checks, throttleCheck{s.Throttle.PerPair, ReasonPairLocked,
+		`SELECT COUNT(*) FROM signin_failures WHERE login = $1 AND addr = $2 AND at > $3`, []any{login, addr, since}})
+	for _, c := range checks {
+		var n int
+		if err := tx.QueryRowContext(ctx, c.query, c.args...).Scan(&n); err != nil {
 			return a, "", fmt.Errorf("count failed sign-ins: %w", err)
 		}
-		if n >= s.Throttle.PerAddr {
-			return a, ReasonAddrLocked, nil
+		if n >= c.limit {
+			return a, c.reason, nil
 		}
-		if n+1 == s.Throttle.PerAddr && a.locks == "" {
-			a.locks = ReasonAddrLocked
+		if n+1 == c.limit && a.locks == "" {
+			a.locks = c.reason
 		}
 	}
 	a.id = db.NewID()
@@ -198,12 +226,14 @@ func (s *Service) failAttempt(ctx context.Context, tx *db.Tx, a attempt, userID 
 	})
 }
 
-// succeedAttempt forgets a and the settled failures of its login: the
-// failures' record is the audit log, and the count starts again. Attempts
-// still being checked keep counting.
+// succeedAttempt forgets a and the settled failures of its login from its
+// address: the failures' record is the audit log, and the count starts
+// again there. Failures from other addresses keep counting — a user
+// signing in at the office does not give someone guessing elsewhere a
+// fresh allowance — and so do attempts still being checked.
 func succeedAttempt(ctx context.Context, tx *db.Tx, a attempt) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE id = $1 OR (login = $2 AND pending = $3)`,
-		a.id, a.login, false); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE id = $1 OR (login = $2 AND addr = $3 AND pending = $4)`,
+		a.id, a.login, a.addr, false); err != nil {
 		return fmt.Errorf("clear failed sign-ins: %w", err)
 	}
 	return nil
@@ -239,6 +269,9 @@ func (s *Service) SignIn(ctx context.Context, login, password, remoteAddr string
 	})
 	if err != nil {
 		return "", nil, err
+	}
+	if refused == ReasonLoginLocked {
+		return "", nil, errLocked()
 	}
 	if refused != "" {
 		return "", nil, errThrottled()

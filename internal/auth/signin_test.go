@@ -62,20 +62,32 @@ func TestThrottleConcurrent(t *testing.T) {
 		verified                int
 		lockedLogin, lockedAddr string
 		reason                  string
+		// refused is the answer to a guess over the limit; freeAddr, when
+		// set, is an address the right password still signs in from.
+		refused, freeAddr string
 	}{
 		{
 			name:     "one login from many addresses",
 			login:    func(int) string { return "office" },
 			addr:     func(i int) string { return fmt.Sprintf("203.0.113.%d:1", i%100) },
 			verified: auth.DefaultThrottle.PerLogin, lockedLogin: "office", lockedAddr: "198.51.100.1:1",
-			reason: auth.ReasonLoginLocked,
+			reason: auth.ReasonLoginLocked, refused: auth.KeySignInLocked,
 		},
 		{
 			name:     "many logins from one address",
 			login:    func(i int) string { return fmt.Sprintf("guess%d", i) },
 			addr:     func(int) string { return "203.0.113.200:1" },
 			verified: auth.DefaultThrottle.PerAddr, lockedLogin: "office", lockedAddr: "203.0.113.200:2",
-			reason: auth.ReasonAddrLocked,
+			reason: auth.ReasonAddrLocked, refused: auth.KeySignInThrottled,
+		},
+		{
+			// Guessing from one address does not lock the user out
+			// elsewhere.
+			name:     "one login from one address",
+			login:    func(int) string { return "office" },
+			addr:     func(int) string { return "203.0.113.7:1" },
+			verified: auth.DefaultThrottle.PerPair, lockedLogin: "office", lockedAddr: "203.0.113.7:9",
+			reason: auth.ReasonPairLocked, refused: auth.KeySignInThrottled, freeAddr: "198.51.100.2:1",
 		},
 	}
 	for _, c := range cases {
@@ -107,13 +119,18 @@ func TestThrottleConcurrent(t *testing.T) {
 				for _, k := range keys {
 					got[k]++
 				}
-				want := map[string]int{auth.KeySignInFailed: c.verified, auth.KeySignInThrottled: guesses - c.verified}
+				want := map[string]int{auth.KeySignInFailed: c.verified, c.refused: guesses - c.verified}
 				if fmt.Sprint(got) != fmt.Sprint(want) {
 					t.Errorf("answers: got %v, want %v", got, want)
 				}
 
 				_, _, err := f.svc.SignIn(ctx, c.lockedLogin, pw, c.lockedAddr)
-				wantKey(t, "right password after the limit", err, auth.KeySignInThrottled)
+				wantKey(t, "right password after the limit", err, c.refused)
+				if c.freeAddr != "" {
+					if _, _, err := f.svc.SignIn(ctx, c.lockedLogin, pw, c.freeAddr); err != nil {
+						t.Errorf("right password from another address: %v", err)
+					}
+				}
 
 				// Each checked guess is audited, and the one that used up the
 				// allowance locked out too.
@@ -145,8 +162,15 @@ func TestThrottleConcurrent(t *testing.T) {
 				if after := signinEvents(t, d); len(after) != len(events) {
 					t.Errorf("audited sign-in events after the success: got %d, want the %d from before", len(after), len(events))
 				}
-				verifyAudit(t, d, int64(c.verified+2))
+				verifyAudit(t, d, int64(c.verified+2+btoi(c.freeAddr != "")))
 			})
 		})
 	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -210,7 +210,7 @@ func TestSignInThrottled(t *testing.T) {
 	f := newFixture(t, dbtest.SQLite(t))
 	c := f.client(t)
 	bad := url.Values{"login": {"office"}, "password": {"wrong-password-x"}}
-	for i := range auth.DefaultThrottle.PerLogin {
+	for i := range auth.DefaultThrottle.PerPair {
 		req := signinRequest(t, f, bad)
 		res, err := c.Do(req)
 		if err != nil {
@@ -229,7 +229,7 @@ func TestSignInThrottled(t *testing.T) {
 	body := readAll(res)
 	if res.StatusCode == http.StatusSeeOther || !strings.Contains(body, "登录失败次数过多") {
 		t.Errorf("sign-in after %d failures: got %d, want refusal with the throttling message\n%.500s",
-			auth.DefaultThrottle.PerLogin, res.StatusCode, body)
+			auth.DefaultThrottle.PerPair, res.StatusCode, body)
 	}
 	// After the window the account signs in again.
 	f.clock.Advance(auth.DefaultThrottle.Window + time.Minute)

@@ -40,3 +40,22 @@ func (h *Handler) userSetDisabled(w http.ResponseWriter, r *http.Request, a *aut
 	}
 	http.Redirect(w, r, "/users?flash=user_"+flash, http.StatusSeeOther)
 }
+
+// userUnlock lifts the lock that failed sign-ins from many addresses put
+// on an account, with a reason.
+func (h *Handler) userUnlock(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	id, err := pathID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.auth.UnlockUser(r.Context(), a, id, r.PostFormValue("reason")); err != nil {
+		if errs.Is(err, errs.NotFound) {
+			h.fail(w, r, err)
+			return
+		}
+		h.renderUsers(w, r, a, errs.HTTPStatus(err), h.localizer(r).Error(err), userListData{})
+		return
+	}
+	http.Redirect(w, r, "/users?flash=user_unlocked", http.StatusSeeOther)
+}

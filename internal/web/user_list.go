@@ -28,6 +28,9 @@ type userRow struct {
 	// Disabled marks a stopped account; DisabledReason says why.
 	Disabled       bool
 	DisabledReason string
+	// Locked marks an account locked by failed sign-ins from many
+	// addresses, which the office can unlock.
+	Locked bool
 }
 
 type grantRow struct {
@@ -60,6 +63,11 @@ func (h *Handler) renderUsers(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		h.fail(w, r, err)
 		return
 	}
+	locked, err := h.auth.LockedLogins(r.Context(), a)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	p := h.newPage(r, "users")
 	names, err := h.unitNames(r, a, users)
 	if err != nil {
@@ -67,7 +75,8 @@ func (h *Handler) renderUsers(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		return
 	}
 	for _, u := range users {
-		row := userRow{ID: u.ID, Login: u.Login, Name: u.Name, Disabled: u.Disabled(), DisabledReason: u.DisabledReason}
+		row := userRow{ID: u.ID, Login: u.Login, Name: u.Name, Disabled: u.Disabled(), DisabledReason: u.DisabledReason,
+			Locked: locked[u.Login]}
 		for _, g := range u.Grants {
 			row.Grants = append(row.Grants, grantRow{
 				Role: string(g.Role), RoleLabel: p.loc.Role(string(g.Role)),

@@ -112,6 +112,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /users/{id}/revoke", h.signedIn(h.userRevoke))
 	mux.HandleFunc("POST /users/{id}/password", h.signedIn(h.userReset))
 	mux.HandleFunc("POST /users/{id}/disable", h.signedIn(h.userDisable))
+	mux.HandleFunc("POST /users/{id}/unlock", h.signedIn(h.userUnlock))
 	mux.HandleFunc("POST /users/{id}/enable", h.signedIn(h.userEnable))
 	mux.HandleFunc("GET /users/{id}/tokens", h.signedIn(h.userTokens))
 	mux.HandleFunc("POST /users/{id}/tokens/{token}/revoke", h.signedIn(h.userTokenRevoke))
