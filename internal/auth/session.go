@@ -48,8 +48,8 @@ const (
 	KeySignInThrottled = "auth.signin.throttled"
 	// KeySignInLocked refuses an account locked by guessing from many
 	// addresses: an administrator can lift it.
-	KeySignInLocked = "auth.signin.locked"
-	KeySessionExpired  = "auth.session.expired"
+	KeySignInLocked   = "auth.signin.locked"
+	KeySessionExpired = "auth.session.expired"
 )
 
 func errSignInFailed() error {
