@@ -19,6 +19,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	proxies := proxiesFlag(fs)
 	base := baseURLFlag(fs)
 	sanctions := sanctionsFlag(fs)
+	keys := ballotKeysFlag(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -27,15 +28,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return code
 	}
 	defer d.Close()
-	return serve(ctx, d, serveOptions{addr: *addr, proxies: *proxies, baseURL: *base, sanctions: *sanctions}, stdout, stderr)
+	return serve(ctx, d, serveOptions{addr: *addr, proxies: *proxies, baseURL: *base, sanctions: *sanctions,
+		ballotKeys: ballotKeysBeside(*keys, *dsn)}, stdout, stderr)
 }
 
 // serveOptions are the flags of the commands that serve.
 type serveOptions struct {
 	// addr is the listen address; proxies the trusted proxies
 	// (--trusted-proxies); baseURL the public address, "" for the listen
-	// address; sanctions the effect periods (--sanction-periods).
-	addr, proxies, baseURL, sanctions string
+	// address; sanctions the effect periods (--sanction-periods);
+	// ballotKeys the directory of the ballot keys (--ballot-keys).
+	addr, proxies, baseURL, sanctions, ballotKeys string
 }
 
 // serve runs the server until ctx ends.
@@ -66,7 +69,8 @@ func serve(ctx context.Context, d *db.DB, o serveOptions, stdout, stderr io.Writ
 		base = "http://" + l.Addr().String()
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	srv, err := server.New(server.Config{DB: d, Logger: logger, TrustedProxies: trusted, BaseURL: base, SanctionPeriods: periods})
+	srv, err := server.New(server.Config{DB: d, Logger: logger, TrustedProxies: trusted, BaseURL: base, SanctionPeriods: periods,
+		BallotKeys: o.ballotKeys})
 	if err != nil {
 		l.Close()
 		fmt.Fprintf(stderr, "kaohe: %v\n", err)

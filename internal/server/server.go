@@ -41,6 +41,10 @@ type Config struct {
 	// SanctionPeriods override the default effect periods (months) of
 	// sanction kinds (finding.DefaultPeriods); none for the defaults.
 	SanctionPeriods map[finding.SanctionKind]int
+	// BallotKeys is the directory of the keys that seal ballots until
+	// they are opened in batches; "" keeps them in the process only, so
+	// that a sealed ballot does not survive a restart (survey.SetKeyDir).
+	BallotKeys string
 }
 
 // Server is Kaohe's HTTP server.
@@ -77,6 +81,11 @@ func New(cfg Config) (*Server, error) {
 	schemes := scheme.NewService(cfg.DB, pol, sources.Scheme()...)
 	collects := collect.NewService(cfg.DB, pol)
 	surveys := survey.NewService(cfg.DB, pol)
+	if cfg.BallotKeys != "" {
+		if err := surveys.SetKeyDir(cfg.BallotKeys); err != nil {
+			return nil, err
+		}
+	}
 	cycles := cycle.NewService(cfg.DB, pol, sources.Cycle())
 	sources.Counts(collects, cycles)
 	s.auth.NameAuditObjects(sources.AuditNamers())
