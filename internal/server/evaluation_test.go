@@ -101,8 +101,9 @@ func ballotForm(e *survey.Evaluation, team, cadre string) url.Values {
 func TestEvaluationScope(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newEvalFixture(t, d)
-		read := map[auth.Role]int{office: 200, team: 200, viewer: 200, provider: 403, supervisor: 403, cadre: 403}
-		manage := map[auth.Role]int{office: 200, team: 403, viewer: 403, provider: 403, supervisor: 403, cadre: 403}
+		// A page refused is not found, as if the evaluation were not there.
+		read := map[auth.Role]int{office: 200, team: 200, viewer: 200, provider: 404, supervisor: 404, cadre: 404}
+		manage := map[auth.Role]int{office: 200, team: 404, viewer: 404, provider: 404, supervisor: 404, cadre: 404}
 		routes := []struct {
 			path string
 			want map[auth.Role]int

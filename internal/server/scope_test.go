@@ -103,8 +103,9 @@ var routes = []route{
 	{path: "/units/%s", obj: out, all: 404},
 	{path: "/units/%s/children", htmx: true, obj: in, all: 200},
 	{path: "/units/%s/children", htmx: true, obj: out, all: 404},
-	// A data provider sees units, not people.
-	{path: "/people/%s", person: true, obj: in, all: 200, want: map[auth.Role]int{provider: 403}},
+	// A data provider sees units, not people: one it may not read is
+	// not found, as one that is not there.
+	{path: "/people/%s", person: true, obj: in, all: 200, want: map[auth.Role]int{provider: 404}},
 	{path: "/people/%s", person: true, obj: out, all: 404},
 	// The roster lists the people each may read: none for a provider.
 	{path: "/people", all: 200},
