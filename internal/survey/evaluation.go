@@ -432,7 +432,10 @@ func (s *Service) Close(ctx context.Context, a *auth.Actor, id int64) (*Evaluati
 	if err != nil {
 		return nil, err
 	}
-	return out, s.keys.drop(id)
+	if err := s.keys.drop(id); err != nil {
+		return out, fmt.Errorf("evaluation %d is closed, but: %w", id, err)
+	}
+	return out, nil
 }
 
 // reorder rewrites the ballots of an evaluation in the order of their random

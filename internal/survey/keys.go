@@ -70,7 +70,8 @@ func (k *keyStore) key(id int64, create bool) ([]byte, error) {
 	key := make([]byte, keySize)
 	rand.Read(key)
 	if k.dir != "" {
-		if err := k.write(id, key); err != nil {
+		var err error
+		if key, err = k.write(id, key); err != nil {
 			return nil, err
 		}
 	}
@@ -89,13 +90,16 @@ func (k *keyStore) path(id int64) string {
 	return filepath.Join(k.dir, strconv.FormatInt(id, 10)+".key")
 }
 
-// write stores a new key durably: a temporary file, synced, renamed into
-// place, and the directory synced.
-func (k *keyStore) write(id int64, key []byte) error {
+// write stores a new key durably — a temporary file, synced, linked into
+// place, and the directory synced — and returns the key now in place: a
+// key another server process put there first is kept, never replaced,
+// since ballots may already be sealed under it.
+func (k *keyStore) write(id int64, key []byte) ([]byte, error) {
 	f, err := os.CreateTemp(k.dir, "new-*.key")
 	if err != nil {
-		return fmt.Errorf("write ballot key: %w", err)
+		return nil, fmt.Errorf("write ballot key: %w", err)
 	}
+	defer os.Remove(f.Name())
 	_, err = f.Write(key)
 	if err == nil {
 		err = f.Sync()
@@ -104,13 +108,17 @@ func (k *keyStore) write(id int64, key []byte) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(f.Name(), k.path(id))
+		err = os.Link(f.Name(), k.path(id))
+	}
+	if errors.Is(err, fs.ErrExist) {
+		if key, err = os.ReadFile(k.path(id)); err == nil && len(key) != keySize {
+			err = fmt.Errorf("%d bytes, want %d", len(key), keySize)
+		}
 	}
 	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("write ballot key: %w", err)
+		return nil, fmt.Errorf("write ballot key: %w", err)
 	}
-	return k.syncDir()
+	return key, k.syncDir()
 }
 
 func (k *keyStore) syncDir() error {
