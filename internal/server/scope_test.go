@@ -134,7 +134,7 @@ var routes = []route{
 	// not found for the unit's people, as for any unit outside its sight.
 	{path: "/api/v1/units/%s/cadres", obj: in, all: 200, want: map[auth.Role]int{provider: 404}},
 	{path: "/api/v1/units/%s/cadres", obj: out, all: 404},
-	{path: "/api/v1/cadres/%s", person: true, obj: in, all: 200, want: map[auth.Role]int{provider: 403}},
+	{path: "/api/v1/cadres/%s", person: true, obj: in, all: 200, want: map[auth.Role]int{provider: 404}},
 	{path: "/api/v1/cadres/%s", person: true, obj: out, all: 404},
 
 	// Schemes: the office, the inspection team and viewers read them; the
