@@ -62,6 +62,27 @@ func proxiesFlag(fs *flag.FlagSet) *string {
 			"(env KAOHE_TRUSTED_PROXIES); without them the peer is the client")
 }
 
+// ballotKeysFlag registers --ballot-keys, defaulting to
+// KAOHE_BALLOT_KEYS, then to ballotKeysBeside's choice for the database.
+func ballotKeysFlag(fs *flag.FlagSet) *string {
+	return fs.String("ballot-keys", env("KAOHE_BALLOT_KEYS", ""),
+		"directory of the keys that seal ballots until they are counted in batches; keep it out of database backups "+
+			"(env KAOHE_BALLOT_KEYS); PATH.ballot-keys beside a SQLite file, else kaohe-ballot-keys, when empty")
+}
+
+// ballotKeysBeside returns dir, or when it is "" the default key
+// directory for the database dsn: beside a SQLite file, else in the
+// working directory.
+func ballotKeysBeside(dir, dsn string) string {
+	if dir != "" {
+		return dir
+	}
+	if t, err := db.ParseDSN(dsn); err == nil && t.Engine == db.SQLite {
+		return t.Source + ".ballot-keys"
+	}
+	return "kaohe-ballot-keys"
+}
+
 // baseURLFlag registers --base-url, defaulting to KAOHE_BASE_URL.
 func baseURLFlag(fs *flag.FlagSet) *string {
 	return fs.String("base-url", env("KAOHE_BASE_URL", ""),

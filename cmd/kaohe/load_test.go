@@ -44,7 +44,9 @@ func TestMainProcess(t *testing.T) {
 // the phone pages from 16 goroutines, kills the server with SIGKILL in the
 // middle, reopens the database and checks that no acknowledged ballot was
 // lost: every acknowledged code is marked used, and every used code has
-// its ballot. (Ballots cannot be matched to codes; that is the point.)
+// its ballot once the evaluation is closed, which opens the ballots still
+// sealed with the keys serve kept beside the database. (Ballots cannot be
+// matched to codes; that is the point.)
 func TestServeKill9(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "kaohe.db")
@@ -134,7 +136,13 @@ func TestServeKill9(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	all, err := survey.NewService(d, auth.Policy{}).Codes(ctx, auth.SystemActor("test"), e.ID)
+	// The restarted service finds the keys where serve kept them, beside
+	// the database file, to open the ballots still sealed.
+	s := survey.NewService(d, auth.Policy{})
+	if err := s.SetKeyDir(path + ".ballot-keys"); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Codes(ctx, auth.SystemActor("test"), e.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,6 +154,9 @@ func TestServeKill9(t *testing.T) {
 		if _, ok := acked.Load(c.Code); ok && !c.Used {
 			t.Errorf("acknowledged code %s is not marked used after kill -9", c.Code)
 		}
+	}
+	if _, err := s.Close(ctx, auth.SystemActor("test"), e.ID); err != nil {
+		t.Fatal(err)
 	}
 	var ballots int
 	if err := d.SQL.QueryRow(`SELECT COUNT(*) FROM ballots`).Scan(&ballots); err != nil {

@@ -29,6 +29,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		"address to serve /metrics (Prometheus) on, reachable only by the monitoring system, e.g. 127.0.0.1:9100 (env KAOHE_METRICS_ADDR); none when empty")
 	tlsKey := fs.String("tls-key", env("KAOHE_TLS_KEY", ""), "PEM private key of --tls-cert (env KAOHE_TLS_KEY)")
 	key := auditKeyFlag(fs, "signing key of the audit checkpoints (kaohe audit keygen); with --audit-checkpoints the server writes one every five minutes")
+	keys := ballotKeysFlag(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -37,7 +38,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	o := serveOptions{addr: *addr, proxies: *proxies, baseURL: *base, sanctions: *sanctions, checkpoints: *checkpoints,
-		tlsCert: *cert, tlsKey: *tlsKey, metricsAddr: *metricsAddr}
+		ballotKeys: ballotKeysBeside(*keys, *dsn), tlsCert: *cert, tlsKey: *tlsKey, metricsAddr: *metricsAddr}
 	if *key != "" {
 		var err error
 		if o.auditKey, err = audit.LoadKey(*key); err != nil {
@@ -57,8 +58,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 type serveOptions struct {
 	// addr is the listen address; proxies the trusted proxies
 	// (--trusted-proxies); baseURL the public address, "" for the listen
-	// address; sanctions the effect periods (--sanction-periods).
-	addr, proxies, baseURL, sanctions string
+	// address; sanctions the effect periods (--sanction-periods);
+	// ballotKeys the directory of the ballot keys (--ballot-keys).
+	addr, proxies, baseURL, sanctions, ballotKeys string
 	// checkpoints is the file the server appends signed checkpoints of
 	// the audit chain to, with auditKey; "" for none.
 	checkpoints string
@@ -105,7 +107,7 @@ func serve(ctx context.Context, d *db.DB, o serveOptions, stdout, stderr io.Writ
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	srv, err := server.New(server.Config{DB: d, Logger: logger, TrustedProxies: trusted, BaseURL: base, SanctionPeriods: periods,
-		TLSCert: o.tlsCert, TLSKey: o.tlsKey})
+		TLSCert: o.tlsCert, TLSKey: o.tlsKey, BallotKeys: o.ballotKeys})
 	if err != nil {
 		l.Close()
 		fmt.Fprintf(stderr, "kaohe: %v\n", err)

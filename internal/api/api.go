@@ -202,8 +202,9 @@ type errorDetail struct {
 }
 
 // ServeError writes err in the API's error shape with the status its code
-// maps to, the message localized by Accept-Language (Chinese by default).
+// maps to (Forbidden on an object's route as NotFound, errs.ForRoute), the message localized by Accept-Language (Chinese by default).
 func (h *Handler) ServeError(w http.ResponseWriter, r *http.Request, err error) {
+	err = errs.ForRoute(err, r)
 	status := errs.HTTPStatus(err)
 	if status >= 500 {
 		h.log.ErrorContext(r.Context(), "api request failed", "method", r.Method, "path", r.URL.Path, "err", err)

@@ -243,7 +243,7 @@ func insertGrant(ctx context.Context, tx *db.Tx, userID int64, g Grant) error {
 }
 
 func unknownUnit(what string) error {
-	e := errs.Field("unit", "auth.unit.unknown", fmt.Sprintf("unknown unit %s", what))
+	e := errs.Field("unit_code", "auth.unit.unknown", fmt.Sprintf("unknown unit %s", what))
 	e.Args = map[string]any{"unit": what}
 	return e
 }
@@ -307,7 +307,7 @@ func (s *Service) UnitByCode(ctx context.Context, code string) (id int64, path s
 			id, path = us[0].ID, us[0].Path
 			return nil
 		default:
-			e := errs.Field("unit", "auth.unit.ambiguous", fmt.Sprintf("%d units have code %s", len(us), code))
+			e := errs.Field("unit_code", "auth.unit.ambiguous", fmt.Sprintf("%d units have code %s", len(us), code))
 			e.Args = map[string]any{"unit": code}
 			return e
 		}

@@ -49,8 +49,9 @@ func xlsxError(key, msg string, args map[string]any) *errs.Error {
 // row 4, a correction reason in the last column), or a sheet laid out as
 // the CSV (a header row: entity code, item code, period, value …) named
 // 数据填报 or standing first. It refuses what it cannot read exactly: a
-// file that is not an xlsx, a workbook without such a sheet, merged cells
-// and formulas on the sheet; every refusal names the cell.
+// file that is not an xlsx, a workbook without such a sheet; merged cells
+// and formulas on the sheet go to the batch's Refused, for Submit to
+// report with the other bad cells. Every refusal names the cell.
 func ParseWorkbook(data []byte) (*Batch, error) {
 	if len(data) > MaxWorkbook {
 		return nil, xlsxError("collect.xlsx.too_large", fmt.Sprintf("the workbook is larger than %d MiB", MaxWorkbook>>20),
@@ -90,9 +91,7 @@ func ParseWorkbook(data []byte) (*Batch, error) {
 	if err != nil {
 		return nil, xlsxError("collect.xlsx.malformed", "the workbook is damaged: "+err.Error(), nil)
 	}
-	if err := checkSheetXML(raw); err != nil {
-		return nil, err
-	}
+	refused := checkSheetXML(raw)
 	var sst []string
 	if wbSST != "" {
 		raw, err := readPart(zr, wbSST)
@@ -104,7 +103,7 @@ func ParseWorkbook(data []byte) (*Batch, error) {
 		}
 		sst = sharedStrings(raw)
 	}
-	b := &Batch{Source: SourceExcel}
+	b := &Batch{Source: SourceExcel, Refused: refused}
 	var bad collector
 	r := sheetReader{sc: sheetScanner{b: raw, sst: sst}}
 	first, ok := r.next()
@@ -371,7 +370,7 @@ func asLimit(err error) (*errs.Error, bool) {
 // checkSheetXML scans a sheet's XML for merged cells and formulas, which a
 // value sheet must not have: a merged cell hides which entity or item a
 // value is for, and a formula's cached result may be stale or missing.
-func checkSheetXML(raw []byte) error {
+func checkSheetXML(raw []byte) errs.List {
 	var bad collector
 	for i := 0; ; {
 		j := bytes.Index(raw[i:], []byte("<mergeCell "))
@@ -411,7 +410,7 @@ func checkSheetXML(raw []byte) error {
 		}
 		bad.add(&Row{Line: row}, e)
 	}
-	return bad.err()
+	return bad.list
 }
 
 // attr returns the value of attribute name in the element starting at the

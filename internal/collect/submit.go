@@ -47,6 +47,10 @@ type Batch struct {
 	// Converted notes a conversion of the source (e.g. "GBK→UTF-8") for
 	// the report.
 	Converted string
+	// Refused are the cells the reader of the file refused (a formula,
+	// merged cells): Submit reports them with the rows' own errors, so that
+	// one upload names every bad cell, and writes nothing.
+	Refused errs.List
 }
 
 // Report tells what a submission did.
@@ -222,6 +226,9 @@ func (s *Service) prepare(ctx context.Context, tx *db.Tx, a *auth.Actor, b *Batc
 	p.rep.Rows = len(b.Rows)
 	p.rep.Converted = b.Converted
 	var bad collector
+	for _, e := range b.Refused {
+		bad.add(&Row{Line: e.Row}, e)
+	}
 
 	// Items, and who may submit them.
 	itemIdx := map[string]int32{}

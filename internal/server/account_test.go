@@ -112,8 +112,8 @@ func TestAccountControl(t *testing.T) {
 			t.Errorf("the signed-out viewer on the office's token page: got %d, want 303", res.StatusCode)
 		}
 		teamBrowser := f.signIn(t, "team")
-		if res, _ := f.get(t, teamBrowser, "/users/"+vid+"/tokens"); res.StatusCode != http.StatusForbidden {
-			t.Errorf("the team on the viewer's token page: got %d, want 403", res.StatusCode)
+		if res, _ := f.get(t, teamBrowser, "/users/"+vid+"/tokens"); res.StatusCode != http.StatusNotFound {
+			t.Errorf("the team on the viewer's token page: got %d, want 404", res.StatusCode)
 		}
 		res := f.post(t, officeBrowser, "/users/"+vid+"/tokens/"+itoa(ts[0].ID)+"/revoke", url.Values{})
 		if res.StatusCode != http.StatusSeeOther {

@@ -101,8 +101,9 @@ func ballotForm(e *survey.Evaluation, team, cadre string) url.Values {
 func TestEvaluationScope(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newEvalFixture(t, d)
-		read := map[auth.Role]int{office: 200, team: 200, viewer: 200, provider: 403, supervisor: 403, cadre: 403}
-		manage := map[auth.Role]int{office: 200, team: 403, viewer: 403, provider: 403, supervisor: 403, cadre: 403}
+		// A page refused is not found, as if the evaluation were not there.
+		read := map[auth.Role]int{office: 200, team: 200, viewer: 200, provider: 404, supervisor: 404, cadre: 404}
+		manage := map[auth.Role]int{office: 200, team: 404, viewer: 404, provider: 404, supervisor: 404, cadre: 404}
 		routes := []struct {
 			path string
 			want map[auth.Role]int
@@ -143,10 +144,12 @@ func TestEvaluationScope(t *testing.T) {
 			if n := strings.Count(body, `"title"`); res.StatusCode != 200 || (read[role] == 200) != (n == 2) || (read[role] != 200 && n != 0) {
 				t.Errorf("%s GET /api/v1/evaluations: got %d with %d evaluations\n%.300s", role, res.StatusCode, n, body)
 			}
-			// Actions: only the office of the jurisdiction.
+			// Actions: only the office of the jurisdiction; a refused
+			// action is 403, a page refused is not found.
+			act := map[auth.Role]int{office: 200, team: 403, viewer: 403, provider: 403, supervisor: 403, cadre: 403}
 			for _, action := range []string{"open", "close", "codes"} {
 				for _, e := range []*survey.Evaluation{f.open, f.out} {
-					want := manage[role]
+					want := act[role]
 					if e == f.out {
 						want = 404
 					} else if want == 200 {

@@ -71,7 +71,7 @@ func TestFieldWorkAPI(t *testing.T) {
 			interviews    bool
 		}{
 			office: {200, 200, true}, team: {200, 200, true}, viewer: {200, 200, false},
-			provider: {404, 403, false}, supervisor: {403, 403, false}, cadre: {404, 403, false},
+			provider: {404, 404, false}, supervisor: {404, 404, false}, cadre: {404, 404, false},
 		} {
 			cl := f.signIn(t, string(role))
 			res, body := f.get(t, cl, base+"?show=interviewed")

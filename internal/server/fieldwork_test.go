@@ -149,10 +149,10 @@ func TestFieldWork(t *testing.T) {
 		if strings.Contains(viewer, "认为县委班子团结") || strings.Contains(viewer, `id="verification-form"`) {
 			t.Error("the viewer sees the interview or the forms")
 		}
-		expect(f.signIn(t, "provider"), page, 403)
-		expect(f.signIn(t, "supervisor"), base, 403)
+		expect(f.signIn(t, "provider"), page, 404)
+		expect(f.signIn(t, "supervisor"), base, 404)
 		expect(f.signIn(t, "cadre"), base, 404)
-		expect(f.signIn(t, "cadre"), page, 403)
+		expect(f.signIn(t, "cadre"), page, 404)
 
 		// The audit log names what the team recorded and links the county's
 		// field work.

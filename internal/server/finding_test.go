@@ -161,7 +161,7 @@ func TestFindingPages(t *testing.T) {
 			expect(c, page, 404)
 			expect(c, file[1], 404)
 			expect(c, "/findings", 403)
-			person := expect(c, fmt.Sprintf("/people/%d", f.inPerson.ID), map[string]int{"team": 200, "viewer": 200, "provider": 403}[login])
+			person := expect(c, fmt.Sprintf("/people/%d", f.inPerson.ID), map[string]int{"team": 200, "viewer": 200, "provider": 404}[login])
 			if strings.Contains(person, `id="findings"`) {
 				t.Errorf("%s sees findings on the person page", login)
 			}

@@ -47,10 +47,13 @@ func TestItemPagesScope(t *testing.T) {
 		}
 		tjj, far := f.units["330100-TJJ"].ID, f.units["330200-TJJ"].ID
 		county, outCounty := f.units["330102"].ID, f.units["330202"].ID
-		// itemManage: the office manages 甲市统计局's items; those who see
-		// the department get 403, those who do not 404.
+		// itemManage: the office manages 甲市统计局's items; on the list,
+		// those who see the department get 403, those who do not 404; an
+		// item's own page is not found for all who may not manage it
+		// (itemObject).
 		itemManage := map[string]int{"office": 200, "team": 403, "provider": 404, "supervisor": 403, "cadre": 404,
 			"viewer": 403, "tongji": 403, "huanjing": 404}
+		itemObject := map[string]int{"office": 200}
 		// history: the office and the owning department, and the readers
 		// of the county's values (team, its cadre, viewers).
 		history := map[string]int{"office": 200, "team": 200, "provider": 403, "supervisor": 403, "cadre": 200,
@@ -61,7 +64,7 @@ func TestItemPagesScope(t *testing.T) {
 			want map[string]int // absent: 404
 			text string
 		}{
-			{"/items/GDP", in, itemManage, "地区生产总值"},
+			{"/items/GDP", in, itemObject, "地区生产总值"},
 			{"/items/FAR_GDP", out, nil, ""},
 			{"/items/NOPE", out, nil, ""},
 			{fmt.Sprintf("/items?owner=%d", tjj), in, itemManage, "地区生产总值"},

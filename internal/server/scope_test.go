@@ -103,8 +103,9 @@ var routes = []route{
 	{path: "/units/%s", obj: out, all: 404},
 	{path: "/units/%s/children", htmx: true, obj: in, all: 200},
 	{path: "/units/%s/children", htmx: true, obj: out, all: 404},
-	// A data provider sees units, not people.
-	{path: "/people/%s", person: true, obj: in, all: 200, want: map[auth.Role]int{provider: 403}},
+	// A data provider sees units, not people: one it may not read is
+	// not found, as one that is not there.
+	{path: "/people/%s", person: true, obj: in, all: 200, want: map[auth.Role]int{provider: 404}},
 	{path: "/people/%s", person: true, obj: out, all: 404},
 	// The roster lists the people each may read: none for a provider.
 	{path: "/people", all: 200},
@@ -133,7 +134,7 @@ var routes = []route{
 	// not found for the unit's people, as for any unit outside its sight.
 	{path: "/api/v1/units/%s/cadres", obj: in, all: 200, want: map[auth.Role]int{provider: 404}},
 	{path: "/api/v1/units/%s/cadres", obj: out, all: 404},
-	{path: "/api/v1/cadres/%s", person: true, obj: in, all: 200, want: map[auth.Role]int{provider: 403}},
+	{path: "/api/v1/cadres/%s", person: true, obj: in, all: 200, want: map[auth.Role]int{provider: 404}},
 	{path: "/api/v1/cadres/%s", person: true, obj: out, all: 404},
 
 	// Schemes: the office, the inspection team and viewers read them; the

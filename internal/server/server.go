@@ -49,6 +49,10 @@ type Config struct {
 	// https:// says a reverse proxy terminates TLS in front of it. Either
 	// way cookies are Secure and responses carry HSTS.
 	TLSCert, TLSKey string
+	// BallotKeys is the directory of the keys that seal ballots until
+	// they are opened in batches; "" keeps them in the process only, so
+	// that a sealed ballot does not survive a restart (survey.SetKeyDir).
+	BallotKeys string
 }
 
 // Server is Kaohe's HTTP server.
@@ -95,6 +99,11 @@ func New(cfg Config) (*Server, error) {
 	schemes := scheme.NewService(cfg.DB, pol, sources.Scheme()...)
 	collects := collect.NewService(cfg.DB, pol)
 	surveys := survey.NewService(cfg.DB, pol)
+	if cfg.BallotKeys != "" {
+		if err := surveys.SetKeyDir(cfg.BallotKeys); err != nil {
+			return nil, err
+		}
+	}
 	cycles := cycle.NewService(cfg.DB, pol, sources.Cycle())
 	sources.Counts(collects, cycles)
 	s.auth.NameAuditObjects(sources.AuditNamers())

@@ -151,9 +151,10 @@ func (s *Service) Form(ctx context.Context, code string) (*Form, error) {
 
 // Submit casts the ballot of a code: it checks the answers against the
 // evaluation's questionnaires and rules, marks the code used and stores
-// the ballot, in one transaction, so that a code casts at most one ballot
-// even under concurrent submission, and an acknowledged ballot is
-// committed. A ballot that breaks a validity rule is refused with an
+// the ballot sealed, in one transaction, so that a code casts at most one
+// ballot even under concurrent submission, and an acknowledged ballot is
+// committed. Sealed ballots are opened into ballots in batches (see
+// sealed.go). A ballot that breaks a validity rule is refused with an
 // Invalid error (key survey.rule_broken, Args rule) unless
 // sub.AcceptInvalid, when it is cast as invalid.
 //
@@ -206,14 +207,15 @@ func (s *Service) writePending(ctx context.Context) {
 	ctx = context.WithoutCancel(ctx)
 	refused := make([]error, len(batch))
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		sealed := sealedGroups{}
 		for i, p := range batch {
-			err := s.submit(ctx, tx, p.code, p.sub)
+			err := s.submit(ctx, tx, p.code, p.sub, sealed)
 			if errs.CodeOf(err) == errs.Internal {
 				return err
 			}
 			refused[i] = err
 		}
-		return nil
+		return s.release(ctx, tx, sealed)
 	})
 	for i, p := range batch {
 		if err != nil {
@@ -235,17 +237,18 @@ type CodeSubmission struct {
 // the demo.
 func (s *Service) SubmitAll(ctx context.Context, subs []CodeSubmission) error {
 	return s.write(ctx, func(tx *db.Tx) error {
+		sealed := sealedGroups{}
 		for _, c := range subs {
-			if err := s.submit(ctx, tx, c.Code, c.Submission); err != nil {
+			if err := s.submit(ctx, tx, c.Code, c.Submission, sealed); err != nil {
 				return err
 			}
 		}
-		return nil
+		return s.release(ctx, tx, sealed)
 	})
 }
 
-// submit casts one ballot in tx.
-func (s *Service) submit(ctx context.Context, tx *db.Tx, code string, sub Submission) error {
+// submit casts one ballot in tx, sealed, and adds its group to sealed.
+func (s *Service) submit(ctx context.Context, tx *db.Tx, code string, sub Submission, sealed sealedGroups) error {
 	c, ok := NormalizeCode(code)
 	if !ok {
 		return codeUnknown()
@@ -289,8 +292,8 @@ func (s *Service) submit(ctx context.Context, tx *db.Tx, code string, sub Submis
 		WHERE evaluation_id = $1 AND group_code = $2`, ci.evaluation, ci.group, encodeBits(used)); err != nil {
 		return fmt.Errorf("mark code used: %w", err)
 	}
-	return castBallot(ctx, tx, &Ballot{Evaluation: ci.evaluation, Group: ci.group, Day: Day(tx.Now),
-		Valid: rule == "", InvalidRule: rule, Answers: answers})
+	sealed.add(e, ci.group)
+	return s.sealBallot(ctx, tx, e, &Ballot{Group: ci.group, Valid: rule == "", InvalidRule: rule, Answers: answers})
 }
 
 // castBallot stores a new ballot under a fresh random ID.

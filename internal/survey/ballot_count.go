@@ -8,10 +8,12 @@ import (
 )
 
 // BallotCount returns how many ballots evaluation id holds, valid or not,
-// in the caller's transaction: for load tests that check nothing was lost.
+// opened or still sealed, in the caller's transaction: for load tests that
+// check nothing was lost.
 func BallotCount(ctx context.Context, tx *db.Tx, id int64) (int, error) {
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM ballots WHERE evaluation_id = $1`, id).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM ballots WHERE evaluation_id = $1)
+		+ (SELECT count(*) FROM sealed_ballots WHERE evaluation_id = $1)`, id).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count ballots: %w", err)
 	}
 	return n, nil

@@ -401,8 +401,9 @@ func (s *Service) Open(ctx context.Context, a *auth.Actor, id int64) (*Evaluatio
 }
 
 // Close stops an open evaluation: no more ballots, results become visible.
-// It rewrites the evaluation's ballots in the order of their random IDs, so
-// that the order rows were written in is gone from the table.
+// It opens the ballots still sealed, rewrites all the evaluation's ballots
+// in the order of their random IDs, so that the order rows were written
+// in is gone from the table, and then deletes the evaluation's ballot key.
 func (s *Service) Close(ctx context.Context, a *auth.Actor, id int64) (*Evaluation, error) {
 	var out *Evaluation
 	err := s.write(ctx, func(tx *db.Tx) error {
@@ -419,29 +420,38 @@ func (s *Service) Close(ctx context.Context, a *auth.Actor, id int64) (*Evaluati
 			WHERE id = $1`, id, e.Status, tx.Now.UnixMicro()); err != nil {
 			return fmt.Errorf("close evaluation %d: %w", id, err)
 		}
-		if err := seal(ctx, tx, id); err != nil {
+		if err := s.releaseAll(ctx, tx, e); err != nil {
+			return err
+		}
+		if err := reorder(ctx, tx, id); err != nil {
 			return err
 		}
 		out = e
 		return auth.Record(ctx, tx, a, auditEvaluation("evaluation.close", e, before, e.summary()))
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	if err := s.keys.drop(id); err != nil {
+		return out, fmt.Errorf("evaluation %d is closed, but: %w", id, err)
+	}
+	return out, nil
 }
 
-// seal rewrites the ballots of an evaluation in the order of their random
+// reorder rewrites the ballots of an evaluation in the order of their random
 // IDs: all rows get the closing transaction and a physical place that
 // follows the ID, not the moment of casting.
-func seal(ctx context.Context, tx *db.Tx, id int64) error {
+func reorder(ctx context.Context, tx *db.Tx, id int64) error {
 	bs, err := loadBallots(ctx, tx, id, false)
 	if err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM ballots WHERE evaluation_id = $1`, id); err != nil {
-		return fmt.Errorf("seal ballots: %w", err)
+		return fmt.Errorf("reorder ballots: %w", err)
 	}
 	for _, b := range bs { // loadBallots orders by id
 		if err := insertBallot(ctx, tx, b); err != nil {
-			return fmt.Errorf("seal ballots: %w", err)
+			return fmt.Errorf("reorder ballots: %w", err)
 		}
 	}
 	return nil

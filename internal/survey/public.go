@@ -103,7 +103,10 @@ func (s *Service) SubmitPublic(ctx context.Context, token string, sub PublicSubm
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.New(errs.Conflict, KeyDeviceAnswered, "this device has already answered the survey")
 		}
-		return castBallot(ctx, tx, &Ballot{Evaluation: e.ID, Group: GroupPublic, Day: Day(tx.Now), Valid: true, Answers: answers})
+		if err := s.sealBallot(ctx, tx, e, &Ballot{Group: GroupPublic, Valid: true, Answers: answers}); err != nil {
+			return err
+		}
+		return s.release(ctx, tx, sealedGroups{{e.ID, GroupPublic}: e})
 	})
 	release(err == nil)
 	return err

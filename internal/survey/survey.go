@@ -4,10 +4,14 @@
 // rating inputs.
 //
 // Raters are anonymous by construction. A ballot row holds a crypto-random
-// ID, its evaluation, its rater group, the day it was cast and its answers:
-// nothing that names or orders it by a code, a rater, a device or an
-// address. A code is only marked used, as a bit in a per-group set, so the
-// order in which codes were used is kept nowhere. Results stay hidden until
+// ID, its evaluation, its rater group, the day it was written and its
+// answers: nothing that names or orders it by a code, a rater, a device or
+// an address. A code is only marked used, as a bit in a per-group set, so the
+// order in which codes were used is kept nowhere. A ballot is stored sealed
+// under a key kept outside the database and opened into ballots only in
+// batches of at least the minimum group size, so that not even the
+// database's write-ahead log ties a ballot to fewer codes
+// (docs/decisions/0160-ballots-sealed-until-batched.md). Results stay hidden until
 // the evaluation is closed, and a rater group below the minimum size is never
 // shown on its own. Closing rewrites the evaluation's ballots in the order of
 // their random IDs, so that even the physical order of the rows stops
@@ -45,6 +49,9 @@ type Service struct {
 	// SQLite (see Submit).
 	mu      sync.Mutex
 	pending []*pendingBallot
+	// keys seal the ballots of open evaluations until they are opened
+	// in batches.
+	keys keyStore
 }
 
 // NewService returns a Service on d that asks pol who may do what.

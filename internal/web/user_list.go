@@ -137,7 +137,7 @@ func (h *Handler) unitByCode(r *http.Request, a *auth.Actor, code string) (*org.
 	code = strings.TrimSpace(code)
 	if code == "" {
 		e := errs.New(errs.Invalid, "users.unit_required", "unit code is required")
-		e.Field = "unit"
+		e.Field = "unit_code"
 		return nil, e
 	}
 	us, _, err := h.org.FindUnits(r.Context(), a, org.UnitFilter{Query: code, Limit: 1000})
@@ -150,6 +150,6 @@ func (h *Handler) unitByCode(r *http.Request, a *auth.Actor, code string) (*org.
 		}
 	}
 	e := errs.New(errs.Invalid, "auth.unit.unknown", "no such unit in the jurisdiction")
-	e.Field, e.Args = "unit", map[string]any{"unit": code}
+	e.Field, e.Args = "unit_code", map[string]any{"unit": code}
 	return nil, e
 }

@@ -302,8 +302,10 @@ func (h *Handler) ServeError(w http.ResponseWriter, r *http.Request, err error) 
 }
 
 // fail renders err: the localized message on the error page, with the
-// status its code maps to. Internal errors are logged and shown generically.
+// status its code maps to (Forbidden on an object's route as NotFound,
+// errs.ForRoute). Internal errors are logged and shown generically.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	err = errs.ForRoute(err, r)
 	status := errs.HTTPStatus(err)
 	if status >= 500 {
 		h.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", LogPath(r.URL.Path), "err", err)
