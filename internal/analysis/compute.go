@@ -69,7 +69,7 @@ func (m *Matrix) Weak(c, i, u int) (weak, ok bool) {
 // units in one cycle. When N is below the minimum cell size the figures
 // are withheld (Suppressed) and NaN.
 type Box struct {
-	N                      int
+	N                        int
 	Min, Q1, Median, Q3, Max float64
 	// Weak counts the units below the category median or short of the
 	// target; Share is Weak/N.
