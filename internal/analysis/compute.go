@@ -131,13 +131,23 @@ func indicatorStat(m *Matrix, i, minCell int, buf []float64, weak, seen []int) S
 	for c := range m.Cycles {
 		buf = buf[:0]
 		b := &st.Boxes[c]
-		for u := range m.Units {
-			w, ok := m.Weak(c, i, u)
-			if !ok {
+		base := m.at(c, i, 0)
+		norm, raw := m.Norm[base:base+m.Units], m.Raw[base:base+m.Units]
+		med, target := m.Median[c*m.Indicators+i], m.Target[c*m.Indicators+i]
+		hasTarget, lower := !math.IsNaN(target), m.Lower[i]
+		for u, v := range norm {
+			if v != v { // NaN: no value
 				continue
 			}
-			buf = append(buf, m.Norm[m.at(c, i, u)])
+			buf = append(buf, v)
 			seen[u]++
+			// The same test as Weak, inlined for the budget.
+			w := v < med
+			if !w && hasTarget {
+				if x := raw[u]; x == x {
+					w = (lower && x > target) || (!lower && x < target)
+				}
+			}
 			if w {
 				weak[u]++
 				b.Weak++

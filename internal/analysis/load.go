@@ -190,8 +190,13 @@ func (s *Service) jurisdiction(ctx context.Context, tx *db.Tx, a *auth.Actor, id
 			}
 		}
 	}
-	if id == 0 {
+	switch {
+	case id == 0 && sc.All:
 		return UnitRef{}, invalid("unit", "analysis.unit_required", "choose a jurisdiction")
+	case id == 0 && sc.Empty():
+		return UnitRef{}, errs.NoSuch("results")
+	case id == 0:
+		return UnitRef{}, errs.New(errs.Forbidden, auth.KeyForbidden, "analysis needs results of a whole subtree")
 	}
 	u, err := org.GetUnit(ctx, tx, id)
 	if err != nil {

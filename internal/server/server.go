@@ -13,6 +13,7 @@ import (
 	"net/netip"
 	"time"
 
+	"kaohe/internal/analysis"
 	"kaohe/internal/api"
 	"kaohe/internal/auth"
 	"kaohe/internal/collect"
@@ -41,6 +42,9 @@ type Config struct {
 	// SanctionPeriods override the default effect periods (months) of
 	// sanction kinds (finding.DefaultPeriods); none for the defaults.
 	SanctionPeriods map[finding.SanctionKind]int
+	// MinCell is the fewest units an aggregate of the weak-link analysis
+	// is shown over; 0 for analysis.DefaultMinCell.
+	MinCell int
 }
 
 // Server is Kaohe's HTTP server.
@@ -88,6 +92,7 @@ func New(cfg Config) (*Server, error) {
 	s.web, err = web.New(web.Config{
 		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Finding: findings,
 		Policy: pol, Locale: bundle, Logger: cfg.Logger, BaseURL: base,
+		Analysis: analysis.NewService(cfg.DB, pol, cfg.MinCell),
 	})
 	if err != nil {
 		return nil, err
