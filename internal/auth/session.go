@@ -444,8 +444,10 @@ func (s *Service) APITokens(ctx context.Context, actor *Actor) ([]APIToken, erro
 	}
 	var out []APIToken
 	err := s.db.View(ctx, func(tx *db.Tx) (err error) {
-		out, err = listTokens(ctx, tx, actor.UserID)
-		return err
+		if out, err = listTokens(ctx, tx, actor.UserID); err != nil {
+			return err
+		}
+		return s.fillShareUnits(ctx, tx, out)
 	})
 	return out, err
 }

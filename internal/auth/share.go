@@ -198,3 +198,28 @@ func (s *Service) ShareReads(ctx context.Context, actor *Actor, id int64, limit 
 	})
 	return out, err
 }
+
+// fillShareUnits loads the path and name of the subtree of each sharing
+// token of ts.
+func (s *Service) fillShareUnits(ctx context.Context, tx *db.Tx, ts []APIToken) error {
+	var ids []int64
+	for _, t := range ts {
+		if t.Share != nil {
+			ids = append(ids, t.Share.UnitID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	refs, err := s.units.UnitRefs(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		if t.Share != nil {
+			r := refs[t.Share.UnitID]
+			t.Share.UnitPath, t.Share.UnitName = r.Path, r.Name
+		}
+	}
+	return nil
+}

@@ -20,6 +20,17 @@ type tokenListData struct {
 	TTLs      []option
 	Errors    map[string]string
 	General   []string
+
+	// Share is the sharing token form, ShareScopes the units it may be
+	// issued for (none: the form is not shown).
+	Share       shareForm
+	ShareScopes []option
+}
+
+// shareForm is the sharing token form as typed.
+type shareForm struct {
+	Name, System, Unit, TTL, Items string
+	Results                        bool
 }
 
 // tokenTTLs are the lifetimes a token may be given on the page; the
@@ -44,7 +55,7 @@ func tokenTTL(v string) (time.Duration, bool) {
 
 // tokenList shows the actor's API tokens with forms to create and revoke.
 func (h *Handler) tokenList(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
-	h.renderTokens(w, r, a, http.StatusOK, &tokenListData{TTL: defaultTokenTTL})
+	h.renderTokens(w, r, a, http.StatusOK, &tokenListData{TTL: defaultTokenTTL, Share: shareForm{TTL: defaultTokenTTL, Results: true}})
 }
 
 // renderTokens renders the token page with data and the actor's tokens.
@@ -59,6 +70,7 @@ func (h *Handler) renderTokens(w http.ResponseWriter, r *http.Request, a *auth.A
 	for _, t := range tokenTTLs {
 		data.TTLs = append(data.TTLs, option{Value: t.value, Label: p.loc.T("tokens.days", "Days", t.days)})
 	}
+	data.ShareScopes = h.shareScopes(a)
 	p.Data = data
 	h.render(w, r, status, "token_list", p)
 }

@@ -239,6 +239,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /analysis/indicators/{code}/units.xlsx", h.signedIn(h.analysisIndicatorExport))
 	mux.HandleFunc("GET /analysis/units/{id}", h.signedIn(h.analysisUnit))
 	mux.HandleFunc("GET /catalogue", h.signedIn(h.catalogueShow))
+	mux.HandleFunc("POST /tokens/share", h.signedIn(h.shareTokenCreate))
 }
 
 // staticHandler lets browsers cache static files: their URLs carry a hash
