@@ -27,11 +27,14 @@ func TestCataloguePage(t *testing.T) {
 			clients[l.Login] = f.signInWith(t, l.Login, l.Password)
 		}
 		res, body := f.get(t, clients["kaoheban"], "/catalogue")
-		for _, want := range []string{"地表水达到或好于Ⅲ类水体比例", "青州市生态环境局", "WATER_QUALITY", "年度", "县（市、区）", "· 地表水达到或好于Ⅲ类水体比例",
+		for _, want := range []string{"地表水达到或好于Ⅲ类水体比例", "青州市生态环境局", `href="/items/WATER_QUALITY"`, "年度", "县（市、区）", "· 地表水达到或好于Ⅲ类水体比例",
 			"个对象有现值", `href="/schemes/streamline"`} {
 			if res.StatusCode != http.StatusOK || !strings.Contains(body, want) {
 				t.Errorf("catalogue: %d, missing %q", res.StatusCode, want)
 			}
+		}
+		if _, body := f.get(t, clients["lingdao"], "/catalogue"); strings.Contains(body, `href="/items/`) {
+			t.Error("a viewer's catalogue links to the item pages it may not open")
 		}
 		_, body = f.get(t, clients["kaoheban"], "/catalogue?q=PM2.5")
 		if !strings.Contains(body, `id="item-PM25"`) || strings.Contains(body, `id="item-WATER_QUALITY"`) {

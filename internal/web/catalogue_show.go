@@ -16,6 +16,8 @@ import (
 type catalogueData struct {
 	Query   string
 	Entries []catalogueEntry
+	// CanEdit links each item to its page, for who manages items.
+	CanEdit bool
 	// Readers says who reads an item's values, the same for every item.
 	Readers string
 }
@@ -24,7 +26,7 @@ type catalogueEntry struct {
 	Code, Name, Owner, Description, Measure, Frequency string
 	// Uses are "scheme · indicator" of the active versions.
 	Uses []string
-	// Overlaps are the items carrying the same data; Shared marks an item
+	// Overlaps name the items carrying the same data; Shared marks an item
 	// several schemes or indicators use. Both link to the streamlining
 	// report.
 	Overlaps   []string
@@ -51,8 +53,19 @@ func (h *Handler) catalogueShow(w http.ResponseWriter, r *http.Request, a *auth.
 		h.fail(w, r, err)
 		return
 	}
+	all := entries
+	if q != "" {
+		if all, err = h.collect.Catalogue(r.Context(), a, ""); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	names := map[string]string{}
+	for _, e := range all {
+		names[e.Item.Code] = e.Item.Name
+	}
 	p := h.newPage(r, "catalogue")
-	data := catalogueData{Query: q, Readers: catalogueReaders(p.loc)}
+	data := catalogueData{Query: q, Readers: catalogueReaders(p.loc), CanEdit: p.Menu.Items}
 	for _, e := range entries {
 		ce := catalogueEntry{Code: e.Item.Code, Name: e.Item.Name, Owner: e.Item.OwnerName, Description: e.Item.Description,
 			Measure: e.Item.Measure, Frequency: p.loc.T("items.frequency." + string(e.Item.Frequency)), Entities: e.Entities}
@@ -62,7 +75,9 @@ func (h *Handler) catalogueShow(w http.ResponseWriter, r *http.Request, a *auth.
 		for _, u := range uses[e.Item.Code] {
 			ce.Uses = append(ce.Uses, u.SchemeName+" · "+u.IndicatorName)
 		}
-		ce.Overlaps = overlapsOf(rep, e.Item.Code)
+		for _, other := range overlapsOf(rep, e.Item.Code) {
+			ce.Overlaps = append(ce.Overlaps, names[other])
+		}
 		ce.Shared = slices.ContainsFunc(rep.Shared, func(s scheme.SharedItem) bool { return s.Code == e.Item.Code })
 		data.Entries = append(data.Entries, ce)
 	}
