@@ -49,9 +49,6 @@ func NewService(d *db.DB, pol auth.Policy, minCell int) *Service {
 	return &Service{db: d, pol: pol, minCell: minCell}
 }
 
-// MinCell is the fewest units an aggregate is shown over.
-func (s *Service) MinCell() int { return s.minCell }
-
 // Filter says what to analyse.
 type Filter struct {
 	// UnitID is the jurisdiction; 0 for the actor's own.

@@ -14,9 +14,6 @@ import (
 //go:embed openapi.json
 var openAPI []byte
 
-// OpenAPI returns the OpenAPI document served at /api/v1/openapi.json.
-func OpenAPI() []byte { return openAPI }
-
 // openAPIDoc serves the OpenAPI document.
 func (h *Handler) openAPIDoc(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

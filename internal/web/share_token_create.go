@@ -2,10 +2,12 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"kaohe/internal/auth"
+	"kaohe/internal/collect"
 	"kaohe/internal/errs"
 )
 
@@ -36,11 +38,15 @@ func (h *Handler) shareTokenCreate(w http.ResponseWriter, r *http.Request, a *au
 	case uerr != nil:
 		err = errs.Field("unit", "auth.share.unit_unknown", "choose the scope")
 	default:
+		items := strings.FieldsFunc(data.Share.Items, func(c rune) bool {
+			return c == ',' || c == '，' || c == ' ' || c == '、' || c == '\n'
+		})
+		if err = h.knownItems(r, a, items); err != nil {
+			break
+		}
 		var t auth.APIToken
 		t, data.Secret, err = h.auth.CreateShareToken(r.Context(), a, data.Share.Name, ttl, auth.Share{System: data.Share.System,
-			UnitID: unit, Results: data.Share.Results, Items: strings.FieldsFunc(data.Share.Items, func(c rune) bool {
-				return c == ',' || c == '，' || c == ' ' || c == '、' || c == '\n'
-			})})
+			UnitID: unit, Results: data.Share.Results, Items: items})
 		if err == nil {
 			data.Created, data.Share = &t, shareForm{TTL: defaultTokenTTL, Results: true}
 			h.renderTokens(w, r, a, http.StatusOK, data)
@@ -53,4 +59,41 @@ func (h *Handler) shareTokenCreate(w http.ResponseWriter, r *http.Request, a *au
 	}
 	data.Errors, data.General = h.fieldErrors(h.newPage(r, "tokens"), err, "name", "system", "unit", "items", "share_ttl")
 	h.renderTokens(w, r, a, errs.HTTPStatus(err), data)
+}
+
+// shareItemNames names the data items of the sharing tokens among ts; nil
+// when there are none.
+func (h *Handler) shareItemNames(r *http.Request, a *auth.Actor, ts []auth.APIToken) (map[string]string, error) {
+	if !slices.ContainsFunc(ts, func(t auth.APIToken) bool { return t.Share != nil && len(t.Share.Items) > 0 }) {
+		return nil, nil
+	}
+	entries, err := h.collect.Catalogue(r.Context(), a, "")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, e := range entries {
+		out[e.Item.Code] = e.Item.Name
+	}
+	return out, nil
+}
+
+// knownItems refuses, naming the field, codes that are no data item of the
+// catalogue.
+func (h *Handler) knownItems(r *http.Request, a *auth.Actor, codes []string) error {
+	if len(codes) == 0 {
+		return nil
+	}
+	entries, err := h.collect.Catalogue(r.Context(), a, "")
+	if err != nil {
+		return err
+	}
+	for _, c := range codes {
+		if !slices.ContainsFunc(entries, func(e *collect.CatalogueEntry) bool { return e.Item.Code == c }) {
+			e := errs.Field("items", "tokens.share_item_unknown", "no such data item")
+			e.Args = map[string]any{"code": c}
+			return e
+		}
+	}
+	return nil
 }

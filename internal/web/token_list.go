@@ -25,6 +25,8 @@ type tokenListData struct {
 	// issued for (none: the form is not shown).
 	Share       shareForm
 	ShareScopes []option
+	// ItemNames name the data items the sharing tokens list, by code.
+	ItemNames map[string]string
 }
 
 // shareForm is the sharing token form as typed.
@@ -71,6 +73,10 @@ func (h *Handler) renderTokens(w http.ResponseWriter, r *http.Request, a *auth.A
 		data.TTLs = append(data.TTLs, option{Value: t.value, Label: p.loc.T("tokens.days", "Days", t.days)})
 	}
 	data.ShareScopes = h.shareScopes(a)
+	if data.ItemNames, err = h.shareItemNames(r, a, tokens); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	p.Data = data
 	h.render(w, r, status, "token_list", p)
 }

@@ -48,7 +48,7 @@ var pages = []string{
 	"field_list", "field_tasks", "field_show",
 	"finding_list", "finding_show", "finding_review_show", "sanction_list",
 	"analysis_show", "analysis_indicator", "analysis_unit", "analysis_policy",
-	"catalogue_show",
+	"catalogue_show", "share_reads",
 }
 
 // pageParts names, per page, the other template files it is parsed with:

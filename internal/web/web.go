@@ -240,6 +240,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /analysis/units/{id}", h.signedIn(h.analysisUnit))
 	mux.HandleFunc("GET /catalogue", h.signedIn(h.catalogueShow))
 	mux.HandleFunc("POST /tokens/share", h.signedIn(h.shareTokenCreate))
+	mux.HandleFunc("GET /tokens/{token}/reads", h.signedIn(h.shareReads))
 }
 
 // staticHandler lets browsers cache static files: their URLs carry a hash
