@@ -161,6 +161,9 @@ func printSummary(w io.Writer, loc *locale.Localizer, d *db.DB, s *demo.Summary)
 	fmt.Fprintf(w, "  %d cadres with %d posts\n\n", s.People, s.Posts)
 	fmt.Fprintln(w, "Sign-ins:")
 	printLogins(w, loc, s.Logins)
+	if s.ShareToken != "" {
+		fmt.Fprintf(w, "\nSharing token of the city's 干部管理信息系统 (GET /api/v1/share/…, shown once):\n  %s\n", s.ShareToken)
+	}
 }
 
 // printLogins prints the sign-in table, each role by its label.

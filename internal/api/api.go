@@ -81,7 +81,7 @@ type endpoint func(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 func (h *Handler) Register(mux *http.ServeMux) {
 	handle := func(pattern string, fn endpoint) {
 		h.routes = append(h.routes, pattern)
-		mux.HandleFunc(pattern, h.signedIn(fn))
+		mux.HandleFunc(pattern, h.signedIn(h.notShared(fn)))
 	}
 	handle("GET "+Prefix+"/me", h.me)
 	handle("GET "+Prefix+"/units", h.unitList)
@@ -120,6 +120,15 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("POST "+Prefix+"/findings", h.findingCreate)
 	handle("GET "+Prefix+"/findings/{id}", h.findingGet)
 	handle("POST "+Prefix+"/findings/{id}/transfers", h.findingTransfer)
+	// The sharing routes, which sharing tokens read (share_endpoints.go).
+	share := func(pattern string, fn endpoint) {
+		h.routes = append(h.routes, pattern)
+		mux.HandleFunc(pattern, h.signedIn(h.shared(fn)))
+	}
+	share("GET "+Prefix+"/share/cycles", h.shareCycles)
+	share("GET "+Prefix+"/share/cycles/{id}/results", h.shareResults)
+	share("GET "+Prefix+"/share/items/{code}/values", h.shareValues)
+	share("GET "+Prefix+"/openapi.json", h.openAPIDoc)
 	// Anything else under the prefix answers the API's error shape: 405
 	// with Allow for a route asked with another method, else 404. (The
 	// catch-all matches every method, so the mux's own 405 never comes.)

@@ -139,8 +139,8 @@ func (s *Service) UserAPITokens(ctx context.Context, actor *Actor, id int64) ([]
 }
 
 func listTokens(ctx context.Context, tx *db.Tx, userID int64) ([]APIToken, error) {
-	rs, err := tx.QueryContext(ctx, `SELECT id, name, created_at, expires_at, last_used_at FROM api_tokens
-		WHERE user_id = $1 ORDER BY created_at, id`, userID)
+	rs, err := tx.QueryContext(ctx, `SELECT id, name, created_at, expires_at, last_used_at, share_unit_id, share_system, share_results, share_items
+		FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("list API tokens: %w", err)
 	}
@@ -149,8 +149,17 @@ func listTokens(ctx context.Context, tx *db.Tx, userID int64) ([]APIToken, error
 	for rs.Next() {
 		t := APIToken{UserID: userID}
 		var created, expires, used int64
-		if err := rs.Scan(&t.ID, &t.Name, &created, &expires, &used); err != nil {
+		var sh Share
+		var items string
+		if err := rs.Scan(&t.ID, &t.Name, &created, &expires, &used, &sh.UnitID, &sh.System, &sh.Results, &items); err != nil {
 			return nil, fmt.Errorf("list API tokens: %w", err)
+		}
+		if sh.UnitID != 0 {
+			sh.TokenID = t.ID
+			if items != "" {
+				sh.Items = strings.Split(items, ",")
+			}
+			t.Share = &sh
 		}
 		t.CreatedAt, t.ExpiresAt, t.LastUsedAt = db.Micros(created), db.Micros(expires), db.Micros(used)
 		out = append(out, t)

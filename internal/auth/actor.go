@@ -36,6 +36,10 @@ type Actor struct {
 	// System marks the system itself (command line, demo, jobs): it may do
 	// everything.
 	System bool
+
+	// Share is set when the actor is a consuming system reading through a
+	// sharing token (share.go): it reads the sharing routes only.
+	Share *Share
 }
 
 // SystemActor returns the system acting as name (e.g. "cli", "demo"); it

@@ -12,6 +12,7 @@ import (
 	"hash/fnv"
 	"net"
 	"slices"
+	"strings"
 	"time"
 
 	"kaohe/internal/audit"
@@ -422,6 +423,9 @@ type APIToken struct {
 	Name   string
 	// ExpiresAt is zero for a token that does not expire.
 	CreatedAt, ExpiresAt, LastUsedAt time.Time
+
+	// Share is the scope of a sharing token, nil for an ordinary one.
+	Share *Share
 }
 
 // APITokenPrefix starts every API token, so that leaked tokens are easy to
@@ -473,8 +477,10 @@ func (s *Service) APITokens(ctx context.Context, actor *Actor) ([]APIToken, erro
 	}
 	var out []APIToken
 	err := s.db.View(ctx, func(tx *db.Tx) (err error) {
-		out, err = listTokens(ctx, tx, actor.UserID)
-		return err
+		if out, err = listTokens(ctx, tx, actor.UserID); err != nil {
+			return err
+		}
+		return s.fillShareUnits(ctx, tx, out)
 	})
 	return out, err
 }
@@ -524,8 +530,11 @@ func (s *Service) ActorForAPIToken(ctx context.Context, token string) (*Actor, e
 	var touch bool
 	err := s.db.View(ctx, func(tx *db.Tx) error {
 		var user, expires, used int64
-		err := tx.QueryRowContext(ctx, `SELECT id, user_id, expires_at, last_used_at FROM api_tokens WHERE token_hash = $1`, th).
-			Scan(&id, &user, &expires, &used)
+		var sh Share
+		var items string
+		err := tx.QueryRowContext(ctx, `SELECT id, user_id, expires_at, last_used_at, share_unit_id, share_system, share_results, share_items
+			FROM api_tokens WHERE token_hash = $1`, th).
+			Scan(&id, &user, &expires, &used, &sh.UnitID, &sh.System, &sh.Results, &items)
 		if errors.Is(err, sql.ErrNoRows) {
 			return signedOut()
 		}
@@ -543,6 +552,14 @@ func (s *Service) ActorForAPIToken(ctx context.Context, token string) (*Actor, e
 		}
 		if u.Disabled() {
 			return errDisabled()
+		}
+		if sh.UnitID != 0 {
+			sh.TokenID = id
+			if items != "" {
+				sh.Items = strings.Split(items, ",")
+			}
+			actor, err = s.shareActor(ctx, tx, u, &sh)
+			return err
 		}
 		actor = u.Actor()
 		return nil

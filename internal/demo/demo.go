@@ -60,6 +60,10 @@ type Summary struct {
 	// Logins are the sign-ins, one per role, with their passwords.
 	Logins  []Login
 	Elapsed time.Duration
+
+	// ShareToken is the sharing token the demo's consuming system reads
+	// /api/v1/share with (sharing.go); shown only in this summary.
+	ShareToken string
 }
 
 // Login is a demo sign-in.
@@ -112,6 +116,7 @@ var steps = []step{
 	{"cycles", buildCycles},
 	{"fieldwork", buildFieldwork},
 	{"requests", buildRequests},
+	{"sharing", buildSharing},
 }
 
 // Build fills an empty database with the demo jurisdiction. It refuses

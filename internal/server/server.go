@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"kaohe/internal/analysis"
 	"kaohe/internal/api"
 	"kaohe/internal/auth"
 	"kaohe/internal/collect"
@@ -53,6 +54,9 @@ type Config struct {
 	// they are opened in batches; "" keeps them in the process only, so
 	// that a sealed ballot does not survive a restart (survey.SetKeyDir).
 	BallotKeys string
+	// MinCell is the fewest units an aggregate of the weak-link analysis
+	// is shown over; 0 for analysis.DefaultMinCell.
+	MinCell int
 }
 
 // Server is Kaohe's HTTP server.
@@ -115,6 +119,7 @@ func New(cfg Config) (*Server, error) {
 	s.web, err = web.New(web.Config{
 		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Finding: findings,
 		Policy: pol, Locale: bundle, Logger: cfg.Logger, BaseURL: base,
+		Analysis: analysis.NewService(cfg.DB, pol, cfg.MinCell),
 	})
 	if err != nil {
 		return nil, err

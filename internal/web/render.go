@@ -50,6 +50,9 @@ type menu struct {
 	Findings bool
 	// Sanctions opens the sanctions and follow-ups, for the office.
 	Sanctions bool
+	// Analysis opens the weak-link analysis, for who reads the results
+	// of a whole subtree's units.
+	Analysis bool
 }
 
 type crumb struct{ Name, URL string }
@@ -105,6 +108,8 @@ func (h *Handler) newPage(r *http.Request, nav string) *page {
 			Findings:  !h.policy.Scope(a, auth.ActFindingRead).Empty() || !h.policy.Scope(a, auth.ActFindingWrite).Empty(),
 			Sanctions: !h.policy.Scope(a, auth.ActSanctionWrite).Empty(),
 		}
+		sc := h.policy.Scope(a, auth.ActTeamResultRead)
+		p.Menu.Analysis = sc.All || len(sc.Subtrees) > 0
 		if p.Menu.Cycles {
 			p.Cycles = h.cycleOptions(r, a)
 		}

@@ -20,6 +20,19 @@ type tokenListData struct {
 	TTLs      []option
 	Errors    map[string]string
 	General   []string
+
+	// Share is the sharing token form, ShareScopes the units it may be
+	// issued for (none: the form is not shown).
+	Share       shareForm
+	ShareScopes []option
+	// ItemNames name the data items the sharing tokens list, by code.
+	ItemNames map[string]string
+}
+
+// shareForm is the sharing token form as typed.
+type shareForm struct {
+	Name, System, Unit, TTL, Items string
+	Results                        bool
 }
 
 // tokenTTLs are the lifetimes a token may be given on the page; the
@@ -44,7 +57,7 @@ func tokenTTL(v string) (time.Duration, bool) {
 
 // tokenList shows the actor's API tokens with forms to create and revoke.
 func (h *Handler) tokenList(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
-	h.renderTokens(w, r, a, http.StatusOK, &tokenListData{TTL: defaultTokenTTL})
+	h.renderTokens(w, r, a, http.StatusOK, &tokenListData{TTL: defaultTokenTTL, Share: shareForm{TTL: defaultTokenTTL, Results: true}})
 }
 
 // renderTokens renders the token page with data and the actor's tokens.
@@ -58,6 +71,11 @@ func (h *Handler) renderTokens(w http.ResponseWriter, r *http.Request, a *auth.A
 	data.Tokens = tokens
 	for _, t := range tokenTTLs {
 		data.TTLs = append(data.TTLs, option{Value: t.value, Label: p.loc.T("tokens.days", "Days", t.days)})
+	}
+	data.ShareScopes = h.shareScopes(a)
+	if data.ItemNames, err = h.shareItemNames(r, a, tokens); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	p.Data = data
 	h.render(w, r, status, "token_list", p)

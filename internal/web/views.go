@@ -47,6 +47,8 @@ var pages = []string{
 	"cycle_list", "cycle_show", "ranking_show", "profile_show", "heatmap_show", "results_pending",
 	"field_list", "field_tasks", "field_show",
 	"finding_list", "finding_show", "finding_review_show", "sanction_list",
+	"analysis_show", "analysis_indicator", "analysis_unit", "analysis_policy",
+	"catalogue_show", "share_reads",
 }
 
 // pageParts names, per page, the other template files it is parsed with:

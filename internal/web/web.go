@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 
+	"kaohe/internal/analysis"
 	"kaohe/internal/auth"
 	"kaohe/internal/collect"
 	"kaohe/internal/cycle"
@@ -48,6 +49,9 @@ type Config struct {
 	// from which the links printed on code sheets and shown for public
 	// surveys are built — never from the request's Host.
 	BaseURL string
+
+	// Analysis finds the weak links across units and cycles.
+	Analysis *analysis.Service
 }
 
 // Handler serves the pages.
@@ -70,6 +74,9 @@ type Handler struct {
 	ballotFields sync.Map
 	// base is the public address of the site, without a trailing slash.
 	base string
+
+	// analysis finds the weak links across units and cycles.
+	analysis *analysis.Service
 }
 
 // New parses and checks every template; a template that is missing, does
@@ -86,6 +93,7 @@ func New(cfg Config) (*Handler, error) {
 		auth: cfg.Auth, org: cfg.Org, survey: cfg.Survey, scheme: cfg.Scheme,
 		collect: cfg.Collect, cycle: cfg.Cycle, field: cfg.Field, finding: cfg.Finding, policy: cfg.Policy,
 		loc: cfg.Locale, log: cfg.Logger, views: v, base: strings.TrimSuffix(cfg.BaseURL, "/"),
+		analysis: cfg.Analysis,
 	}, nil
 }
 
@@ -224,6 +232,16 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /b/{code}", h.ballotSubmit)
 	mux.HandleFunc("GET /s/{token}", h.surveyShow)
 	mux.HandleFunc("POST /s/{token}", h.surveySubmit)
+	// The weak-link analysis across units and published cycles (#17).
+	mux.HandleFunc("GET /analysis", h.signedIn(h.analysisShow))
+	mux.HandleFunc("GET /analysis.xlsx", h.signedIn(h.analysisExport))
+	mux.HandleFunc("GET /analysis/policy", h.signedIn(h.analysisPolicy))
+	mux.HandleFunc("GET /analysis/indicators/{code}", h.signedIn(h.analysisIndicator))
+	mux.HandleFunc("GET /analysis/indicators/{code}/units.xlsx", h.signedIn(h.analysisIndicatorExport))
+	mux.HandleFunc("GET /analysis/units/{id}", h.signedIn(h.analysisUnit))
+	mux.HandleFunc("GET /catalogue", h.signedIn(h.catalogueShow))
+	mux.HandleFunc("POST /tokens/share", h.signedIn(h.shareTokenCreate))
+	mux.HandleFunc("GET /tokens/{token}/reads", h.signedIn(h.shareReads))
 }
 
 // staticHandler lets browsers cache static files: their URLs carry a hash

@@ -83,7 +83,34 @@
     };
   }
 
-  var kinds = { radar: radar, trend: trend, distribution: distribution, heatmap: heatmap };
+  // boxplot draws the distribution of each indicator across units:
+  // d.data holds [min, Q1, median, Q3, max] per name of d.x.
+  function boxplot(d) {
+    return {
+      color: palette,
+      tooltip: { trigger: "item" },
+      grid: { left: 48, right: 16, top: 16, bottom: 8, outerBoundsMode: "same", outerBoundsContain: "axisLabel" },
+      xAxis: { type: "category", data: d.x, axisLabel: { rotate: 45, interval: 0 } },
+      yAxis: { type: "value", min: 0, max: 100 },
+      series: [{ type: "boxplot", data: d.data }]
+    };
+  }
+
+  // lines draws one line per series over the categories of d.x;
+  // d.percent labels the values as percentages.
+  function lines(d) {
+    return {
+      color: palette,
+      tooltip: { trigger: "axis" },
+      legend: { bottom: 0, data: d.series.map(function (s) { return s.name; }) },
+      grid: { left: 48, right: 16, top: 24, bottom: 56, outerBoundsMode: "same", outerBoundsContain: "axisLabel" },
+      xAxis: { type: "category", data: d.x, axisLabel: { hideOverlap: true } },
+      yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: d.percent ? "{value}%" : "{value}" } },
+      series: d.series.map(function (s) { return { name: s.name, type: "line", data: s.data, connectNulls: false }; })
+    };
+  }
+
+  var kinds = { radar: radar, trend: trend, distribution: distribution, heatmap: heatmap, boxplot: boxplot, lines: lines };
 
   function draw() {
     if (typeof echarts === "undefined") {
