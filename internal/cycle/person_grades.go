@@ -16,8 +16,10 @@ type PersonGrade struct {
 	Kind    Kind
 	// Period is the cycle's period ('2025', '2025Q3').
 	Period string
-	// SnapshotID is the published snapshot the grade is read from.
+	// SnapshotID is the published snapshot the grade is read from, Entity
+	// the cadre's entity in it.
 	SnapshotID int64
+	Entity     string
 	// Grade is the grade after calibration.
 	Grade string
 	// PublishedAt is when the cycle was last published; zero when its
@@ -30,7 +32,7 @@ type PersonGrade struct {
 // has authorized its own action.
 func PersonGrades(ctx context.Context, tx *db.Tx, personID int64) ([]PersonGrade, error) {
 	var out []PersonGrade
-	err := db.EachRow(ctx, tx, `SELECT c.id, c.name, c.kind, c.period, c.published_snapshot_id, `+gradeSQL+`,
+	err := db.EachRow(ctx, tx, `SELECT c.id, c.name, c.kind, c.period, c.published_snapshot_id, e.entity, `+gradeSQL+`,
 		COALESCE((SELECT MAX(l.created_at) FROM cycle_stage_log l WHERE l.cycle_id = c.id AND l.to_stage = 'published'), 0)
 		FROM cycle_entities e
 		JOIN cycles c ON c.id = e.cycle_id
@@ -39,7 +41,7 @@ func PersonGrades(ctx context.Context, tx *db.Tx, personID int64) ([]PersonGrade
 		ORDER BY c.period, c.id`, []any{personID}, func(scan func(...any) error) error {
 		var g PersonGrade
 		var at int64
-		if err := scan(&g.CycleID, &g.Cycle, &g.Kind, &g.Period, &g.SnapshotID, &g.Grade, &at); err != nil {
+		if err := scan(&g.CycleID, &g.Cycle, &g.Kind, &g.Period, &g.SnapshotID, &g.Entity, &g.Grade, &at); err != nil {
 			return err
 		}
 		if at != 0 {

@@ -25,6 +25,10 @@ type Archive struct {
 	// for now.
 	AsOf   string
 	Grades []GradeRecord
+	// Cycles are the cycles with a published result of hers known by
+	// then, of any kind, for the results and radars the archive page
+	// draws from package cycle.
+	Cycles []int64
 	// Findings and Sanctions are nil for an actor who may not read them
 	// (a leader: findings and sanctions stay with the office and the
 	// cadre, decision 0110).
@@ -74,6 +78,11 @@ func (s *Service) ArchiveOf(ctx context.Context, a *auth.Actor, personID int64, 
 				out.Grades = append(out.Grades, g)
 			}
 		}
+		for _, pg := range h.published {
+			if known(pg.PublishedAt) {
+				out.Cycles = append(out.Cycles, pg.CycleID)
+			}
+		}
 		out.MayFindings = s.pol.AuthorizePerson(a, auth.ActFindingRead, personID, paths[personID]) == nil
 		for _, f := range h.Findings {
 			// A cadre reads the findings that name her once notified.
@@ -91,8 +100,11 @@ func (s *Service) ArchiveOf(ctx context.Context, a *auth.Actor, personID int64, 
 		if err != nil {
 			return err
 		}
+		// The cadre herself reads the decisions adopted about her, not the
+		// proposals turned down.
+		self := s.pol.AuthorizePerson(a, auth.ActOutcomeRead, 0, paths[personID]) != nil
 		for _, p := range ps {
-			if known(p.DecidedAt) {
+			if known(p.DecidedAt) && (!self || p.Status == Adopted) {
 				out.Decisions = append(out.Decisions, p)
 			}
 		}

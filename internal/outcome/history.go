@@ -25,6 +25,8 @@ type History struct {
 	Sanctions []*finding.Sanction
 	// Votes are the 不称职 shares of her closed evaluations, newest first.
 	Votes []survey.NoConfidence
+	// published are her results in every published cycle, of any kind.
+	published []cycle.PersonGrade
 }
 
 // GradeRecord is one annual grade and where it was read.
@@ -37,6 +39,7 @@ type GradeRecord struct {
 	CycleID    int64  `json:"cycle_id,omitempty"`
 	Cycle      string `json:"cycle,omitempty"`
 	SnapshotID int64  `json:"snapshot_id,omitempty"`
+	Entity     string `json:"entity,omitempty"`
 	Source     string `json:"source,omitempty"`
 	// Known is when the grade became known: the cycle's publication or
 	// the recording.
@@ -65,12 +68,13 @@ func loadHistory(ctx context.Context, tx *db.Tx, id int64) (*History, error) {
 	if err != nil {
 		return nil, err
 	}
+	h.published = pgs
 	for _, pg := range pgs {
 		y, err := strconv.Atoi(pg.Period)
 		if pg.Kind != cycle.Annual || err != nil || len(pg.Period) != 4 || pg.Grade == "" {
 			continue
 		}
-		byYear[y] = GradeRecord{Year: y, Grade: pg.Grade, CycleID: pg.CycleID, Cycle: pg.Cycle, SnapshotID: pg.SnapshotID,
+		byYear[y] = GradeRecord{Year: y, Grade: pg.Grade, CycleID: pg.CycleID, Cycle: pg.Cycle, SnapshotID: pg.SnapshotID, Entity: pg.Entity,
 			Known: pg.PublishedAt}
 	}
 	for _, g := range byYear {

@@ -22,6 +22,7 @@ import (
 	"kaohe/internal/finding"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
+	"kaohe/internal/outcome"
 	"kaohe/internal/scheme"
 	"kaohe/internal/survey"
 	"kaohe/internal/web"
@@ -85,9 +86,10 @@ func New(cfg Config) (*Server, error) {
 	if err := findings.SetPeriods(cfg.SanctionPeriods); err != nil {
 		return nil, err
 	}
+	outcomes := outcome.NewService(cfg.DB, pol)
 	s.web, err = web.New(web.Config{
 		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Finding: findings,
-		Policy: pol, Locale: bundle, Logger: cfg.Logger, BaseURL: base,
+		Outcome: outcomes, Policy: pol, Locale: bundle, Logger: cfg.Logger, BaseURL: base,
 	})
 	if err != nil {
 		return nil, err

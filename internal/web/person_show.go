@@ -44,6 +44,9 @@ type personShowData struct {
 	// Sanctions are the cadre's sanctions and their follow-ups, nil for
 	// who may not read them — anyone but the cadre herself and the office.
 	Sanctions *[]sanctionView
+	// Outcome is the use of results and the as-of view (person_outcome.go),
+	// nil for who may not read the archive.
+	Outcome *personOutcomeView
 }
 
 type fact struct{ Label, Value string }
@@ -108,6 +111,10 @@ func (h *Handler) personShow(w http.ResponseWriter, r *http.Request, a *auth.Act
 		return
 	}
 	if data.Evaluations, err = h.evalPanels(r.Context(), p, a, survey.SubjectCadre, pe.ID, nil); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.personOutcome(r.Context(), r, p, a, pe.ID, &data); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -50,6 +50,9 @@ type menu struct {
 	Findings bool
 	// Sanctions opens the sanctions and follow-ups, for the office.
 	Sanctions bool
+	// Outcome opens the use of results, for the office and leaders;
+	// Handovers the handovers, for them and for cadres (their own).
+	Outcome, Handovers bool
 }
 
 type crumb struct{ Name, URL string }
@@ -105,6 +108,8 @@ func (h *Handler) newPage(r *http.Request, nav string) *page {
 			Findings:  !h.policy.Scope(a, auth.ActFindingRead).Empty() || !h.policy.Scope(a, auth.ActFindingWrite).Empty(),
 			Sanctions: !h.policy.Scope(a, auth.ActSanctionWrite).Empty(),
 		}
+		p.Menu.Outcome = outcomeMenu(h.policy, a)
+		p.Menu.Handovers = p.Menu.Outcome || a.PersonID != 0
 		if p.Menu.Cycles {
 			p.Cycles = h.cycleOptions(r, a)
 		}
