@@ -24,13 +24,13 @@ type handoverListData struct {
 
 // handoverRow is a handover by labels.
 type handoverRow struct {
-	ID                                   int64
-	Unit, Title, From, To, HandedOn      string
-	FromSigned, ToSigned, Status         string
-	Items                                []handoverItemRow
-	FromPersonID, ToPersonID             int64
-	Signed, MaySign                      bool
-	CreatedBy                            string
+	ID                              int64
+	Unit, Title, From, To, HandedOn string
+	FromSigned, ToSigned, Status    string
+	Items                           []handoverItemRow
+	FromPersonID, ToPersonID        int64
+	Signed, MaySign                 bool
+	CreatedBy                       string
 }
 
 type handoverItemRow struct {

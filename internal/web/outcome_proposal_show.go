@@ -34,7 +34,7 @@ type yearGrade struct {
 }
 
 type evidenceFinding struct {
-	ID                      int64
+	ID                       int64
 	Title, FoundOn, Severity string
 }
 

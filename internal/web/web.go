@@ -20,9 +20,9 @@ import (
 	"kaohe/internal/errs"
 	"kaohe/internal/fieldwork"
 	"kaohe/internal/finding"
-	"kaohe/internal/outcome"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
+	"kaohe/internal/outcome"
 	"kaohe/internal/scheme"
 	"kaohe/internal/session"
 	"kaohe/internal/survey"
@@ -90,7 +90,7 @@ func New(cfg Config) (*Handler, error) {
 		auth: cfg.Auth, org: cfg.Org, survey: cfg.Survey, scheme: cfg.Scheme,
 		collect: cfg.Collect, cycle: cfg.Cycle, field: cfg.Field, finding: cfg.Finding, policy: cfg.Policy,
 		outcome: cfg.Outcome,
-		loc: cfg.Locale, log: cfg.Logger, views: v, base: strings.TrimSuffix(cfg.BaseURL, "/"),
+		loc:     cfg.Locale, log: cfg.Logger, views: v, base: strings.TrimSuffix(cfg.BaseURL, "/"),
 	}, nil
 }
 
