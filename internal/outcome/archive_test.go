@@ -25,7 +25,7 @@ func TestArchiveAsOf(t *testing.T) {
 		f.clock.Advance(24 * time.Hour)
 		fd := f.finding(t, "张三", "2026-03-01", "会议记录不全")
 		ps := must[[]*outcome.Proposal](t)(f.svc.Proposals(ctx, f.actors["office"], outcome.Filter{PersonID: zhang}))
-		must[*outcome.Proposal](t)(f.svc.Decide(ctx, f.actors["office"], ps[0].ID, false, "存在问题线索，暂缓"))
+		must[*outcome.Proposal](t)(f.svc.Decide(ctx, f.actors["office"], ps[0].ID, true, "经部务会研究同意"))
 		for _, tt := range []struct {
 			day                         string
 			grades, findings, decisions int
@@ -44,6 +44,14 @@ func TestArchiveAsOf(t *testing.T) {
 				if tt.findings > 0 && len(ar.Findings) > 0 && ar.Findings[0].ID != fd.ID {
 					t.Errorf("%s: finding %d, want %d", login, ar.Findings[0].ID, fd.ID)
 				}
+			}
+		}
+		// The cadre reads the decisions adopted about her, not those turned
+		// down; the office reads both.
+		must[*outcome.Proposal](t)(f.svc.Decide(ctx, f.actors["office"], ps[1].ID, false, "存在问题线索，暂缓"))
+		for login, want := range map[string]int{"office": 2, "viewer": 2, "cadre": 1} {
+			if ar := must[*outcome.Archive](t)(f.svc.ArchiveOf(ctx, f.actors[login], zhang, "")); len(ar.Decisions) != want {
+				t.Errorf("%s reads %d decisions, want %d", login, len(ar.Decisions), want)
 			}
 		}
 		// A leader reads the archive but not its findings.

@@ -44,10 +44,11 @@ const (
 	ActAdjust    Action = "adjust_post" // 调整岗位
 	ActDismiss   Action = "dismiss"     // 辞退
 	ActReview    Action = "review"      // 组织核查
+	ActReserve   Action = "reserve"     // 推荐进入储备库
 )
 
 // Actions lists the actions in the order the interface shows them.
-var Actions = []Action{ActMerit, ActPromotion, ActAdmonish, ActAdjust, ActDismiss, ActReview}
+var Actions = []Action{ActMerit, ActPromotion, ActReserve, ActAdmonish, ActAdjust, ActDismiss, ActReview}
 
 // Valid reports whether x is a known action.
 func (x Action) Valid() bool { return slices.Contains(Actions, x) }

@@ -36,7 +36,7 @@ func TestProposeAndDecide(t *testing.T) {
 		f.grades(t, "王五", 2023, "优秀", "优秀", "优秀")
 		office := f.actors["office"]
 		ps := must[[]*outcome.Proposal](t)(f.svc.Propose(ctx, office, f.units["910100"].ID))
-		want := []string{"张三:merit_three_excellent", "张三:promotion_competent", "李四:admonish_basic"}
+		want := []string{"张三:merit_three_excellent", "张三:promotion_competent", "张三:reserve_outstanding", "李四:admonish_basic"}
 		slices.Sort(want)
 		if got := codesOf(ps); !slices.Equal(got, want) {
 			t.Fatalf("proposals: got %v, want %v", got, want)
@@ -79,7 +79,7 @@ func TestProposeAndDecide(t *testing.T) {
 		}
 		// 乙市's office proposes 王五's merit in its own scope.
 		if got := codesOf(must[[]*outcome.Proposal](t)(f.svc.Propose(ctx, f.actors["yi.office"], f.units["910200"].ID))); !slices.Equal(got,
-			[]string{"王五:merit_three_excellent", "王五:promotion_competent"}) {
+			[]string{"王五:merit_three_excellent", "王五:promotion_competent", "王五:reserve_outstanding"}) {
 			t.Errorf("乙市: got %v", got)
 		}
 	})
@@ -115,7 +115,7 @@ func TestSaveRule(t *testing.T) {
 			t.Errorf("rules: %+v", rules)
 		}
 		got := codesOf(must[[]*outcome.Proposal](t)(f.svc.Propose(ctx, office, city)))
-		if !slices.Equal(got, []string{"张三:promotion_competent", "张三:reserve_excellent"}) {
+		if !slices.Equal(got, []string{"张三:promotion_competent", "张三:reserve_excellent", "张三:reserve_outstanding"}) {
 			t.Errorf("got %v", got)
 		}
 		// Another office's set is still the default.

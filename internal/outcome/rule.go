@@ -37,12 +37,15 @@ type Rule struct {
 // years 优秀 → 记三等功; 称职 or better two years running → eligible for
 // 晋升职级、档次; 基本称职 → 诫勉谈话 and no promotion the next year; 不称职 →
 // 调整岗位; two consecutive years 不称职 → 辞退; 不称职 votes above one third
-// in a democratic evaluation → 组织核查.
+// in a democratic evaluation → 组织核查; and the reserve pool's entry
+// criterion: two years 优秀 without finding or sanction → 推荐进入储备库.
 var DefaultRules = []Rule{
 	{Code: "merit_three_excellent", Name: "连续三年优秀记三等功", Action: ActMerit,
 		Condition: `Streak("优秀") >= 3 && Streak("优秀") % 3 == 0 && !Sanctioned`},
 	{Code: "promotion_competent", Name: "连续两年称职以上具备晋升职级、档次资格", Action: ActPromotion,
 		Condition: `StreakAtLeast("称职") >= 2 && !Sanctioned && !Investigated`},
+	{Code: "reserve_outstanding", Name: "连续两年优秀且无问题线索推荐进入储备库", Action: ActReserve,
+		Condition: `Streak("优秀") >= 2 && Findings == 0 && !Sanctioned`},
 	{Code: "admonish_basic", Name: "基本称职予以诫勉谈话，次年不得晋升", Action: ActAdmonish,
 		Condition: `Grade == "基本称职"`},
 	{Code: "adjust_incompetent", Name: "不称职调整工作岗位", Action: ActAdjust,
