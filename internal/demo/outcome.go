@@ -22,7 +22,8 @@ import (
 // her among the others (诫勉谈话 for 基本称职, 调整岗位 for 不称职). The
 // post of the first unit with an open finding passes from its first team
 // member to the second, listing the open findings; the predecessor has
-// signed, the successor not yet.
+// signed, the successor not yet. Two cadres are in the reserve pool
+// (demoReserve) and the sanctioned cadre is adjusted (demoAdjust).
 func buildOutcome(ctx context.Context, b *builder) error {
 	city := b.j.cities[0]
 	office := &auth.Actor{Login: "system:demo", Name: city.unit.Name + "委组织部考核办", Lang: auth.DefaultLang,
@@ -37,10 +38,61 @@ func buildOutcome(ctx context.Context, b *builder) error {
 			return fmt.Errorf("record the %d grade: %w", y, err)
 		}
 	}
-	if _, err := svc.Propose(ctx, office, city.unit.ID); err != nil {
+	ps, err := svc.Propose(ctx, office, city.unit.ID)
+	if err != nil {
 		return fmt.Errorf("propose: %w", err)
 	}
+	if err := demoReserve(ctx, b, office, svc, best, ps); err != nil {
+		return err
+	}
+	if err := demoAdjust(ctx, b, office, svc); err != nil {
+		return err
+	}
 	return demoHandover(ctx, b, office, svc)
+}
+
+// demoReserve puts two cadres in the reserve pool: the cadre with three
+// years 优秀, from her adopted reserve proposal, and the demo's sign-in
+// cadre (清河区区长), nominated; both admitted.
+func demoReserve(ctx context.Context, b *builder, office *auth.Actor, svc *outcome.Service, best int64, ps []*outcome.Proposal) error {
+	var from int64
+	for _, p := range ps {
+		if p.PersonID == best && p.Action == outcome.ActReserve {
+			if _, err := svc.Decide(ctx, office, p.ID, true, "经部务会研究，同意推荐进入储备库"); err != nil {
+				return err
+			}
+			from = p.ID
+		}
+	}
+	for _, e := range []outcome.Entry{
+		{PersonID: best, Level: "division_deputy", Field: "economy", Reason: "连续三年考核优秀，无问题线索", ProposalID: from},
+		{PersonID: b.c.login.person.ID, Level: "division_chief", Field: "social", Reason: "群众公认度高，基层治理经验丰富"},
+	} {
+		en, err := svc.Nominate(ctx, office, e)
+		if err != nil {
+			return fmt.Errorf("nominate: %w", err)
+		}
+		if _, err := svc.Review(ctx, office, en.ID, true, "经市委组织部部务会研究同意入库"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// demoAdjust adjusts the demo's sanctioned cadre, whose 警告 had effect in
+// 2025 (the catalogue's situation sanctioned), to another post, with a
+// follow-up visit.
+func demoAdjust(ctx context.Context, b *builder, office *auth.Actor, svc *outcome.Service) error {
+	sns, err := finding.NewService(b.d, auth.Policy{}).Sanctions(ctx, office, 0)
+	if err != nil || len(sns) == 0 {
+		return fmt.Errorf("no sanctioned cadre (%v)", err)
+	}
+	x, err := svc.Adjust(ctx, office, outcome.Adjustment{PersonID: sns[0].PersonID, Kind: outcome.AdjustTransfer,
+		Situations: []string{"sanctioned"}, DecidedOn: "2026-01-20", Reason: "受警告处分仍在影响期，经市委常委会研究调整工作岗位"})
+	if err != nil {
+		return fmt.Errorf("adjust: %w", err)
+	}
+	return svc.RecordVisit(ctx, office, x.ID, "2026-02-25", "本人思想稳定，对调整认识到位，新岗位工作积极主动。")
 }
 
 // demoExcellent returns the first cadre of the city graded 优秀 in the

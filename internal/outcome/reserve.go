@@ -126,21 +126,21 @@ func (s *Service) Nominate(ctx context.Context, a *auth.Actor, e Entry) (*Entry,
 // Review admits candidate id to the pool or declines her, with the
 // reason (ActOutcomeDecide).
 func (s *Service) Review(ctx context.Context, a *auth.Actor, id int64, admit bool, reason string) (*Entry, error) {
-	to := Declined
 	if admit {
-		to = Admitted
+		return s.moveEntry(ctx, a, id, Candidate, Admitted, "outcome.reserve_admitted", reason)
 	}
-	return s.moveEntry(ctx, a, id, Candidate, to, reason)
+	return s.moveEntry(ctx, a, id, Candidate, Declined, "outcome.reserve_declined", reason)
 }
 
 // Exit takes admitted cadre id out of the pool with the reason
 // (ActOutcomeDecide): promoted, retired, no longer meets the criteria.
 func (s *Service) Exit(ctx context.Context, a *auth.Actor, id int64, reason string) (*Entry, error) {
-	return s.moveEntry(ctx, a, id, Admitted, Exited, reason)
+	return s.moveEntry(ctx, a, id, Admitted, Exited, "outcome.reserve_exited", reason)
 }
 
-// moveEntry moves entry id from status from to status to.
-func (s *Service) moveEntry(ctx context.Context, a *auth.Actor, id int64, from, to EntryStatus, reason string) (*Entry, error) {
+// moveEntry moves entry id from status from to status to, recording the
+// audit action.
+func (s *Service) moveEntry(ctx context.Context, a *auth.Actor, id int64, from, to EntryStatus, action, reason string) (*Entry, error) {
 	if err := signedIn(a); err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ func (s *Service) moveEntry(ctx context.Context, a *auth.Actor, id int64, from, 
 		if err2 != nil {
 			return fmt.Errorf("update reserve entry: %w", err2)
 		}
-		return auth.Record(ctx, tx, a, audit.Event{Action: "outcome.reserve_" + string(to), ObjectType: "reserve_entry",
+		return auth.Record(ctx, tx, a, audit.Event{Action: action, ObjectType: "reserve_entry",
 			ObjectID: db.FormatID(id), UnitPath: e.UnitPath, Before: map[string]any{"status": from},
 			After: map[string]any{"status": to}, Reason: reason})
 	})

@@ -47,14 +47,14 @@ var pages = []string{
 	"cycle_list", "cycle_show", "ranking_show", "profile_show", "heatmap_show", "results_pending",
 	"field_list", "field_tasks", "field_show",
 	"finding_list", "finding_show", "finding_review_show", "sanction_list",
-	"outcome_list", "outcome_proposal_show", "outcome_rules", "handover_list", "handover_show",
+	"outcome_list", "outcome_proposal_show", "outcome_rules", "handover_list", "handover_show", "reserve_list",
 }
 
 // pageParts names, per page, the other template files it is parsed with:
 // fragments several pages share (archive) and the sections of the home,
 // one file per role.
 var pageParts = map[string][]string{
-	"person_show":         {"archive", "person_integrity", "sanction_parts", "person_outcome"},
+	"person_show":         {"archive", "person_integrity", "sanction_parts", "person_outcome", "person_career"},
 	"sanction_list":       {"sanction_parts"},
 	"finding_list":        {"finding_form", "finding_transfers"},
 	"finding_show":        {"finding_form", "finding_transfers"},

@@ -89,8 +89,8 @@ func New(cfg Config) (*Handler, error) {
 	return &Handler{
 		auth: cfg.Auth, org: cfg.Org, survey: cfg.Survey, scheme: cfg.Scheme,
 		collect: cfg.Collect, cycle: cfg.Cycle, field: cfg.Field, finding: cfg.Finding, policy: cfg.Policy,
+		loc: cfg.Locale, log: cfg.Logger, views: v, base: strings.TrimSuffix(cfg.BaseURL, "/"),
 		outcome: cfg.Outcome,
-		loc:     cfg.Locale, log: cfg.Logger, views: v, base: strings.TrimSuffix(cfg.BaseURL, "/"),
 	}, nil
 }
 
@@ -216,6 +216,12 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /handovers", h.signedIn(h.handoverSave))
 	mux.HandleFunc("GET /handovers/{id}", h.signedIn(h.handoverShow))
 	mux.HandleFunc("POST /handovers/{id}/sign", h.signedIn(h.handoverSign))
+	mux.HandleFunc("GET /reserve", h.signedIn(h.reserveList))
+	mux.HandleFunc("POST /reserve", h.signedIn(h.reserveSave))
+	mux.HandleFunc("POST /reserve/{id}/{step}", h.signedIn(h.reserveMove))
+	mux.HandleFunc("POST /people/{id}/adjustments", h.signedIn(h.adjustmentSave))
+	mux.HandleFunc("POST /adjustments/{id}/{step}", h.signedIn(h.adjustmentStep))
+	mux.HandleFunc("POST /people/{id}/trainings", h.signedIn(h.trainingSave))
 	mux.HandleFunc("GET /password", h.signedIn(h.passwordForm))
 	mux.HandleFunc("POST /password", h.signedIn(h.passwordChange))
 	mux.HandleFunc("GET /tokens", h.signedIn(h.tokenList))
