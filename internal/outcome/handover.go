@@ -166,14 +166,13 @@ func (s *Service) Handovers(ctx context.Context, a *auth.Actor) ([]*Handover, er
 		return nil, err
 	}
 	sc := s.pol.Scope(a, auth.ActOutcomeRead)
+	sc.Self = false
 	var out []*Handover
 	err := s.db.View(ctx, func(tx *db.Tx) error {
 		var args []any
-		own := sc
-		own.Self = false
-		conds := []string{}
-		if !own.Empty() {
-			conds = append(conds, own.SQL("unit_path", &args))
+		var conds []string
+		if !sc.Empty() {
+			conds = append(conds, sc.SQL("unit_path", &args))
 		}
 		if a.PersonID != 0 {
 			p := db.Arg(&args, a.PersonID)

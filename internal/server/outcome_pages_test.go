@@ -108,6 +108,22 @@ func TestOutcomePages(t *testing.T) {
 				}
 			}
 		}
+		// The pre-appointment report, for the office and the leader.
+		for role, want := range map[auth.Role]int{auth.RoleOffice: http.StatusOK, auth.RoleViewer: http.StatusOK,
+			auth.RoleCadre: http.StatusForbidden, auth.RoleProvider: http.StatusForbidden} {
+			res, body := f.get(t, f.signIn(t, string(role)), page+"/report")
+			if res.StatusCode != want {
+				t.Errorf("%s: the report: got %d, want %d", role, res.StatusCode, want)
+				continue
+			}
+			if want == http.StatusOK {
+				for _, s := range []string{"张三同志任前考察材料", "甲组考〔2025〕3号", "年度考核不称职，调整工作岗位", "乡村振兴专题培训班", "县处级正职"} {
+					if !strings.Contains(body, s) {
+						t.Errorf("%s: the report lacks %q", role, s)
+					}
+				}
+			}
+		}
 		if res := f.post(t, f.signIn(t, "cadre"), page+"/trainings", url.Values{"kind": {"training"}, "title": {"自学"},
 			"topic": {"学习"}, "organiser": {"本人"}, "started_on": {"2026-02-01"}}); res.StatusCode == http.StatusSeeOther {
 			t.Error("the cadre recorded her own training")

@@ -22,8 +22,9 @@ type personOutcomeView struct {
 	Rewards         []proposalRow
 	Decisions       []proposalRow
 	Handovers       []handoverRow
-	// Link is the page without the as-of day.
-	Link string
+	// Link is the page without the as-of day; Report the pre-appointment
+	// report, for the office and leaders.
+	Link, Report string
 }
 
 // personOutcome fills the archive of person id as the request's ?asof=
@@ -40,6 +41,9 @@ func (h *Handler) personOutcome(ctx context.Context, r *http.Request, p *page, a
 		return err
 	}
 	v := &personOutcomeView{AsOf: asOf, Grades: yearGradesOf(p, ar.Grades), Link: "/people/" + strconv.FormatInt(id, 10)}
+	if a.PersonID != id && outcomeMenu(h.policy, a) {
+		v.Report = reportLink(id)
+	}
 	for _, pr := range ar.Decisions {
 		row := proposalRowOf(p, pr)
 		if pr.Status == outcome.Adopted && pr.Action.Reward() {

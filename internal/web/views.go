@@ -47,7 +47,7 @@ var pages = []string{
 	"cycle_list", "cycle_show", "ranking_show", "profile_show", "heatmap_show", "results_pending",
 	"field_list", "field_tasks", "field_show",
 	"finding_list", "finding_show", "finding_review_show", "sanction_list",
-	"outcome_list", "outcome_proposal_show", "outcome_rules", "handover_list", "handover_show", "reserve_list",
+	"outcome_list", "outcome_proposal_show", "outcome_rules", "handover_list", "handover_show", "reserve_list", "person_report",
 }
 
 // pageParts names, per page, the other template files it is parsed with:
@@ -61,6 +61,7 @@ var pageParts = map[string][]string{
 	"unit_show":           {"archive"},
 	"home":                {"home_office", "home_provider", "home_team", "home_followups", "home_cadre", "home_viewer", "home_requests", "home_body", "archive"},
 	"finding_review_show": {"finding_review"},
+	"person_report":       {"person_career"},
 }
 
 // partials names every template rendered alone for htmx, with the page

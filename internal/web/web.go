@@ -222,6 +222,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /people/{id}/adjustments", h.signedIn(h.adjustmentSave))
 	mux.HandleFunc("POST /adjustments/{id}/{step}", h.signedIn(h.adjustmentStep))
 	mux.HandleFunc("POST /people/{id}/trainings", h.signedIn(h.trainingSave))
+	mux.HandleFunc("GET /people/{id}/report", h.signedIn(h.personReport))
 	mux.HandleFunc("GET /password", h.signedIn(h.passwordForm))
 	mux.HandleFunc("POST /password", h.signedIn(h.passwordChange))
 	mux.HandleFunc("GET /tokens", h.signedIn(h.tokenList))
