@@ -95,7 +95,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.api = api.New(api.Config{Auth: s.auth, Org: orgs, Scheme: schemes, Collect: collects, Survey: surveys, Cycle: cycles,
-		Field: fields, Finding: findings, Locale: bundle, Logger: cfg.Logger})
+		Field: fields, Finding: findings, Locale: bundle, Logger: cfg.Logger, Outcome: outcomes})
 
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET /healthz", s.healthz)
