@@ -101,7 +101,7 @@ func (s *Service) Hand(ctx context.Context, a *auth.Actor, h Handover) (*Handove
 		if err != nil {
 			return err
 		}
-		h.ID, h.Unit, h.UnitPath, h.CreatedBy, h.CreatedAt = db.NewID(), u.Name, u.Path, a.AuditName(), tx.Now
+		h.ID, h.Unit, h.UnitPath, h.CreatedBy, h.CreatedAt = db.NewID(), u.Name, u.Path, nameOf(a), tx.Now
 		h.From, h.To = ps[h.FromPersonID].Name, ps[h.ToPersonID].Name
 		h.FromSigned, h.ToSigned = time.Time{}, time.Time{}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO handovers (id, unit_id, unit_path, title, from_person_id, to_person_id, handed_on,

@@ -64,3 +64,12 @@ func signedIn(a *auth.Actor) error {
 	}
 	return nil
 }
+
+// nameOf is the actor's name as the pages show who decided or recorded:
+// its display name, else its audit name.
+func nameOf(a *auth.Actor) string {
+	if a.Name != "" {
+		return a.Name
+	}
+	return a.AuditName()
+}

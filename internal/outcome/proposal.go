@@ -230,7 +230,7 @@ func (s *Service) Decide(ctx context.Context, a *auth.Actor, id int64, adopt boo
 		if p.Status != Pending {
 			return errs.New(errs.Conflict, "outcome.proposal.decided", "the proposal is decided")
 		}
-		p.Status, p.Reason, p.DecidedBy, p.DecidedAt = Rejected, reason, a.AuditName(), tx.Now
+		p.Status, p.Reason, p.DecidedBy, p.DecidedAt = Rejected, reason, nameOf(a), tx.Now
 		if adopt {
 			p.Status = Adopted
 		}

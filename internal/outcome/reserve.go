@@ -106,7 +106,7 @@ func (s *Service) Nominate(ctx context.Context, a *auth.Actor, e Entry) (*Entry,
 		if n > 0 {
 			return errs.Field("person", "outcome.reserve.already", "already a candidate or in the pool")
 		}
-		e.ID, e.UnitPath, e.NominatedBy, e.Status, e.CreatedAt = db.NewID(), path, a.AuditName(), Candidate, tx.Now
+		e.ID, e.UnitPath, e.NominatedBy, e.Status, e.CreatedAt = db.NewID(), path, nameOf(a), Candidate, tx.Now
 		if _, err := tx.ExecContext(ctx, `INSERT INTO reserve_entries (id, person_id, unit_path, level, field, source, proposal_id, reason,
 			nominated_by, status, review_reason, reviewed_by, reviewed_at, exit_reason, exited_at, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', '', 0, '', 0, $11)`, e.ID, e.PersonID, path, e.Level, e.Field, e.Source,
@@ -170,7 +170,7 @@ func (s *Service) moveEntry(ctx context.Context, a *auth.Actor, id int64, from, 
 			_, err2 = tx.ExecContext(ctx, `UPDATE reserve_entries SET status = $2, exit_reason = $3, exited_at = $4 WHERE id = $1`,
 				id, to, reason, tx.Now.UnixMicro())
 		} else {
-			e.ReviewReason, e.ReviewedBy, e.ReviewedAt = reason, a.AuditName(), tx.Now
+			e.ReviewReason, e.ReviewedBy, e.ReviewedAt = reason, nameOf(a), tx.Now
 			_, err2 = tx.ExecContext(ctx, `UPDATE reserve_entries SET status = $2, review_reason = $3, reviewed_by = $4, reviewed_at = $5
 				WHERE id = $1`, id, to, reason, e.ReviewedBy, tx.Now.UnixMicro())
 		}

@@ -80,7 +80,7 @@ func (s *Service) RecordTraining(ctx context.Context, a *auth.Actor, t Training)
 		if err := l.Err(); err != nil {
 			return err
 		}
-		t.ID, t.CreatedBy, t.CreatedAt = db.NewID(), a.AuditName(), tx.Now
+		t.ID, t.CreatedBy, t.CreatedAt = db.NewID(), nameOf(a), tx.Now
 		done := 0
 		if t.Completed {
 			done = 1

@@ -176,7 +176,7 @@ func (s *Service) Adjust(ctx context.Context, a *auth.Actor, x Adjustment) (*Adj
 		if err := l.Err(); err != nil {
 			return err
 		}
-		x.ID, x.UnitPath, x.DecidedBy, x.CreatedAt = db.NewID(), path, a.AuditName(), tx.Now
+		x.ID, x.UnitPath, x.DecidedBy, x.CreatedAt = db.NewID(), path, nameOf(a), tx.Now
 		if _, err := tx.ExecContext(ctx, `INSERT INTO adjustments (id, person_id, unit_path, kind, situations, reason, decided_on,
 			decided_by, reappointed_on, reappointed_post, reappoint_reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', '', '', $9)`,
 			x.ID, x.PersonID, path, x.Kind, strings.Join(x.Situations, ","), x.Reason, x.DecidedOn, x.DecidedBy,
@@ -208,7 +208,7 @@ func (s *Service) RecordVisit(ctx context.Context, a *auth.Actor, id int64, day,
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO adjustment_visits (id, adjustment_id, visited_on, notes, user_name, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, db.NewID(), id, day, strings.TrimSpace(notes), a.AuditName(), tx.Now.UnixMicro()); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6)`, db.NewID(), id, day, strings.TrimSpace(notes), nameOf(a), tx.Now.UnixMicro()); err != nil {
 			return fmt.Errorf("insert visit: %w", err)
 		}
 		return auth.Record(ctx, tx, a, audit.Event{Action: "outcome.adjust_visit", ObjectType: "adjustment", ObjectID: db.FormatID(id),

@@ -56,7 +56,7 @@ func (h *Handler) personReport(w http.ResponseWriter, r *http.Request, a *auth.A
 		return
 	}
 	p := h.newPage(r, "units")
-	data := personReportData{PersonID: id, Name: pe.Name, Made: p.loc.Date(day(todayText())), By: a.AuditName(),
+	data := personReportData{PersonID: id, Name: pe.Name, Made: p.loc.Date(day(todayText())), By: a.Name,
 		Facts: []fact{
 			{p.loc.T("person.gender"), p.loc.T("person.gender." + string(pe.Gender))},
 			{p.loc.T("person.birth_date"), p.loc.Date(day(pe.BirthDate))},
