@@ -23,6 +23,7 @@ import (
 	"kaohe/internal/finding"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
+	"kaohe/internal/outcome"
 	"kaohe/internal/scheme"
 	"kaohe/internal/session"
 	"kaohe/internal/survey"
@@ -46,6 +47,8 @@ type Config struct {
 	Field *fieldwork.Service
 	// Finding records and reads supervision findings.
 	Finding *finding.Service
+	// Outcome proposes and decides the use of results.
+	Outcome *outcome.Service
 	Locale  *locale.Bundle
 	Logger  *slog.Logger
 }
@@ -61,6 +64,7 @@ type Handler struct {
 	survey  *survey.Service
 	field   *fieldwork.Service
 	finding *finding.Service
+	outcome *outcome.Service
 	loc     *locale.Bundle
 	log     *slog.Logger
 	routes  []string
@@ -71,7 +75,8 @@ func New(cfg Config) *Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Handler{auth: cfg.Auth, org: cfg.Org, scheme: cfg.Scheme, collect: cfg.Collect, cycle: cfg.Cycle, survey: cfg.Survey, field: cfg.Field, finding: cfg.Finding, loc: cfg.Locale, log: cfg.Logger}
+	return &Handler{auth: cfg.Auth, org: cfg.Org, scheme: cfg.Scheme, collect: cfg.Collect, cycle: cfg.Cycle, survey: cfg.Survey, field: cfg.Field, finding: cfg.Finding, loc: cfg.Locale, log: cfg.Logger,
+		outcome: cfg.Outcome}
 }
 
 // endpoint is a handler that needs a signed-in actor.
@@ -129,6 +134,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	share("GET "+Prefix+"/share/cycles/{id}/results", h.shareResults)
 	share("GET "+Prefix+"/share/items/{code}/values", h.shareValues)
 	share("GET "+Prefix+"/openapi.json", h.openAPIDoc)
+	handle("GET "+Prefix+"/outcome/proposals", h.proposalList)
+	handle("POST "+Prefix+"/outcome/proposals/{id}/decision", h.proposalDecide)
 	// Anything else under the prefix answers the API's error shape: 405
 	// with Allow for a route asked with another method, else 404. (The
 	// catch-all matches every method, so the mux's own 405 never comes.)

@@ -143,6 +143,18 @@ const (
 	// else — sanctions are as sensitive as findings.
 	ActSanctionWrite Action = "sanction.write"
 	ActSanctionRead  Action = "sanction.read"
+
+	// Use of results (internal/outcome, docs/decisions/0170-outcome-rules.md).
+	// ActOutcomeRead reads the rules' proposals and the lifelong archive
+	// (干部实绩档案) of the cadres of a scope: the office and the leaders
+	// granted on it; the cadre (Self) her own archive. ActOutcomeDecide
+	// edits the rules, runs them, decides proposals (采纳 / 不采纳) and
+	// records handovers and past grades: the office's, checked on the
+	// cadre's units. ActHandoverSign signs a handover: each cadre (Self)
+	// her own side.
+	ActOutcomeRead   Action = "outcome.read"
+	ActOutcomeDecide Action = "outcome.decide"
+	ActHandoverSign  Action = "handover.sign"
 )
 
 // Reach is how far a grant carries an action from the grant's unit.
@@ -225,6 +237,11 @@ var matrix = map[Action]map[Role]Reach{
 	// her own.
 	ActSanctionWrite: {RoleOffice: Subtree},
 	ActSanctionRead:  {RoleOffice: Subtree, RoleCadre: Self},
+	// The office proposes and decides; leaders granted on the scope read;
+	// a cadre reads her own archive and signs her own handovers.
+	ActOutcomeRead:   {RoleOffice: Subtree, RoleViewer: Subtree, RoleCadre: Self},
+	ActOutcomeDecide: {RoleOffice: Subtree},
+	ActHandoverSign:  {RoleCadre: Self},
 }
 
 // Actions lists every action of the matrix in a stable order.
@@ -236,7 +253,8 @@ func Actions() []Action {
 		ActCycleRead, ActCycleManage, ActResultApprove, ActResultRead, ActTeamResultRead,
 		ActFieldRead, ActFieldWrite, ActInterviewRead, ActValueCorrect,
 		ActFindingWrite, ActFindingRead, ActExemptionApply, ActExemptionReview, ActFindingClarify,
-		ActSanctionWrite, ActSanctionRead}
+		ActSanctionWrite, ActSanctionRead,
+		ActOutcomeRead, ActOutcomeDecide, ActHandoverSign}
 }
 
 // ReachOf returns how far role carries action.

@@ -50,6 +50,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "ffn ffn", ActFindingRead: "yyn yyn",
 		ActExemptionApply: "yyn yyn", ActExemptionReview: "yyn yyn", ActFindingClarify: "yyn yyn",
 		ActSanctionWrite: "yyn yyn", ActSanctionRead: "yyn yyn",
+		ActOutcomeRead: "yyn yyn", ActOutcomeDecide: "yyn yyn", ActHandoverSign: "ffn ffn",
 	},
 	RoleTeam: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -64,6 +65,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
+		ActOutcomeRead: "ffn ffn", ActOutcomeDecide: "ffn ffn", ActHandoverSign: "ffn ffn",
 	},
 	RoleProvider: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "ffn ffn",
@@ -78,6 +80,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
+		ActOutcomeRead: "ffn ffn", ActOutcomeDecide: "ffn ffn", ActHandoverSign: "ffn ffn",
 	},
 	RoleSupervisor: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -92,6 +95,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "yyn yyn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
+		ActOutcomeRead: "ffn ffn", ActOutcomeDecide: "ffn ffn", ActHandoverSign: "ffn ffn",
 	},
 	RoleCadre: {
 		ActUnitRead: "ynn yyn", ActUnitWrite: "fnn ffn", ActPersonRead: "fnn yfn",
@@ -106,6 +110,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "fnn ffn", ActFindingRead: "fnn yfn",
 		ActExemptionApply: "fnn yfn", ActExemptionReview: "fnn ffn", ActFindingClarify: "fnn ffn",
 		ActSanctionWrite: "fnn ffn", ActSanctionRead: "fnn yfn",
+		ActOutcomeRead: "fnn yfn", ActOutcomeDecide: "fnn ffn", ActHandoverSign: "fnn yfn",
 	},
 	RoleViewer: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -120,6 +125,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
+		ActOutcomeRead: "yyn yyn", ActOutcomeDecide: "ffn ffn", ActHandoverSign: "ffn ffn",
 	},
 }
 

@@ -117,6 +117,7 @@ var steps = []step{
 	{"fieldwork", buildFieldwork},
 	{"requests", buildRequests},
 	{"sharing", buildSharing},
+	{"outcome", buildOutcome},
 }
 
 // Build fills an empty database with the demo jurisdiction. It refuses

@@ -26,6 +26,7 @@ import (
 	"kaohe/internal/finding"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
+	"kaohe/internal/outcome"
 	"kaohe/internal/scheme"
 	"kaohe/internal/survey"
 	"kaohe/internal/web"
@@ -116,16 +117,17 @@ func New(cfg Config) (*Server, error) {
 	if err := findings.SetPeriods(cfg.SanctionPeriods); err != nil {
 		return nil, err
 	}
+	outcomes := outcome.NewService(cfg.DB, pol)
 	s.web, err = web.New(web.Config{
 		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Finding: findings,
 		Policy: pol, Locale: bundle, Logger: cfg.Logger, BaseURL: base,
-		Analysis: analysis.NewService(cfg.DB, pol, cfg.MinCell),
+		Analysis: analysis.NewService(cfg.DB, pol, cfg.MinCell), Outcome: outcomes,
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.api = api.New(api.Config{Auth: s.auth, Org: orgs, Scheme: schemes, Collect: collects, Survey: surveys, Cycle: cycles,
-		Field: fields, Finding: findings, Locale: bundle, Logger: cfg.Logger})
+		Field: fields, Finding: findings, Locale: bundle, Logger: cfg.Logger, Outcome: outcomes})
 
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET /healthz", s.healthz)

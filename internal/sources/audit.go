@@ -12,6 +12,7 @@ import (
 	"kaohe/internal/fieldwork"
 	"kaohe/internal/finding"
 	"kaohe/internal/org"
+	"kaohe/internal/outcome"
 	"kaohe/internal/scheme"
 	"kaohe/internal/survey"
 )
@@ -71,6 +72,25 @@ func AuditNamers() map[string]auth.AuditNamer {
 			ns, err := finding.Titles(ctx, tx, ids)
 			return objects(ns, err, func(id int64, n string) auth.AuditObject { return page(n, "finding", id) })
 		}),
+		"outcome_proposal": byID(func(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]auth.AuditObject, error) {
+			ns, err := outcome.ProposalNames(ctx, tx, ids)
+			return objects(ns, err, func(id int64, n outcome.AuditName) auth.AuditObject { return page(n.Name, "outcome_proposal", id) })
+		}),
+		"reserve_entry": byID(outcomeNamer(outcome.EntryNames)),
+		"adjustment":    byID(outcomeNamer(outcome.AdjustmentNames)),
+		"handover": byID(func(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]auth.AuditObject, error) {
+			ns, err := outcome.HandoverNames(ctx, tx, ids)
+			return objects(ns, err, func(id int64, n outcome.AuditName) auth.AuditObject { return page(n.Name, "handover", id) })
+		}),
+	}
+}
+
+// outcomeNamer names outcome objects shown on their cadre's page.
+func outcomeNamer(name func(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]outcome.AuditName, error)) func(ctx context.Context,
+	tx *db.Tx, ids []int64) (map[int64]auth.AuditObject, error) {
+	return func(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]auth.AuditObject, error) {
+		ns, err := name(ctx, tx, ids)
+		return objects(ns, err, func(_ int64, n outcome.AuditName) auth.AuditObject { return page(n.Name, "person", n.PersonID) })
 	}
 }
 

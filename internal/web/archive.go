@@ -17,6 +17,7 @@ type archiveView struct {
 }
 
 type archiveRow struct {
+	CycleID             int64
 	Cycle, Period, Kind string
 	// Link is the result's profile in its cycle.
 	Link     string
@@ -35,7 +36,7 @@ func archiveOf(p *page, id string, entries []*cycle.ArchiveEntry) archiveView {
 	v := archiveView{ID: id}
 	for _, e := range entries {
 		res := e.Result
-		row := archiveRow{Cycle: e.Cycle.Name, Period: e.Cycle.Period, Kind: p.loc.T("cycle.kind." + string(e.Cycle.Kind)),
+		row := archiveRow{CycleID: e.Cycle.ID, Cycle: e.Cycle.Name, Period: e.Cycle.Period, Kind: p.loc.T("cycle.kind." + string(e.Cycle.Kind)),
 			Link: "/cycles/" + strconv.FormatInt(e.Cycle.ID, 10) + "/results/" + res.Entity.ID,
 			R:    rankRowOf(res), Interval: e.Interval,
 			Chart: id + "-radar-" + strconv.FormatInt(e.Cycle.ID, 10)}

@@ -56,6 +56,10 @@ var auditPages = map[string]string{
 	"result":         "/cycles/%s/results/%s",
 	"field":          "/cycles/%s/field/%s",
 	"finding":        "/findings/%s",
+
+	// The use of results (package outcome).
+	"outcome_proposal": "/outcome/proposals/%s",
+	"handover":         "/handovers/%s",
 }
 
 // auditLink is the URL of the page that shows o, "" when none does.

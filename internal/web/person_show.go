@@ -44,6 +44,13 @@ type personShowData struct {
 	// Sanctions are the cadre's sanctions and their follow-ups, nil for
 	// who may not read them — anyone but the cadre herself and the office.
 	Sanctions *[]sanctionView
+	// Outcome is the use of results and the as-of view (person_outcome.go),
+	// nil for who may not read the archive; Career the unfit-for-post
+	// check, adjustments and training (person_unfit.go).
+	Outcome *personOutcomeView
+	Career  *personCareerView
+	// dims are the dimensions of the cadre's latest result.
+	dims []cycle.Dimension
 }
 
 type fact struct{ Label, Value string }
@@ -111,6 +118,24 @@ func (h *Handler) personShow(w http.ResponseWriter, r *http.Request, a *auth.Act
 		h.fail(w, r, err)
 		return
 	}
+	if err := h.personOutcome(r.Context(), r, p, a, pe.ID, &data); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	// The as-of view shows what was known then; the check, adjustments and
+	// training are today's.
+	var paths []string
+	for _, po := range pe.Posts {
+		if po.End == "" {
+			paths = append(paths, po.UnitPath)
+		}
+	}
+	if data.Outcome != nil && data.Outcome.AsOf == "" {
+		if data.Career, err = h.personCareer(r.Context(), p, a, pe.ID, paths, data.dims); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	if p.Crumbs, err = h.crumbs(r.Context(), a, placePath(pe.Posts, pe.UnitID), true); err != nil {
 		h.fail(w, r, err)
 		return
@@ -129,6 +154,9 @@ func (h *Handler) personArchive(ctx context.Context, p *page, a *auth.Actor, pe 
 		return err
 	}
 	data.Results = archiveOf(p, "person", own)
+	if len(own) > 0 {
+		data.dims = own[0].Dimensions
+	}
 	var teams []*cycle.ArchiveEntry
 	var names []string
 	for _, po := range pe.Posts {

@@ -53,6 +53,9 @@ type menu struct {
 	// Analysis opens the weak-link analysis, for who reads the results
 	// of a whole subtree's units.
 	Analysis bool
+	// Outcome opens the use of results, for the office and leaders;
+	// Handovers the handovers, for them and for cadres (their own).
+	Outcome, Handovers bool
 }
 
 type crumb struct{ Name, URL string }
@@ -110,6 +113,8 @@ func (h *Handler) newPage(r *http.Request, nav string) *page {
 		}
 		sc := h.policy.Scope(a, auth.ActTeamResultRead)
 		p.Menu.Analysis = sc.All || len(sc.Subtrees) > 0
+		p.Menu.Outcome = outcomeMenu(h.policy, a)
+		p.Menu.Handovers = p.Menu.Outcome || a.PersonID != 0
 		if p.Menu.Cycles {
 			p.Cycles = h.cycleOptions(r, a)
 		}

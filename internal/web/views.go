@@ -49,19 +49,21 @@ var pages = []string{
 	"finding_list", "finding_show", "finding_review_show", "sanction_list",
 	"analysis_show", "analysis_indicator", "analysis_unit", "analysis_policy",
 	"catalogue_show", "share_reads",
+	"outcome_list", "outcome_proposal_show", "outcome_rules", "handover_list", "handover_show", "reserve_list", "person_report",
 }
 
 // pageParts names, per page, the other template files it is parsed with:
 // fragments several pages share (archive) and the sections of the home,
 // one file per role.
 var pageParts = map[string][]string{
-	"person_show":         {"archive", "person_integrity", "sanction_parts"},
+	"person_show":         {"archive", "person_integrity", "sanction_parts", "person_outcome", "person_career"},
 	"sanction_list":       {"sanction_parts"},
 	"finding_list":        {"finding_form", "finding_transfers"},
 	"finding_show":        {"finding_form", "finding_transfers"},
 	"unit_show":           {"archive"},
 	"home":                {"home_office", "home_provider", "home_team", "home_followups", "home_cadre", "home_viewer", "home_requests", "home_body", "archive"},
 	"finding_review_show": {"finding_review"},
+	"person_report":       {"person_career"},
 }
 
 // partials names every template rendered alone for htmx, with the page

@@ -23,6 +23,7 @@ import (
 	"kaohe/internal/finding"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
+	"kaohe/internal/outcome"
 	"kaohe/internal/scheme"
 	"kaohe/internal/session"
 	"kaohe/internal/survey"
@@ -42,6 +43,8 @@ type Config struct {
 	Field *fieldwork.Service
 	// Finding records and reads supervision findings.
 	Finding *finding.Service
+	// Outcome proposes and decides the use of results.
+	Outcome *outcome.Service
 	Policy  auth.Policy
 	Locale  *locale.Bundle
 	Logger  *slog.Logger
@@ -65,6 +68,7 @@ type Handler struct {
 	cycle   *cycle.Service
 	field   *fieldwork.Service
 	finding *finding.Service
+	outcome *outcome.Service
 	policy  auth.Policy
 	loc     *locale.Bundle
 	log     *slog.Logger
@@ -94,6 +98,7 @@ func New(cfg Config) (*Handler, error) {
 		collect: cfg.Collect, cycle: cfg.Cycle, field: cfg.Field, finding: cfg.Finding, policy: cfg.Policy,
 		loc: cfg.Locale, log: cfg.Logger, views: v, base: strings.TrimSuffix(cfg.BaseURL, "/"),
 		analysis: cfg.Analysis,
+		outcome:  cfg.Outcome,
 	}, nil
 }
 
@@ -208,6 +213,25 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /findings/{id}/exemptions/{exemption}/{step}", h.signedIn(h.exemptionStep))
 	mux.HandleFunc("POST /findings/{id}/clarification", h.signedIn(h.findingClarify))
 	mux.HandleFunc("GET /findings/{id}/exemption-files/{file}", h.signedIn(h.exemptionFileShow))
+	// Use of results: the rules' proposals decided by the office, the
+	// rules, and handovers of posts signed by both sides.
+	mux.HandleFunc("GET /outcome", h.signedIn(h.outcomeList))
+	mux.HandleFunc("POST /outcome/run", h.signedIn(h.outcomeRun))
+	mux.HandleFunc("GET /outcome/proposals/{id}", h.signedIn(h.outcomeProposalShow))
+	mux.HandleFunc("POST /outcome/proposals/{id}/decide", h.signedIn(h.outcomeDecide))
+	mux.HandleFunc("GET /outcome/rules", h.signedIn(h.outcomeRules))
+	mux.HandleFunc("POST /outcome/rules", h.signedIn(h.outcomeRuleSave))
+	mux.HandleFunc("GET /handovers", h.signedIn(h.handoverList))
+	mux.HandleFunc("POST /handovers", h.signedIn(h.handoverSave))
+	mux.HandleFunc("GET /handovers/{id}", h.signedIn(h.handoverShow))
+	mux.HandleFunc("POST /handovers/{id}/sign", h.signedIn(h.handoverSign))
+	mux.HandleFunc("GET /reserve", h.signedIn(h.reserveList))
+	mux.HandleFunc("POST /reserve", h.signedIn(h.reserveSave))
+	mux.HandleFunc("POST /reserve/{id}/{step}", h.signedIn(h.reserveMove))
+	mux.HandleFunc("POST /people/{id}/adjustments", h.signedIn(h.adjustmentSave))
+	mux.HandleFunc("POST /adjustments/{id}/{step}", h.signedIn(h.adjustmentStep))
+	mux.HandleFunc("POST /people/{id}/trainings", h.signedIn(h.trainingSave))
+	mux.HandleFunc("GET /people/{id}/report", h.signedIn(h.personReport))
 	mux.HandleFunc("GET /password", h.signedIn(h.passwordForm))
 	mux.HandleFunc("POST /password", h.signedIn(h.passwordChange))
 	mux.HandleFunc("GET /tokens", h.signedIn(h.tokenList))
