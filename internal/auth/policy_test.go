@@ -50,6 +50,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "ffn ffn", ActFindingRead: "yyn yyn",
 		ActExemptionApply: "yyn yyn", ActExemptionReview: "yyn yyn", ActFindingClarify: "yyn yyn",
 		ActSanctionWrite: "yyn yyn", ActSanctionRead: "yyn yyn",
+		ActCommitmentRead: "yyn yyn", ActCommitmentWrite: "yyn yyn", ActTeamCommitmentWrite: "yyn yyn", ActCommitmentReview: "yyn yyn", ActCommitmentVerify: "ffn ffn", ActLedgerRead: "yyn yyn", ActLedgerWrite: "yyn yyn", ActMonitorRead: "yyn yyn", ActMonitorWrite: "yyn yyn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "yyn yyn",
 	},
 	RoleTeam: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -64,6 +65,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
+		ActCommitmentRead: "yyn yyn", ActCommitmentWrite: "ffn ffn", ActTeamCommitmentWrite: "ffn ffn", ActCommitmentReview: "ffn ffn", ActCommitmentVerify: "yyn yyn", ActLedgerRead: "yyn yyn", ActLedgerWrite: "ffn ffn", ActMonitorRead: "yyn yyn", ActMonitorWrite: "ffn ffn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "yyn yyn",
 	},
 	RoleProvider: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "ffn ffn",
@@ -78,6 +80,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
+		ActCommitmentRead: "yyn yyn", ActCommitmentWrite: "ffn ffn", ActTeamCommitmentWrite: "ffn ffn", ActCommitmentReview: "ffn ffn", ActCommitmentVerify: "ffn ffn", ActLedgerRead: "ffn ffn", ActLedgerWrite: "ffn ffn", ActMonitorRead: "ffn ffn", ActMonitorWrite: "ffn ffn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "ffn ffn",
 	},
 	RoleSupervisor: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -92,6 +95,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "yyn yyn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
+		ActCommitmentRead: "yyn yyn", ActCommitmentWrite: "ffn ffn", ActTeamCommitmentWrite: "ffn ffn", ActCommitmentReview: "ffn ffn", ActCommitmentVerify: "ffn ffn", ActLedgerRead: "ffn ffn", ActLedgerWrite: "ffn ffn", ActMonitorRead: "ffn ffn", ActMonitorWrite: "ffn ffn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "ffn ffn",
 	},
 	RoleCadre: {
 		ActUnitRead: "ynn yyn", ActUnitWrite: "fnn ffn", ActPersonRead: "fnn yfn",
@@ -106,6 +110,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "fnn ffn", ActFindingRead: "fnn yfn",
 		ActExemptionApply: "fnn yfn", ActExemptionReview: "fnn ffn", ActFindingClarify: "fnn ffn",
 		ActSanctionWrite: "fnn ffn", ActSanctionRead: "fnn yfn",
+		ActCommitmentRead: "ynn yyn", ActCommitmentWrite: "fnn yfn", ActTeamCommitmentWrite: "ynn yyn", ActCommitmentReview: "fnn ffn", ActCommitmentVerify: "fnn ffn", ActLedgerRead: "ynn yyn", ActLedgerWrite: "ynn yyn", ActMonitorRead: "ynn yyn", ActMonitorWrite: "fnn ffn", ActSelfAssess: "fnn yfn", ActSelfAssessRead: "fnn yfn",
 	},
 	RoleViewer: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -120,6 +125,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
+		ActCommitmentRead: "yyn yyn", ActCommitmentWrite: "ffn ffn", ActTeamCommitmentWrite: "ffn ffn", ActCommitmentReview: "ffn ffn", ActCommitmentVerify: "ffn ffn", ActLedgerRead: "yyn yyn", ActLedgerWrite: "ffn ffn", ActMonitorRead: "yyn yyn", ActMonitorWrite: "ffn ffn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "ffn ffn",
 	},
 }
 
