@@ -16,7 +16,9 @@ import (
 
 // ItemOf returns the item with code and its owner's jurisdiction, or a
 // NotFound error on field "item".
-func ItemOf(ctx context.Context, tx *db.Tx, code string) (*Item, error) { return getItem(ctx, tx, code) }
+func ItemOf(ctx context.Context, tx *db.Tx, code string) (*Item, error) {
+	return getItem(ctx, tx, code)
+}
 
 // UnitValuesOfYear calls fn with the current values of item for unitID in
 // the periods of year, by period; values returned to their provider are

@@ -41,7 +41,9 @@ const YellowBand = 0.05
 func (l Light) lagging() bool { return l == LightYellow || l == LightRed }
 
 // worse reports whether l is worse than m.
-func (l Light) worse(m Light) bool { return l == LightRed && m != LightRed || l == LightYellow && !m.lagging() }
+func (l Light) worse(m Light) bool {
+	return l == LightRed && m != LightRed || l == LightYellow && !m.lagging()
+}
 
 // periodIndex returns the position of period p in its year — the month
 // (1–12) of 'YYYY-MM' or the quarter (1–4) of 'YYYYQn' — and the number of
