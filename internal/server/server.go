@@ -24,6 +24,7 @@ import (
 	"kaohe/internal/org"
 	"kaohe/internal/scheme"
 	"kaohe/internal/survey"
+	"kaohe/internal/track"
 	"kaohe/internal/web"
 )
 
@@ -78,7 +79,8 @@ func New(cfg Config) (*Server, error) {
 	collects := collect.NewService(cfg.DB, pol)
 	surveys := survey.NewService(cfg.DB, pol)
 	cycles := cycle.NewService(cfg.DB, pol, sources.Cycle())
-	sources.Counts(collects, cycles)
+	tracks := track.NewService(cfg.DB, pol, collects)
+	sources.Counts(collects, cycles, tracks)
 	s.auth.NameAuditObjects(sources.AuditNamers())
 	fields := fieldwork.NewService(cfg.DB, pol, collects)
 	findings := finding.NewService(cfg.DB, pol)
@@ -87,7 +89,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.web, err = web.New(web.Config{
 		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Finding: findings,
-		Policy: pol, Locale: bundle, Logger: cfg.Logger, BaseURL: base,
+		Policy: pol, Locale: bundle, Logger: cfg.Logger, BaseURL: base, Track: tracks,
 	})
 	if err != nil {
 		return nil, err

@@ -44,9 +44,9 @@ type AlertFilter struct {
 	UnitID int64
 	// Open keeps the open alerts.
 	Open bool
-	// Since keeps the alerts open at some time since then: opened before
-	// now and not closed before Since (the weekly digest).
-	Since time.Time
+	// Since and Before keep the alerts open at some time between them:
+	// not closed before Since, opened before Before (the weekly digest).
+	Since, Before time.Time
 	// Limit, when above 0, returns at most that many.
 	Limit int
 }
@@ -76,6 +76,9 @@ func (s *Service) Alerts(ctx context.Context, a *auth.Actor, f AlertFilter) ([]*
 		}
 		if !f.Since.IsZero() {
 			cond += " AND (a.closed_at = 0 OR a.closed_at >= " + db.Arg(&args, f.Since.UnixMicro()) + ")"
+		}
+		if !f.Before.IsZero() {
+			cond += " AND a.opened_at < " + db.Arg(&args, f.Before.UnixMicro())
 		}
 		q := `SELECT ` + alertCols + ` FROM monitor_alerts a JOIN monitors m ON m.id = a.monitor_id
 			WHERE ` + cond + ` ORDER BY CASE a.status WHEN 'red' THEN 0 ELSE 1 END, a.closed_at, a.gap / a.expected, a.id`

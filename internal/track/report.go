@@ -157,7 +157,11 @@ func (s *Service) report(ctx context.Context, a *auth.Actor, id int64, st Report
 			}
 			after["files"] = fs
 		}
-		return auth.Record(ctx, tx, a, audit.Event{Action: "commitment." + string(st), ObjectType: "commitment", ObjectID: db.FormatID(id),
+		action := "commitment.progress"
+		if st == ReportYearEnd {
+			action = "commitment.prove"
+		}
+		return auth.Record(ctx, tx, a, audit.Event{Action: action, ObjectType: "commitment", ObjectID: db.FormatID(id),
 			UnitPath: c.unitPath, Before: map[string]any{"stage": c.Stage}, After: after})
 	})
 	if err != nil {

@@ -96,7 +96,11 @@ func (s *Service) decide(ctx context.Context, a *auth.Actor, id int64, to Status
 			}
 		}
 		out = c
-		return auth.Record(ctx, tx, a, audit.Event{Action: "commitment." + map[Status]string{Approved: "approve", Returned: "return"}[to],
+		action := "commitment.return"
+		if to == Approved {
+			action = "commitment.approve"
+		}
+		return auth.Record(ctx, tx, a, audit.Event{Action: action,
 			ObjectType: "commitment", ObjectID: db.FormatID(id), UnitPath: c.unitPath,
 			Before: map[string]any{"status": Submitted}, After: map[string]any{"status": to, "version": c.Version}, Reason: comment})
 	})

@@ -50,6 +50,9 @@ type menu struct {
 	Findings bool
 	// Sanctions opens the sanctions and follow-ups, for the office.
 	Sanctions bool
+	// Commitments opens the 亮晒 board, Monitors the monitoring of key
+	// indicators.
+	Commitments, Monitors bool
 }
 
 type crumb struct{ Name, URL string }
@@ -101,9 +104,11 @@ func (h *Handler) newPage(r *http.Request, nav string) *page {
 				!h.policy.Scope(a, auth.ActTeamResultRead).Empty(),
 			Evaluations: !h.policy.Scope(a, auth.ActEvalManage).Empty() ||
 				!h.policy.Scope(a, auth.ActEvalResults).Empty(),
-			Field:     !h.policy.Scope(a, auth.ActFieldRead).Empty(),
-			Findings:  !h.policy.Scope(a, auth.ActFindingRead).Empty() || !h.policy.Scope(a, auth.ActFindingWrite).Empty(),
-			Sanctions: !h.policy.Scope(a, auth.ActSanctionWrite).Empty(),
+			Field:       !h.policy.Scope(a, auth.ActFieldRead).Empty(),
+			Findings:    !h.policy.Scope(a, auth.ActFindingRead).Empty() || !h.policy.Scope(a, auth.ActFindingWrite).Empty(),
+			Sanctions:   !h.policy.Scope(a, auth.ActSanctionWrite).Empty(),
+			Commitments: !h.policy.Scope(a, auth.ActCommitmentRead).Empty() || a.PersonID != 0,
+			Monitors:    !h.policy.Scope(a, auth.ActMonitorRead).Empty(),
 		}
 		if p.Menu.Cycles {
 			p.Cycles = h.cycleOptions(r, a)

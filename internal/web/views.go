@@ -47,6 +47,7 @@ var pages = []string{
 	"cycle_list", "cycle_show", "ranking_show", "profile_show", "heatmap_show", "results_pending",
 	"field_list", "field_tasks", "field_show",
 	"finding_list", "finding_show", "finding_review_show", "sanction_list",
+	"commitment_list", "commitment_show", "monitor_list",
 }
 
 // pageParts names, per page, the other template files it is parsed with:
@@ -60,6 +61,9 @@ var pageParts = map[string][]string{
 	"unit_show":           {"archive"},
 	"home":                {"home_office", "home_provider", "home_team", "home_followups", "home_cadre", "home_viewer", "home_requests", "home_body", "archive"},
 	"finding_review_show": {"finding_review"},
+	"commitment_list":     {"commitment_parts"},
+	"commitment_show":     {"commitment_parts"},
+	"monitor_list":        {"commitment_parts"},
 }
 
 // partials names every template rendered alone for htmx, with the page

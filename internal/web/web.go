@@ -25,6 +25,7 @@ import (
 	"kaohe/internal/scheme"
 	"kaohe/internal/session"
 	"kaohe/internal/survey"
+	"kaohe/internal/track"
 )
 
 // Config is what the pages need.
@@ -44,6 +45,8 @@ type Config struct {
 	Policy  auth.Policy
 	Locale  *locale.Bundle
 	Logger  *slog.Logger
+	// Track keeps commitments, the work ledger and monitors.
+	Track *track.Service
 	// BaseURL is the public address of the site ("https://kaohe.example"),
 	// from which the links printed on code sheets and shown for public
 	// surveys are built — never from the request's Host.
@@ -69,7 +72,8 @@ type Handler struct {
 	// evaluation and language (see ballot_show.go).
 	ballotFields sync.Map
 	// base is the public address of the site, without a trailing slash.
-	base string
+	base  string
+	track *track.Service
 }
 
 // New parses and checks every template; a template that is missing, does
@@ -85,7 +89,7 @@ func New(cfg Config) (*Handler, error) {
 	return &Handler{
 		auth: cfg.Auth, org: cfg.Org, survey: cfg.Survey, scheme: cfg.Scheme,
 		collect: cfg.Collect, cycle: cfg.Cycle, field: cfg.Field, finding: cfg.Finding, policy: cfg.Policy,
-		loc: cfg.Locale, log: cfg.Logger, views: v, base: strings.TrimSuffix(cfg.BaseURL, "/"),
+		loc: cfg.Locale, log: cfg.Logger, views: v, base: strings.TrimSuffix(cfg.BaseURL, "/"), track: cfg.Track,
 	}, nil
 }
 
@@ -199,6 +203,20 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /findings/{id}/exemptions/{exemption}/{step}", h.signedIn(h.exemptionStep))
 	mux.HandleFunc("POST /findings/{id}/clarification", h.signedIn(h.findingClarify))
 	mux.HandleFunc("GET /findings/{id}/exemption-files/{file}", h.signedIn(h.exemptionFileShow))
+	// Commitments (亮诺 · 亮晒 · 亮效) and the monitoring of key indicators.
+	mux.HandleFunc("GET /commitments", h.signedIn(h.commitmentList))
+	mux.HandleFunc("POST /commitments", h.signedIn(h.commitmentSave))
+	mux.HandleFunc("GET /commitments/{id}", h.signedIn(h.commitmentShow))
+	mux.HandleFunc("POST /commitments/{id}/review", h.signedIn(h.commitmentReview))
+	mux.HandleFunc("POST /commitments/{id}/change", h.signedIn(h.commitmentChange))
+	mux.HandleFunc("POST /commitments/{id}/change/decide", h.signedIn(h.commitmentDecide))
+	mux.HandleFunc("POST /commitments/{id}/reports", h.signedIn(h.commitmentReport))
+	mux.HandleFunc("POST /commitments/{id}/verify", h.signedIn(h.commitmentVerify))
+	mux.HandleFunc("GET /commitments/{id}/files/{file}", h.signedIn(h.commitmentFileShow))
+	mux.HandleFunc("GET /monitors", h.signedIn(h.monitorList))
+	mux.HandleFunc("POST /monitors", h.signedIn(h.monitorSave))
+	mux.HandleFunc("POST /monitors/check", h.signedIn(h.monitorCheck))
+	mux.HandleFunc("POST /alerts/{id}/explain", h.signedIn(h.alertExplain))
 	mux.HandleFunc("GET /password", h.signedIn(h.passwordForm))
 	mux.HandleFunc("POST /password", h.signedIn(h.passwordChange))
 	mux.HandleFunc("GET /tokens", h.signedIn(h.tokenList))
