@@ -75,4 +75,6 @@ func LatestUnitValues(ctx context.Context, tx *db.Tx, item string, year int64, f
 
 // Catalogue returns every data item with its owner's jurisdiction, by
 // code.
-func Catalogue(ctx context.Context, tx *db.Tx) ([]*Item, error) { return queryItems(ctx, tx, `ORDER BY i.code`) }
+func Catalogue(ctx context.Context, tx *db.Tx) ([]*Item, error) {
+	return queryItems(ctx, tx, `ORDER BY i.code`)
+}
