@@ -176,9 +176,9 @@ func TestCommitmentBrowser(t *testing.T) {
 		var active, schemeID, evaluation, city int64
 		for q, dst := range map[string]*int64{
 			`SELECT v.id FROM scheme_versions v JOIN schemes s ON s.id = v.scheme_id WHERE s.code = 'qingzhou-cadre' AND v.status = 'active'`: &active,
-			`SELECT id FROM schemes WHERE code = 'qingzhou-cadre'`:                           &schemeID,
-			`SELECT id FROM evaluations WHERE title = '2025年度清河区领导班子和领导干部民主测评'`: &evaluation,
-			`SELECT id FROM units WHERE code = '910100'`:                                    &city,
+			`SELECT id FROM schemes WHERE code = 'qingzhou-cadre'`:                                                                            &schemeID,
+			`SELECT id FROM evaluations WHERE title = '2025年度清河区领导班子和领导干部民主测评'`:                                                               &evaluation,
+			`SELECT id FROM units WHERE code = '910100'`:                                                                                      &city,
 		} {
 			if err := d.SQL.QueryRow(q).Scan(dst); err != nil {
 				t.Fatalf("%s: %v", q, err)

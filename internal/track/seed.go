@@ -78,4 +78,3 @@ func (s *Service) SeedCommitments(ctx context.Context, tx *db.Tx, a *auth.Actor,
 	return auth.Record(ctx, tx, a, audit.Event{Action: "commitment.seed", ObjectType: "commitment", ObjectID: strconv.Itoa(len(seeds)),
 		UnitPath: audit.GlobalPath, After: map[string]any{"commitments": len(seeds), "rates": len(order)}})
 }
-
