@@ -329,33 +329,101 @@ func checkItemCounting(ctx context.Context, tx *db.Tx, item string, year int, on
 	return len(changed), writeChecks(ctx, tx, changed)
 }
 
-// writeChecks stores the checks of ms and their alerts.
+// writeChunk is how many rows one statement of writeChecks writes.
+const writeChunk = 200
+
+// writeChecks stores the checks of ms and their alerts: after a bulk
+// import every monitor of an item changes, so rows are written in chunks.
 func writeChecks(ctx context.Context, tx *db.Tx, ms []*Monitor) error {
 	now := tx.Now.UnixMicro()
+	var opened []*Monitor
+	var checks, alerts [][]any
 	for _, m := range ms {
-		if _, err := tx.ExecContext(ctx, `UPDATE monitors SET status = $1, period = $2, value = $3, expected = $4, gap = $5, checked_at = $6
-			WHERE id = $7`, m.Light, m.Period, m.Value, m.Expected, m.Gap, now, m.ID); err != nil {
-			return fmt.Errorf("store check: %w", err)
-		}
-		var err error
+		checks = append(checks, []any{m.ID, string(m.Light), m.Period, m.Value, m.Expected, m.Gap, now})
 		switch {
 		case m.opened:
-			_, err = tx.ExecContext(ctx, `INSERT INTO monitor_alerts (id, monitor_id, status, period, value, expected, gap, opened_at,
-				closed_at, closed_by, explanation, closer_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, '', '', 0)`,
-				db.NewID(), m.ID, m.Light, m.Period, m.Value, m.Expected, m.Gap, now)
-		case m.close:
-			_, err = tx.ExecContext(ctx, `UPDATE monitor_alerts SET closed_at = $1, closed_by = 'recovered', period = $2, value = $3,
-				expected = $4, gap = $5 WHERE id = $6`, now, m.Period, m.Value, m.Expected, m.Gap, m.alertID)
+			opened = append(opened, m)
 		case m.alertID != 0:
-			st := m.alertLight
+			// An open alert follows its monitor: closed when it recovers,
+			// else at its worst light with the latest values.
+			st, closed, by := m.alertLight, int64(0), ""
 			if m.Light.worse(st) {
 				st = m.Light
 			}
-			_, err = tx.ExecContext(ctx, `UPDATE monitor_alerts SET status = $1, period = $2, value = $3, expected = $4, gap = $5
-				WHERE id = $6`, st, m.Period, m.Value, m.Expected, m.Gap, m.alertID)
+			if m.close {
+				closed, by = now, "recovered"
+			}
+			alerts = append(alerts, []any{m.alertID, string(st), m.Period, m.Value, m.Expected, m.Gap, closed, by})
 		}
+	}
+	if err := update(ctx, tx, "monitors", []string{"status", "period", "value", "expected", "gap", "checked_at"}, checks); err != nil {
+		return fmt.Errorf("store checks: %w", err)
+	}
+	for start := 0; start < len(opened); start += writeChunk {
+		var args []any
+		var rows []string
+		for _, m := range opened[start:min(start+writeChunk, len(opened))] {
+			rows = append(rows, "("+db.Arg(&args, db.NewID())+", "+db.Arg(&args, m.ID)+", "+db.Arg(&args, string(m.Light))+", "+
+				db.Arg(&args, m.Period)+", "+db.Arg(&args, m.Value)+", "+db.Arg(&args, m.Expected)+", "+db.Arg(&args, m.Gap)+", "+
+				db.Arg(&args, now)+", 0, '', '', 0)")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO monitor_alerts (id, monitor_id, status, period, value, expected, gap, opened_at,
+			closed_at, closed_by, explanation, closer_id) VALUES `+strings.Join(rows, ", "), args...); err != nil {
+			return fmt.Errorf("open alerts: %w", err)
+		}
+	}
+	if err := update(ctx, tx, "monitor_alerts", []string{"status", "period", "value", "expected", "gap", "closed_at", "closed_by"}, alerts); err != nil {
+		return fmt.Errorf("store alerts: %w", err)
+	}
+	return nil
+}
+
+// columnTypes are the SQL types of the columns update writes, for the
+// casts PostgreSQL needs in a VALUES list.
+var columnTypes = map[string]string{"value": "DOUBLE PRECISION", "expected": "DOUBLE PRECISION", "gap": "DOUBLE PRECISION",
+	"closed_at": "BIGINT", "checked_at": "BIGINT", "status": "TEXT", "period": "TEXT", "closed_by": "TEXT"}
+
+// update sets cols of the rows of table whose id is each row's first
+// value to the row's other values: on PostgreSQL a chunk of rows per
+// statement joined to a VALUES list, on SQLite one prepared statement run
+// per row, which its planner serves by the primary key.
+func update(ctx context.Context, tx *db.Tx, table string, cols []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	var set []string
+	if tx.Engine != db.Postgres {
+		for i, c := range cols {
+			set = append(set, fmt.Sprintf("%s = $%d", c, i+2))
+		}
+		stmt, err := tx.PrepareContext(ctx, `UPDATE `+table+` SET `+strings.Join(set, ", ")+` WHERE id = $1`)
 		if err != nil {
-			return fmt.Errorf("store alert: %w", err)
+			return err
+		}
+		defer stmt.Close()
+		for _, r := range rows {
+			if _, err := stmt.ExecContext(ctx, r...); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, c := range cols {
+		set = append(set, c+" = v."+c)
+	}
+	for start := 0; start < len(rows); start += writeChunk {
+		var args []any
+		var values []string
+		for _, r := range rows[start:min(start+writeChunk, len(rows))] {
+			vs := []string{"CAST(" + db.Arg(&args, r[0]) + " AS BIGINT)"}
+			for i, c := range cols {
+				vs = append(vs, "CAST("+db.Arg(&args, r[i+1])+" AS "+columnTypes[c]+")")
+			}
+			values = append(values, "("+strings.Join(vs, ", ")+")")
+		}
+		if _, err := tx.ExecContext(ctx, `WITH v (id, `+strings.Join(cols, ", ")+`) AS (VALUES `+strings.Join(values, ", ")+`)
+			UPDATE `+table+` SET `+strings.Join(set, ", ")+` FROM v WHERE `+table+`.id = v.id`, args...); err != nil {
+			return err
 		}
 	}
 	return nil

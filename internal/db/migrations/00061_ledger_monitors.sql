@@ -54,6 +54,7 @@ CREATE TABLE monitors (
     UNIQUE (unit_id, item_code, year)
 );
 CREATE INDEX monitors_status ON monitors (status, year);
+CREATE INDEX monitors_item ON monitors (item_code, year);
 
 -- monitor_alerts are the lagging spells of a monitor: opened at the first
 -- yellow or red check (status the worst seen), closed when a check finds
