@@ -51,8 +51,9 @@ type menu struct {
 	// Sanctions opens the sanctions and follow-ups, for the office.
 	Sanctions bool
 	// Commitments opens the 亮晒 board, Monitors the monitoring of key
-	// indicators.
-	Commitments, Monitors bool
+	// indicators, Ledger the work ledger, SelfAssess the cadre's own
+	// 述职/自评.
+	Commitments, Monitors, Ledger, SelfAssess bool
 }
 
 type crumb struct{ Name, URL string }
@@ -109,6 +110,8 @@ func (h *Handler) newPage(r *http.Request, nav string) *page {
 			Sanctions:   !h.policy.Scope(a, auth.ActSanctionWrite).Empty(),
 			Commitments: !h.policy.Scope(a, auth.ActCommitmentRead).Empty() || a.PersonID != 0,
 			Monitors:    !h.policy.Scope(a, auth.ActMonitorRead).Empty(),
+			Ledger:      !h.policy.Scope(a, auth.ActLedgerRead).Empty(),
+			SelfAssess:  a.PersonID != 0 && h.policy.Scope(a, auth.ActSelfAssess).Self,
 		}
 		if p.Menu.Cycles {
 			p.Cycles = h.cycleOptions(r, a)

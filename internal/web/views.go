@@ -47,7 +47,7 @@ var pages = []string{
 	"cycle_list", "cycle_show", "ranking_show", "profile_show", "heatmap_show", "results_pending",
 	"field_list", "field_tasks", "field_show",
 	"finding_list", "finding_show", "finding_review_show", "sanction_list",
-	"commitment_list", "commitment_show", "monitor_list",
+	"commitment_list", "commitment_show", "monitor_list", "ledger_list", "self_assessment",
 }
 
 // pageParts names, per page, the other template files it is parsed with:
@@ -58,12 +58,14 @@ var pageParts = map[string][]string{
 	"sanction_list":       {"sanction_parts"},
 	"finding_list":        {"finding_form", "finding_transfers"},
 	"finding_show":        {"finding_form", "finding_transfers"},
-	"unit_show":           {"archive"},
+	"unit_show":           {"archive", "commitment_parts"},
 	"home":                {"home_office", "home_provider", "home_team", "home_followups", "home_cadre", "home_viewer", "home_requests", "home_body", "archive"},
 	"finding_review_show": {"finding_review"},
 	"commitment_list":     {"commitment_parts"},
 	"commitment_show":     {"commitment_parts"},
 	"monitor_list":        {"commitment_parts"},
+	"ledger_list":         {"commitment_parts"},
+	"self_assessment":     {"commitment_parts"},
 }
 
 // partials names every template rendered alone for htmx, with the page
