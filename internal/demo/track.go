@@ -19,7 +19,8 @@ import (
 // one is just below in yellow — and files the 2025 commitments of every
 // county team and of every team cadre of a county, at their year-end
 // states: most verified (完成, 基本完成, 未完成), some proved and waiting, a
-// few still in review; each verified owner's delivery rate is published.
+// few still in review; each verified owner's delivery rate is published;
+// and their work ledgers of 2025, a few hundred entries.
 
 // ItemIndustryMonthly is the demo's monthly key indicator.
 const ItemIndustryMonthly = "INDUSTRY_VALUE_M"
@@ -109,8 +110,67 @@ func buildTrack(ctx context.Context, b *builder) error {
 	if err := b.d.InTx(ctx, func(tx *db.Tx) error { return tracks.SeedCommitments(ctx, tx, b.actor, seeds) }); err != nil {
 		return err
 	}
-	b.logf("track: %d commitments, %d monitors", len(seeds), len(city.counties))
+	entries := b.ledgerDrafts(r.IntN, city, seeds)
+	if _, err := tracks.AddEntries(ctx, b.actor, entries); err != nil {
+		return fmt.Errorf("ledger: %w", err)
+	}
+	b.logf("track: %d commitments, %d monitors, %d ledger entries", len(seeds), len(city.counties), len(entries))
 	return nil
+}
+
+// ledgerWork are the ledger entries of a county, by kind.
+var ledgerWork = []struct{ kind, title, milestone string }{
+	{"project", "新能源装备产业园项目", "主体厂房封顶"},
+	{"project", "县城污水处理厂提标改造", "设备安装调试"},
+	{"project", "农村公路提档升级工程", "路基施工"},
+	{"task", "召开重点项目推进调度会", ""},
+	{"task", "开展营商环境问题大排查", ""},
+	{"task", "推进高标准农田建设", ""},
+	{"issue", "办结群众反映的供暖不热问题", ""},
+	{"issue", "化解企业欠薪信访积案", ""},
+}
+
+// latentWork is groundwork recorded as 潜绩, revisited two years on.
+var latentWork = []string{"实施土壤改良和耕地质量提升", "建立产业链人才培养基地", "开展河湖生态修复", "推进基层治理数字化底座建设"}
+
+// ledgerDrafts draws the 2025 work ledgers of the counties and of their
+// team cadres: a few hundred entries, some tied to the commitments they
+// serve and some marked 潜绩.
+func (b *builder) ledgerDrafts(intn func(int) int, city *cityRec, seeds []*track.Seed) []track.EntryDraft {
+	var out []track.EntryDraft
+	byUnit := map[int64][]*track.Seed{}
+	for _, sd := range seeds {
+		byUnit[sd.UnitID] = append(byUnit[sd.UnitID], sd)
+	}
+	for _, c := range city.counties {
+		for k := 0; k < 24; k++ {
+			w := ledgerWork[(k+intn(3))%len(ledgerWork)]
+			d := track.EntryDraft{UnitID: c.unit.ID, Day: fmt.Sprintf("2025-%02d-%02d", 1+k/2, 3+intn(25)), Kind: w.kind, Title: w.title,
+				Detail: "按计划推进，相关材料已归档。", Milestone: w.milestone}
+			if w.kind == "project" {
+				d.Investment = strconv.Itoa(2000 + 500*intn(40))
+			}
+			if cs := byUnit[c.unit.ID]; len(cs) > 0 && k%4 == 0 && cs[0].Status == track.Approved {
+				d.CommitmentID = cs[0].ID
+			}
+			if k%9 == 5 {
+				d.Kind, d.Title, d.Milestone, d.Investment = "task", latentWork[intn(len(latentWork))], "", ""
+				d.Latent, d.RevisitOn = true, fmt.Sprintf("2027-%02d-15", 1+k/2)
+			}
+			out = append(out, d)
+		}
+		for _, s := range b.c.seats {
+			if s.unit.ID != c.unit.ID || !s.team || s.holder == nil {
+				continue
+			}
+			for k := 0; k < 3; k++ {
+				w := ledgerWork[3+(k+intn(5))%5]
+				out = append(out, track.EntryDraft{UnitID: c.unit.ID, PersonID: s.holder.person.ID, Kind: w.kind, Title: w.title,
+					Day: fmt.Sprintf("2025-%02d-%02d", 2+4*k, 5+intn(20)), Detail: "本人牵头推进。"})
+			}
+		}
+	}
+	return out
 }
 
 // commitmentSeeds draws the 2025 commitments of the counties' teams and

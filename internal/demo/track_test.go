@@ -36,6 +36,9 @@ func TestDemoTrack(t *testing.T) {
 		if n := q(`SELECT count(*) FROM data_values WHERE item_code IN ('TRACK_DELIVERY_TEAM', 'TRACK_DELIVERY_CADRE') AND source = 'track'`); n < counties {
 			t.Errorf("%d delivery rates published", n)
 		}
+		if n, latent := q(`SELECT count(*) FROM ledger_entries`), q(`SELECT count(*) FROM ledger_entries WHERE latent`); n < 200 || latent == 0 {
+			t.Errorf("%d ledger entries, %d 潜绩; want a few hundred and some 潜绩", n, latent)
+		}
 		if n := q(`SELECT count(*) FROM monitor_alerts a JOIN monitors m ON m.id = a.monitor_id WHERE a.closed_at = 0 AND a.status = 'red'
 			AND m.item_code = 'INDUSTRY_VALUE_M'`); n != 1 {
 			t.Errorf("%d red alerts on 规上工业增加值, want 1", n)
