@@ -421,8 +421,8 @@ func update(ctx context.Context, tx *db.Tx, table string, cols []string, rows []
 			}
 			values = append(values, "("+strings.Join(vs, ", ")+")")
 		}
-		if _, err := tx.ExecContext(ctx, `WITH v (id, `+strings.Join(cols, ", ")+`) AS (VALUES `+strings.Join(values, ", ")+`)
-			UPDATE `+table+` SET `+strings.Join(set, ", ")+` FROM v WHERE `+table+`.id = v.id`, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET `+strings.Join(set, ", ")+` FROM (VALUES `+strings.Join(values, ", ")+
+			`) AS v (id, `+strings.Join(cols, ", ")+`) WHERE `+table+`.id = v.id`, args...); err != nil {
 			return err
 		}
 	}
