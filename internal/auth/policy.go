@@ -155,6 +155,32 @@ const (
 	ActOutcomeRead   Action = "outcome.read"
 	ActOutcomeDecide Action = "outcome.decide"
 	ActHandoverSign  Action = "handover.sign"
+	// Commitments, the work ledger and monitoring (internal/track,
+	// docs/decisions/0140-commitments.md). ActCommitmentRead reads the
+	// 亮晒 board of a jurisdiction: every role in scope, a cadre her
+	// unit's. ActCommitmentWrite files and changes a cadre's own
+	// commitments and reports their progress and proof (the office on her
+	// behalf), checked on the person; ActTeamCommitmentWrite does so for
+	// a leadership team, checked on the unit: its cadres and the office.
+	// ActCommitmentReview returns or approves commitments and their
+	// changes: the office's alone. ActCommitmentVerify records the
+	// year-end verdict: the assessment team's. ActLedgerWrite and
+	// ActLedgerRead keep and read the work ledger (工作台账) of a unit and
+	// its cadres; ActMonitorWrite sets target trajectories and explains
+	// alerts (the office), ActMonitorRead reads them. ActSelfAssess writes a
+	// cadre's own 述职/自评, ActSelfAssessRead reads it: the office and the
+	// team beside the numbers, the cadre her own.
+	ActCommitmentRead      Action = "commitment.read"
+	ActCommitmentWrite     Action = "commitment.write"
+	ActTeamCommitmentWrite Action = "commitment.team_write"
+	ActCommitmentReview    Action = "commitment.review"
+	ActCommitmentVerify    Action = "commitment.verify"
+	ActLedgerRead          Action = "ledger.read"
+	ActLedgerWrite         Action = "ledger.write"
+	ActMonitorRead         Action = "monitor.read"
+	ActMonitorWrite        Action = "monitor.write"
+	ActSelfAssess          Action = "self_assessment.write"
+	ActSelfAssessRead      Action = "self_assessment.read"
 )
 
 // Reach is how far a grant carries an action from the grant's unit.
@@ -242,6 +268,22 @@ var matrix = map[Action]map[Role]Reach{
 	ActOutcomeRead:   {RoleOffice: Subtree, RoleViewer: Subtree, RoleCadre: Self},
 	ActOutcomeDecide: {RoleOffice: Subtree},
 	ActHandoverSign:  {RoleCadre: Self},
+	// Commitments are public in scope (公开亮晒); each owner writes its
+	// own, the office reviews, the team verifies.
+	ActCommitmentRead: {
+		RoleOffice: Subtree, RoleTeam: Subtree, RoleProvider: Subtree,
+		RoleSupervisor: Subtree, RoleCadre: Unit, RoleViewer: Subtree,
+	},
+	ActCommitmentWrite:     {RoleOffice: Subtree, RoleCadre: Self},
+	ActTeamCommitmentWrite: {RoleOffice: Subtree, RoleCadre: Unit},
+	ActCommitmentReview:    {RoleOffice: Subtree},
+	ActCommitmentVerify:    {RoleTeam: Subtree},
+	ActLedgerRead:          {RoleOffice: Subtree, RoleTeam: Subtree, RoleCadre: Unit, RoleViewer: Subtree},
+	ActLedgerWrite:         {RoleOffice: Subtree, RoleCadre: Unit},
+	ActMonitorRead:         {RoleOffice: Subtree, RoleTeam: Subtree, RoleCadre: Unit, RoleViewer: Subtree},
+	ActMonitorWrite:        {RoleOffice: Subtree},
+	ActSelfAssess:          {RoleCadre: Self},
+	ActSelfAssessRead:      {RoleOffice: Subtree, RoleTeam: Subtree, RoleCadre: Self},
 }
 
 // Actions lists every action of the matrix in a stable order.
@@ -254,7 +296,9 @@ func Actions() []Action {
 		ActFieldRead, ActFieldWrite, ActInterviewRead, ActValueCorrect,
 		ActFindingWrite, ActFindingRead, ActExemptionApply, ActExemptionReview, ActFindingClarify,
 		ActSanctionWrite, ActSanctionRead,
-		ActOutcomeRead, ActOutcomeDecide, ActHandoverSign}
+		ActOutcomeRead, ActOutcomeDecide, ActHandoverSign,
+		ActCommitmentRead, ActCommitmentWrite, ActTeamCommitmentWrite, ActCommitmentReview, ActCommitmentVerify,
+		ActLedgerRead, ActLedgerWrite, ActMonitorRead, ActMonitorWrite, ActSelfAssess, ActSelfAssessRead}
 }
 
 // ReachOf returns how far role carries action.

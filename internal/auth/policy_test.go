@@ -51,6 +51,7 @@ var policyWant = map[Role]map[Action]string{
 		ActExemptionApply: "yyn yyn", ActExemptionReview: "yyn yyn", ActFindingClarify: "yyn yyn",
 		ActSanctionWrite: "yyn yyn", ActSanctionRead: "yyn yyn",
 		ActOutcomeRead: "yyn yyn", ActOutcomeDecide: "yyn yyn", ActHandoverSign: "ffn ffn",
+		ActCommitmentRead: "yyn yyn", ActCommitmentWrite: "yyn yyn", ActTeamCommitmentWrite: "yyn yyn", ActCommitmentReview: "yyn yyn", ActCommitmentVerify: "ffn ffn", ActLedgerRead: "yyn yyn", ActLedgerWrite: "yyn yyn", ActMonitorRead: "yyn yyn", ActMonitorWrite: "yyn yyn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "yyn yyn",
 	},
 	RoleTeam: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -66,6 +67,7 @@ var policyWant = map[Role]map[Action]string{
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
 		ActOutcomeRead: "ffn ffn", ActOutcomeDecide: "ffn ffn", ActHandoverSign: "ffn ffn",
+		ActCommitmentRead: "yyn yyn", ActCommitmentWrite: "ffn ffn", ActTeamCommitmentWrite: "ffn ffn", ActCommitmentReview: "ffn ffn", ActCommitmentVerify: "yyn yyn", ActLedgerRead: "yyn yyn", ActLedgerWrite: "ffn ffn", ActMonitorRead: "yyn yyn", ActMonitorWrite: "ffn ffn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "yyn yyn",
 	},
 	RoleProvider: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "ffn ffn",
@@ -81,6 +83,7 @@ var policyWant = map[Role]map[Action]string{
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
 		ActOutcomeRead: "ffn ffn", ActOutcomeDecide: "ffn ffn", ActHandoverSign: "ffn ffn",
+		ActCommitmentRead: "yyn yyn", ActCommitmentWrite: "ffn ffn", ActTeamCommitmentWrite: "ffn ffn", ActCommitmentReview: "ffn ffn", ActCommitmentVerify: "ffn ffn", ActLedgerRead: "ffn ffn", ActLedgerWrite: "ffn ffn", ActMonitorRead: "ffn ffn", ActMonitorWrite: "ffn ffn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "ffn ffn",
 	},
 	RoleSupervisor: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -96,6 +99,7 @@ var policyWant = map[Role]map[Action]string{
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
 		ActOutcomeRead: "ffn ffn", ActOutcomeDecide: "ffn ffn", ActHandoverSign: "ffn ffn",
+		ActCommitmentRead: "yyn yyn", ActCommitmentWrite: "ffn ffn", ActTeamCommitmentWrite: "ffn ffn", ActCommitmentReview: "ffn ffn", ActCommitmentVerify: "ffn ffn", ActLedgerRead: "ffn ffn", ActLedgerWrite: "ffn ffn", ActMonitorRead: "ffn ffn", ActMonitorWrite: "ffn ffn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "ffn ffn",
 	},
 	RoleCadre: {
 		ActUnitRead: "ynn yyn", ActUnitWrite: "fnn ffn", ActPersonRead: "fnn yfn",
@@ -111,6 +115,7 @@ var policyWant = map[Role]map[Action]string{
 		ActExemptionApply: "fnn yfn", ActExemptionReview: "fnn ffn", ActFindingClarify: "fnn ffn",
 		ActSanctionWrite: "fnn ffn", ActSanctionRead: "fnn yfn",
 		ActOutcomeRead: "fnn yfn", ActOutcomeDecide: "fnn ffn", ActHandoverSign: "fnn yfn",
+		ActCommitmentRead: "ynn yyn", ActCommitmentWrite: "fnn yfn", ActTeamCommitmentWrite: "ynn yyn", ActCommitmentReview: "fnn ffn", ActCommitmentVerify: "fnn ffn", ActLedgerRead: "ynn yyn", ActLedgerWrite: "ynn yyn", ActMonitorRead: "ynn yyn", ActMonitorWrite: "fnn ffn", ActSelfAssess: "fnn yfn", ActSelfAssessRead: "fnn yfn",
 	},
 	RoleViewer: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -126,6 +131,7 @@ var policyWant = map[Role]map[Action]string{
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
 		ActOutcomeRead: "yyn yyn", ActOutcomeDecide: "ffn ffn", ActHandoverSign: "ffn ffn",
+		ActCommitmentRead: "yyn yyn", ActCommitmentWrite: "ffn ffn", ActTeamCommitmentWrite: "ffn ffn", ActCommitmentReview: "ffn ffn", ActCommitmentVerify: "ffn ffn", ActLedgerRead: "yyn yyn", ActLedgerWrite: "ffn ffn", ActMonitorRead: "yyn yyn", ActMonitorWrite: "ffn ffn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "ffn ffn",
 	},
 }
 

@@ -118,6 +118,7 @@ var steps = []step{
 	{"requests", buildRequests},
 	{"sharing", buildSharing},
 	{"outcome", buildOutcome},
+	{"track", buildTrack},
 }
 
 // Build fills an empty database with the demo jurisdiction. It refuses

@@ -29,6 +29,7 @@ import (
 	"kaohe/internal/outcome"
 	"kaohe/internal/scheme"
 	"kaohe/internal/survey"
+	"kaohe/internal/track"
 	"kaohe/internal/web"
 )
 
@@ -110,7 +111,8 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	cycles := cycle.NewService(cfg.DB, pol, sources.Cycle())
-	sources.Counts(collects, cycles)
+	tracks := track.NewService(cfg.DB, pol, collects)
+	sources.Counts(collects, cycles, tracks)
 	s.auth.NameAuditObjects(sources.AuditNamers())
 	fields := fieldwork.NewService(cfg.DB, pol, collects)
 	findings := finding.NewService(cfg.DB, pol)
@@ -121,7 +123,7 @@ func New(cfg Config) (*Server, error) {
 	s.web, err = web.New(web.Config{
 		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Finding: findings,
 		Policy: pol, Locale: bundle, Logger: cfg.Logger, BaseURL: base,
-		Analysis: analysis.NewService(cfg.DB, pol, cfg.MinCell), Outcome: outcomes,
+		Analysis: analysis.NewService(cfg.DB, pol, cfg.MinCell), Outcome: outcomes, Track: tracks,
 	})
 	if err != nil {
 		return nil, err

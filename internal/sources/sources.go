@@ -29,9 +29,26 @@ func Cycle() cycle.Sources {
 }
 
 // Counts makes every submission to collects tell cycles of its first
-// values, in the submission's transaction.
-func Counts(collects *collect.Service, cycles *cycle.Service) {
-	collects.Listen(counts{cycles})
+// values, in the submission's transaction, and then each of more (the
+// monitors of package track, which re-check the indicators that arrive).
+func Counts(collects *collect.Service, cycles *cycle.Service, more ...collect.FirstValuesListener) {
+	if len(more) == 0 {
+		collects.Listen(counts{cycles})
+		return
+	}
+	collects.Listen(listeners(append([]collect.FirstValuesListener{counts{cycles}}, more...)))
+}
+
+// listeners tells each of its listeners, in order.
+type listeners []collect.FirstValuesListener
+
+func (ls listeners) FirstValues(ctx context.Context, tx *db.Tx, fv []collect.FirstValues) error {
+	for _, l := range ls {
+		if err := l.FirstValues(ctx, tx, fv); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type schemes struct{}

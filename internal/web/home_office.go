@@ -8,6 +8,7 @@ import (
 	"kaohe/internal/collect"
 	"kaohe/internal/cycle"
 	"kaohe/internal/db"
+	"kaohe/internal/track"
 )
 
 // homeOfficeData is the office's section of the home page: the cycles it
@@ -19,7 +20,13 @@ type homeOfficeData struct {
 	Overdue, DueSoon, Review homeList
 	// Unreviewed adds up the values of Review.
 	Unreviewed int
+	// Lagging are the open alerts of key indicators below their
+	// trajectory, red first (at most homeAlerts).
+	Lagging []alertRow
 }
+
+// homeAlerts is how many lagging indicators the office's home lists.
+const homeAlerts = 10
 
 // homeCycle is a cycle under way.
 type homeCycle struct {
@@ -71,6 +78,11 @@ func (h *Handler) homeOffice(ctx context.Context, p *page, a *auth.Actor, ts *co
 		}
 	}
 	out.Overdue.Rows, out.DueSoon.Rows = byDepartment(p, overdue), byDepartment(p, dueSoon)
+	as, err := h.track.Alerts(ctx, a, track.AlertFilter{Open: true, Limit: homeAlerts})
+	if err != nil {
+		return nil, err
+	}
+	out.Lagging = alertRows(p, as)
 	return out, nil
 }
 

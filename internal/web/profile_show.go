@@ -13,13 +13,18 @@ import (
 	"kaohe/internal/locale"
 	"kaohe/internal/score"
 	"kaohe/internal/survey"
+	"kaohe/internal/track"
 )
 
 // profileData is the content of a unit's or cadre's profile (画像) in a
 // cycle.
 type profileData struct {
-	C         *cycle.Cycle
-	Published bool
+	// SelfAssessment is the cadre's 述职/自评 for the cycle's year, read
+	// beside the numbers; nil when there is none or the actor may not
+	// read it.
+	SelfAssessment *track.SelfAssessment
+	C              *cycle.Cycle
+	Published      bool
 	// Dashboard links the cycle's dashboard, for readers of the cycle;
 	// others (an assessed cadre) are linked to its ranking.
 	Dashboard bool
@@ -174,6 +179,10 @@ func (h *Handler) profileShow(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	if err := h.provenance(r.Context(), p, a, pr, data.Items); err != nil {
 		h.fail(w, r, err)
 		return
+	}
+	if year, err := strconv.Atoi(pr.Cycle.Period); err == nil && data.PersonID != 0 {
+		// Who may not read it (a leader) sees the numbers alone.
+		data.SelfAssessment, _ = h.track.SelfAssessmentOf(r.Context(), a, data.PersonID, year)
 	}
 	for _, c := range pr.Calibrations {
 		data.Cals = append(data.Cals, calRow{From: c.From, To: c.To, Reason: c.Reason, Actor: actorName(p, c.ActorID, c.ActorName, c.Actor), At: c.At})

@@ -56,6 +56,10 @@ type menu struct {
 	// Outcome opens the use of results, for the office and leaders;
 	// Handovers the handovers, for them and for cadres (their own).
 	Outcome, Handovers bool
+	// Commitments opens the 亮晒 board, Monitors the monitoring of key
+	// indicators, Ledger the work ledger, SelfAssess the cadre's own
+	// 述职/自评.
+	Commitments, Monitors, Ledger, SelfAssess bool
 }
 
 type crumb struct{ Name, URL string }
@@ -107,9 +111,13 @@ func (h *Handler) newPage(r *http.Request, nav string) *page {
 				!h.policy.Scope(a, auth.ActTeamResultRead).Empty(),
 			Evaluations: !h.policy.Scope(a, auth.ActEvalManage).Empty() ||
 				!h.policy.Scope(a, auth.ActEvalResults).Empty(),
-			Field:     !h.policy.Scope(a, auth.ActFieldRead).Empty(),
-			Findings:  !h.policy.Scope(a, auth.ActFindingRead).Empty() || !h.policy.Scope(a, auth.ActFindingWrite).Empty(),
-			Sanctions: !h.policy.Scope(a, auth.ActSanctionWrite).Empty(),
+			Field:       !h.policy.Scope(a, auth.ActFieldRead).Empty(),
+			Findings:    !h.policy.Scope(a, auth.ActFindingRead).Empty() || !h.policy.Scope(a, auth.ActFindingWrite).Empty(),
+			Sanctions:   !h.policy.Scope(a, auth.ActSanctionWrite).Empty(),
+			Commitments: !h.policy.Scope(a, auth.ActCommitmentRead).Empty() || a.PersonID != 0,
+			Monitors:    !h.policy.Scope(a, auth.ActMonitorRead).Empty(),
+			Ledger:      !h.policy.Scope(a, auth.ActLedgerRead).Empty(),
+			SelfAssess:  a.PersonID != 0 && h.policy.Scope(a, auth.ActSelfAssess).Self,
 		}
 		sc := h.policy.Scope(a, auth.ActTeamResultRead)
 		p.Menu.Analysis = sc.All || len(sc.Subtrees) > 0

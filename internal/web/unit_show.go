@@ -2,21 +2,27 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/cycle"
 	"kaohe/internal/errs"
 	"kaohe/internal/org"
+	"kaohe/internal/track"
 )
 
 // unitShowData is the content of the unit page.
 type unitShowData struct {
-	Unit     unitNode
-	Parent   *unitNode
-	Team     []personRow
-	Children []unitNode
-	Cadres   []personRow
+	// Alerts are the unit's key indicators lagging their trajectory;
+	// Commitments links its 亮晒 board.
+	Alerts      []alertRow
+	Commitments string
+	Unit        unitNode
+	Parent      *unitNode
+	Team        []personRow
+	Children    []unitNode
+	Cadres      []personRow
 	// ShowTeam is false when the actor may see the unit but not who its
 	// leadership team is (a data provider); ShowCadres is false when it
 	// may not read the unit's cadres (a provider, or an assessed cadre,
@@ -114,6 +120,15 @@ func (h *Handler) unitShow(w http.ResponseWriter, r *http.Request, a *auth.Actor
 		return
 	}
 	data.Results = archiveOf(p, "unit", results)
+	as, err := h.track.Alerts(ctx, a, track.AlertFilter{UnitID: id, Open: true})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	data.Alerts = alertRows(p, as)
+	if h.policy.Authorize(a, auth.ActCommitmentRead, u.Path) == nil {
+		data.Commitments = "/commitments?unit=" + strconv.FormatInt(id, 10)
+	}
 	if p.Crumbs, err = h.crumbs(ctx, a, u.Path, false); err != nil {
 		h.fail(w, r, err)
 		return

@@ -50,6 +50,7 @@ var pages = []string{
 	"analysis_show", "analysis_indicator", "analysis_unit", "analysis_policy",
 	"catalogue_show", "share_reads",
 	"outcome_list", "outcome_proposal_show", "outcome_rules", "handover_list", "handover_show", "reserve_list", "person_report",
+	"commitment_list", "commitment_show", "monitor_list", "ledger_list", "self_assessment",
 }
 
 // pageParts names, per page, the other template files it is parsed with:
@@ -60,10 +61,15 @@ var pageParts = map[string][]string{
 	"sanction_list":       {"sanction_parts"},
 	"finding_list":        {"finding_form", "finding_transfers"},
 	"finding_show":        {"finding_form", "finding_transfers"},
-	"unit_show":           {"archive"},
+	"unit_show":           {"archive", "commitment_parts"},
 	"home":                {"home_office", "home_provider", "home_team", "home_followups", "home_cadre", "home_viewer", "home_requests", "home_body", "archive"},
 	"finding_review_show": {"finding_review"},
 	"person_report":       {"person_career"},
+	"commitment_list":     {"commitment_parts"},
+	"commitment_show":     {"commitment_parts"},
+	"monitor_list":        {"commitment_parts"},
+	"ledger_list":         {"commitment_parts"},
+	"self_assessment":     {"commitment_parts"},
 }
 
 // partials names every template rendered alone for htmx, with the page

@@ -27,6 +27,7 @@ import (
 	"kaohe/internal/scheme"
 	"kaohe/internal/session"
 	"kaohe/internal/survey"
+	"kaohe/internal/track"
 )
 
 // Config is what the pages need.
@@ -48,6 +49,8 @@ type Config struct {
 	Policy  auth.Policy
 	Locale  *locale.Bundle
 	Logger  *slog.Logger
+	// Track keeps commitments, the work ledger and monitors.
+	Track *track.Service
 	// BaseURL is the public address of the site ("https://kaohe.example"),
 	// from which the links printed on code sheets and shown for public
 	// surveys are built — never from the request's Host.
@@ -81,6 +84,7 @@ type Handler struct {
 
 	// analysis finds the weak links across units and cycles.
 	analysis *analysis.Service
+	track    *track.Service
 }
 
 // New parses and checks every template; a template that is missing, does
@@ -99,6 +103,7 @@ func New(cfg Config) (*Handler, error) {
 		loc: cfg.Locale, log: cfg.Logger, views: v, base: strings.TrimSuffix(cfg.BaseURL, "/"),
 		analysis: cfg.Analysis,
 		outcome:  cfg.Outcome,
+		track:    cfg.Track,
 	}, nil
 }
 
@@ -232,6 +237,25 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /adjustments/{id}/{step}", h.signedIn(h.adjustmentStep))
 	mux.HandleFunc("POST /people/{id}/trainings", h.signedIn(h.trainingSave))
 	mux.HandleFunc("GET /people/{id}/report", h.signedIn(h.personReport))
+	// Commitments (亮诺 · 亮晒 · 亮效) and the monitoring of key indicators.
+	mux.HandleFunc("GET /commitments", h.signedIn(h.commitmentList))
+	mux.HandleFunc("POST /commitments", h.signedIn(h.commitmentSave))
+	mux.HandleFunc("GET /commitments/{id}", h.signedIn(h.commitmentShow))
+	mux.HandleFunc("POST /commitments/{id}/review", h.signedIn(h.commitmentReview))
+	mux.HandleFunc("POST /commitments/{id}/change", h.signedIn(h.commitmentChange))
+	mux.HandleFunc("POST /commitments/{id}/change/decide", h.signedIn(h.commitmentDecide))
+	mux.HandleFunc("POST /commitments/{id}/reports", h.signedIn(h.commitmentReport))
+	mux.HandleFunc("POST /commitments/{id}/verify", h.signedIn(h.commitmentVerify))
+	mux.HandleFunc("GET /commitments/{id}/files/{file}", h.signedIn(h.commitmentFileShow))
+	mux.HandleFunc("GET /monitors", h.signedIn(h.monitorList))
+	mux.HandleFunc("POST /monitors", h.signedIn(h.monitorSave))
+	mux.HandleFunc("POST /monitors/check", h.signedIn(h.monitorCheck))
+	mux.HandleFunc("POST /alerts/{id}/explain", h.signedIn(h.alertExplain))
+	mux.HandleFunc("GET /ledger", h.signedIn(h.ledgerList))
+	mux.HandleFunc("POST /ledger", h.signedIn(h.ledgerSave))
+	mux.HandleFunc("GET /ledger.xlsx", h.signedIn(h.ledgerExport))
+	mux.HandleFunc("GET /self-assessment", h.signedIn(h.selfAssessmentShow))
+	mux.HandleFunc("POST /self-assessment", h.signedIn(h.selfAssessmentSave))
 	mux.HandleFunc("GET /password", h.signedIn(h.passwordForm))
 	mux.HandleFunc("POST /password", h.signedIn(h.passwordChange))
 	mux.HandleFunc("GET /tokens", h.signedIn(h.tokenList))

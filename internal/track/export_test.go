@@ -1,0 +1,4 @@
+package track
+
+// PeriodName is periodName for the tests.
+var PeriodName = periodName
