@@ -50,6 +50,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "ffn ffn", ActFindingRead: "yyn yyn",
 		ActExemptionApply: "yyn yyn", ActExemptionReview: "yyn yyn", ActFindingClarify: "yyn yyn",
 		ActSanctionWrite: "yyn yyn", ActSanctionRead: "yyn yyn",
+		ActServiceWrite: "yyn yyn", ActServiceRead: "yyn yyn", ActServiceDecide: "yyn yyn",
 	},
 	RoleTeam: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -64,6 +65,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
+		ActServiceWrite: "ffn ffn", ActServiceRead: "ffn ffn", ActServiceDecide: "ffn ffn",
 	},
 	RoleProvider: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "ffn ffn",
@@ -78,6 +80,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
+		ActServiceWrite: "ffn ffn", ActServiceRead: "ffn ffn", ActServiceDecide: "ffn ffn",
 	},
 	RoleSupervisor: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -92,6 +95,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "yyn yyn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
+		ActServiceWrite: "ffn ffn", ActServiceRead: "ffn ffn", ActServiceDecide: "ffn ffn",
 	},
 	RoleCadre: {
 		ActUnitRead: "ynn yyn", ActUnitWrite: "fnn ffn", ActPersonRead: "fnn yfn",
@@ -106,6 +110,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "fnn ffn", ActFindingRead: "fnn yfn",
 		ActExemptionApply: "fnn yfn", ActExemptionReview: "fnn ffn", ActFindingClarify: "fnn ffn",
 		ActSanctionWrite: "fnn ffn", ActSanctionRead: "fnn yfn",
+		ActServiceWrite: "fnn ffn", ActServiceRead: "fnn ffn", ActServiceDecide: "fnn ffn",
 	},
 	RoleViewer: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -120,6 +125,22 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
+		ActServiceWrite: "ffn ffn", ActServiceRead: "yyn yyn", ActServiceDecide: "ffn ffn",
+	},
+	RoleServiceReview: {
+		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "ffn ffn",
+		ActTeamRead: "ffn ffn", ActPersonWrite: "ffn ffn", ActUserManage: "ffn ffn", ActAuditRead: "ffn ffn",
+		ActSchemeRead: "ffn ffn", ActSchemeWrite: "ffn ffn",
+		ActItemWrite: "ffn ffn", ActValueSubmit: "ffn ffn", ActValueRead: "ffn ffn",
+		ActValueVerify: "ffn ffn", ActCollectStatus: "ffn ffn",
+		ActEvalManage: "ffn ffn", ActEvalResults: "ffn ffn",
+		ActCycleRead: "ffn ffn", ActCycleManage: "ffn ffn", ActResultApprove: "ffn ffn",
+		ActResultRead: "ffn ffn", ActTeamResultRead: "ffn ffn",
+		ActFieldRead: "ffn ffn", ActFieldWrite: "ffn ffn", ActInterviewRead: "ffn ffn", ActValueCorrect: "ffn ffn",
+		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
+		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
+		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
+		ActServiceWrite: "yyn yyn", ActServiceRead: "yyn yyn", ActServiceDecide: "ffn ffn",
 	},
 }
 
