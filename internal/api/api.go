@@ -23,6 +23,7 @@ import (
 	"kaohe/internal/finding"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
+	"kaohe/internal/review"
 	"kaohe/internal/scheme"
 	"kaohe/internal/session"
 	"kaohe/internal/survey"
@@ -48,6 +49,8 @@ type Config struct {
 	Finding *finding.Service
 	Locale  *locale.Bundle
 	Logger  *slog.Logger
+	// Review takes cases (办件) from the government-service system.
+	Review *review.Service
 }
 
 // Handler serves the API.
@@ -64,6 +67,7 @@ type Handler struct {
 	loc     *locale.Bundle
 	log     *slog.Logger
 	routes  []string
+	review  *review.Service
 }
 
 // New returns the API handler.
@@ -71,7 +75,8 @@ func New(cfg Config) *Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Handler{auth: cfg.Auth, org: cfg.Org, scheme: cfg.Scheme, collect: cfg.Collect, cycle: cfg.Cycle, survey: cfg.Survey, field: cfg.Field, finding: cfg.Finding, loc: cfg.Locale, log: cfg.Logger}
+	return &Handler{auth: cfg.Auth, org: cfg.Org, scheme: cfg.Scheme, collect: cfg.Collect, cycle: cfg.Cycle, survey: cfg.Survey, field: cfg.Field, finding: cfg.Finding, loc: cfg.Locale, log: cfg.Logger,
+		review: cfg.Review}
 }
 
 // endpoint is a handler that needs a signed-in actor.
@@ -120,6 +125,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("POST "+Prefix+"/findings", h.findingCreate)
 	handle("GET "+Prefix+"/findings/{id}", h.findingGet)
 	handle("POST "+Prefix+"/findings/{id}/transfers", h.findingTransfer)
+	handle("POST "+Prefix+"/review/units/{id}/cases", h.reviewCasesImport)
+	handle("POST "+Prefix+"/review/units/{id}/case", h.reviewCaseAdd)
 	// Anything else under the prefix answers the API's error shape: 405
 	// with Allow for a route asked with another method, else 404. (The
 	// catch-all matches every method, so the mux's own 405 never comes.)

@@ -57,7 +57,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	ctx := context.Background()
 	f := &fixture{d: d, clock: dbtest.NewClock(), units: map[string]*org.Unit{}, actors: map[string]*auth.Actor{}, items: map[string]*review.Item{}}
 	d.Clock = f.clock.Now
-	f.svc = review.NewService(d, auth.Policy{}, collect.NewService(d, auth.Policy{}), []byte("test salt"))
+	f.svc = review.NewService(d, auth.Policy{}, collect.NewService(d, auth.Policy{}))
 	orgs := org.NewService(d, auth.Policy{})
 	unit := func(parent, code, name string, kind org.Kind, level org.Level) {
 		t.Helper()

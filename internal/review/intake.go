@@ -3,6 +3,7 @@ package review
 import (
 	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -131,13 +132,38 @@ func phone(s string) bool {
 }
 
 // hash is the salted hash of a reviewer's datum of kind, "" for none.
-func (s *Service) hash(kind, v string) string {
+func hash(salt []byte, kind, v string) string {
 	if v == "" {
 		return ""
 	}
-	m := hmac.New(sha256.New, s.salt)
+	m := hmac.New(sha256.New, salt)
 	m.Write([]byte(kind + "\x00" + v))
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// SettingSalt is the setting that keeps the salt of reviewers' hashes.
+const SettingSalt = "review.salt"
+
+// saltOf returns the salt of reviewers' hashes, making it on first use.
+func (s *Service) saltOf(ctx context.Context, tx *db.Tx) ([]byte, error) {
+	if p := s.salt.Load(); p != nil {
+		return *p, nil
+	}
+	v, ok, err := db.Setting(ctx, tx, SettingSalt)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		b := make([]byte, 32)
+		rand.Read(b)
+		v = hex.EncodeToString(b)
+		if err := db.SetSetting(ctx, tx, SettingSalt, v); err != nil {
+			return nil, err
+		}
+	}
+	salt := []byte(v)
+	s.salt.Store(&salt)
+	return salt, nil
 }
 
 // caseOf is a case with what a review of it needs.
@@ -209,7 +235,11 @@ func (s *Service) submit(ctx context.Context, tx *db.Tx, sub Submission) (*Recei
 	if cfg.KeepContact {
 		r.Contact = sub.Contact
 	}
-	in := intake{contact: s.hash("contact", sub.Contact), device: s.hash("device", sub.Device), addr: s.hash("addr", sub.Addr)}
+	salt, err := s.saltOf(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	in := intake{contact: hash(salt, "contact", sub.Contact), device: hash(salt, "device", sub.Device), addr: hash(salt, "addr", sub.Addr)}
 	r.Flags, err = checks(ctx, tx, r, &in, sub.Viewer, it.unitPath)
 	if err != nil {
 		return nil, err

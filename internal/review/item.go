@@ -179,3 +179,33 @@ func (s *Service) Items(ctx context.Context, a *auth.Actor, unitID int64) ([]*It
 	})
 	return out, err
 }
+
+// Item reads service item id. The actor needs ActServiceRead on its unit;
+// one out of sight is not found.
+func (s *Service) Item(ctx context.Context, a *auth.Actor, id int64) (*Item, error) {
+	if err := signedIn(a); err != nil {
+		return nil, err
+	}
+	var out *Item
+	err := s.db.View(ctx, func(tx *db.Tx) error {
+		it, err := itemByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := s.pol.Authorize(a, auth.ActServiceRead, it.unitPath); err != nil {
+			if errs.Is(err, errs.NotFound) {
+				return errs.NoSuch("service item")
+			}
+			return err
+		}
+		out = it
+		return nil
+	})
+	return out, err
+}
+
+// PageURL is the address of the public review page of item id on the site
+// at base, which its QR code holds.
+func PageURL(base string, id int64) string {
+	return strings.TrimSuffix(base, "/") + "/r/" + db.FormatID(id)
+}

@@ -239,8 +239,19 @@ func (s *Service) Advance(ctx context.Context, a *auth.Actor, id int64, st Step)
 		if err := addStep(ctx, tx, o.ID, st.To, st.Note, a.AuditName()); err != nil {
 			return err
 		}
-		if err := auth.Record(ctx, tx, a, audit.Event{Action: "review.order." + string(st.To), ObjectType: "review_order",
-			ObjectID: db.FormatID(o.ID), UnitPath: o.unitPath, Before: before, After: o.summary(), Reason: st.Note}); err != nil {
+		switch st.To {
+		case Verifying:
+			err = recordStep(ctx, tx, a, "review.order.verifying", o, before, st.Note)
+		case Rectifying:
+			err = recordStep(ctx, tx, a, "review.order.rectifying", o, before, st.Note)
+		case Replied:
+			err = recordStep(ctx, tx, a, "review.order.replied", o, before, st.Note)
+		case Visited:
+			err = recordStep(ctx, tx, a, "review.order.visited", o, before, st.Note)
+		case Closed:
+			err = recordStep(ctx, tx, a, "review.order.closed", o, before, st.Note)
+		}
+		if err != nil {
 			return err
 		}
 		if st.To == Closed {
@@ -255,6 +266,12 @@ func (s *Service) Advance(ctx context.Context, a *auth.Actor, id int64, st Step)
 		return nil, err
 	}
 	return out, nil
+}
+
+// recordStep records order o's move to its state in the audit log.
+func recordStep(ctx context.Context, tx *db.Tx, a *auth.Actor, action string, o *Order, before map[string]any, note string) error {
+	return auth.Record(ctx, tx, a, audit.Event{Action: action, ObjectType: "review_order", ObjectID: db.FormatID(o.ID),
+		UnitPath: o.unitPath, Before: before, After: o.summary(), Reason: note})
 }
 
 func (o *Order) summary() map[string]any {
@@ -362,7 +379,7 @@ func (s *Service) Orders(ctx context.Context, a *auth.Actor, f OrderFilter) ([]*
 		return nil, err
 	}
 	sc := s.pol.Scope(a, auth.ActServiceRead)
-	if sc.Empty() {
+	if sc.Empty() && f.Under == 0 {
 		return nil, errs.New(errs.Forbidden, auth.KeyForbidden, "not allowed: "+string(auth.ActServiceRead))
 	}
 	if f.Limit <= 0 || f.Limit > 5000 {
@@ -371,14 +388,16 @@ func (s *Service) Orders(ctx context.Context, a *auth.Actor, f OrderFilter) ([]*
 	var out []*Order
 	err := s.db.View(ctx, func(tx *db.Tx) error {
 		var args []any
-		where := []string{org.UnitInScopeSQL("o.unit_id", sc, &args)}
 		if f.Under != 0 {
+			// A unit out of sight is not found, one in sight but not
+			// readable forbidden, before anything is listed.
 			u, err := s.unit(ctx, tx, a, auth.ActServiceRead, f.Under)
 			if err != nil {
 				return err
 			}
-			where = append(where, org.UnitInScopeSQL("o.unit_id", auth.Scope{Subtrees: []string{u.Path}}, &args))
+			sc = auth.Scope{Subtrees: []string{u.Path}}
 		}
+		where := []string{org.UnitInScopeSQL("o.unit_id", sc, &args)}
 		if f.State != "" {
 			where = append(where, "o.state = "+db.Arg(&args, string(f.State)))
 		}
@@ -425,4 +444,9 @@ func nameUnits(ctx context.Context, tx *db.Tx, orders []*Order) error {
 		}
 	}
 	return nil
+}
+
+// MayAnswer reports whether a may take o's steps.
+func (s *Service) MayAnswer(a *auth.Actor, o *Order) bool {
+	return s.pol.Authorize(a, auth.ActServiceWrite, o.unitPath) == nil
 }

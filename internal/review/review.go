@@ -12,6 +12,7 @@ package review
 
 import (
 	"slices"
+	"sync/atomic"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/collect"
@@ -27,15 +28,15 @@ type Service struct {
 	db      *db.DB
 	pol     auth.Policy
 	collect *collect.Service
-	// salt keys the hashes of reviewers' contacts, devices and addresses.
-	salt []byte
+	// salt keys the hashes of reviewers' contacts, devices and addresses:
+	// random, made on first use and kept in the settings (saltOf).
+	salt atomic.Pointer[[]byte]
 }
 
 // NewService returns a Service on d that asks pol who may do what and
-// publishes its metrics through c. salt keys the hashes of reviewers'
-// contact data; a deployment keeps it secret and stable.
-func NewService(d *db.DB, pol auth.Policy, c *collect.Service, salt []byte) *Service {
-	return &Service{db: d, pol: pol, collect: c, salt: salt}
+// publishes its metrics through c.
+func NewService(d *db.DB, pol auth.Policy, c *collect.Service) *Service {
+	return &Service{db: d, pol: pol, collect: c}
 }
 
 // Level is a level of the national 好差评 scheme.

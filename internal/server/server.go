@@ -22,6 +22,7 @@ import (
 	"kaohe/internal/finding"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
+	"kaohe/internal/review"
 	"kaohe/internal/scheme"
 	"kaohe/internal/survey"
 	"kaohe/internal/web"
@@ -82,18 +83,21 @@ func New(cfg Config) (*Server, error) {
 	s.auth.NameAuditObjects(sources.AuditNamers())
 	fields := fieldwork.NewService(cfg.DB, pol, collects)
 	findings := finding.NewService(cfg.DB, pol)
+	reviews := review.NewService(cfg.DB, pol, collects)
 	if err := findings.SetPeriods(cfg.SanctionPeriods); err != nil {
 		return nil, err
 	}
 	s.web, err = web.New(web.Config{
 		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Finding: findings,
 		Policy: pol, Locale: bundle, Logger: cfg.Logger, BaseURL: base,
+		Review: reviews,
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.api = api.New(api.Config{Auth: s.auth, Org: orgs, Scheme: schemes, Collect: collects, Survey: surveys, Cycle: cycles,
-		Field: fields, Finding: findings, Locale: bundle, Logger: cfg.Logger})
+		Field: fields, Finding: findings, Locale: bundle, Logger: cfg.Logger,
+		Review: reviews})
 
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET /healthz", s.healthz)

@@ -50,6 +50,9 @@ type menu struct {
 	Findings bool
 	// Sanctions opens the sanctions and follow-ups, for the office.
 	Sanctions bool
+	// Review opens 政务服务"好差评" and its work orders; ReviewHeld the
+	// office's queue of held reviews and appeals.
+	Review, ReviewHeld bool
 }
 
 type crumb struct{ Name, URL string }
@@ -101,9 +104,11 @@ func (h *Handler) newPage(r *http.Request, nav string) *page {
 				!h.policy.Scope(a, auth.ActTeamResultRead).Empty(),
 			Evaluations: !h.policy.Scope(a, auth.ActEvalManage).Empty() ||
 				!h.policy.Scope(a, auth.ActEvalResults).Empty(),
-			Field:     !h.policy.Scope(a, auth.ActFieldRead).Empty(),
-			Findings:  !h.policy.Scope(a, auth.ActFindingRead).Empty() || !h.policy.Scope(a, auth.ActFindingWrite).Empty(),
-			Sanctions: !h.policy.Scope(a, auth.ActSanctionWrite).Empty(),
+			Field:      !h.policy.Scope(a, auth.ActFieldRead).Empty(),
+			Findings:   !h.policy.Scope(a, auth.ActFindingRead).Empty() || !h.policy.Scope(a, auth.ActFindingWrite).Empty(),
+			Sanctions:  !h.policy.Scope(a, auth.ActSanctionWrite).Empty(),
+			Review:     !h.policy.Scope(a, auth.ActServiceRead).Empty(),
+			ReviewHeld: !h.policy.Scope(a, auth.ActServiceDecide).Empty(),
 		}
 		if p.Menu.Cycles {
 			p.Cycles = h.cycleOptions(r, a)

@@ -47,6 +47,7 @@ var pages = []string{
 	"cycle_list", "cycle_show", "ranking_show", "profile_show", "heatmap_show", "results_pending",
 	"field_list", "field_tasks", "field_show",
 	"finding_list", "finding_show", "finding_review_show", "sanction_list",
+	"review_page", "review_poster", "review_dashboard", "review_unit", "review_held", "work_order_list", "work_order_show",
 }
 
 // pageParts names, per page, the other template files it is parsed with:
@@ -60,6 +61,9 @@ var pageParts = map[string][]string{
 	"unit_show":           {"archive"},
 	"home":                {"home_office", "home_provider", "home_team", "home_followups", "home_cadre", "home_viewer", "home_requests", "home_body", "archive"},
 	"finding_review_show": {"finding_review"},
+	"review_unit":         {"work_order_parts"},
+	"work_order_list":     {"work_order_parts"},
+	"review_dashboard":    {"work_order_parts"},
 }
 
 // partials names every template rendered alone for htmx, with the page

@@ -22,6 +22,7 @@ import (
 	"kaohe/internal/finding"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
+	"kaohe/internal/review"
 	"kaohe/internal/scheme"
 	"kaohe/internal/session"
 	"kaohe/internal/survey"
@@ -44,6 +45,8 @@ type Config struct {
 	Policy  auth.Policy
 	Locale  *locale.Bundle
 	Logger  *slog.Logger
+	// Review keeps 政务服务"好差评": service items, reviews, work orders.
+	Review *review.Service
 	// BaseURL is the public address of the site ("https://kaohe.example"),
 	// from which the links printed on code sheets and shown for public
 	// surveys are built — never from the request's Host.
@@ -70,6 +73,8 @@ type Handler struct {
 	ballotFields sync.Map
 	// base is the public address of the site, without a trailing slash.
 	base string
+	// review keeps 政务服务"好差评".
+	review *review.Service
 }
 
 // New parses and checks every template; a template that is missing, does
@@ -86,6 +91,7 @@ func New(cfg Config) (*Handler, error) {
 		auth: cfg.Auth, org: cfg.Org, survey: cfg.Survey, scheme: cfg.Scheme,
 		collect: cfg.Collect, cycle: cfg.Cycle, field: cfg.Field, finding: cfg.Finding, policy: cfg.Policy,
 		loc: cfg.Locale, log: cfg.Logger, views: v, base: strings.TrimSuffix(cfg.BaseURL, "/"),
+		review: cfg.Review,
 	}, nil
 }
 
@@ -223,6 +229,30 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /b/{code}", h.ballotSubmit)
 	mux.HandleFunc("GET /s/{token}", h.surveyShow)
 	mux.HandleFunc("POST /s/{token}", h.surveySubmit)
+
+	// 政务服务"好差评": the public's review page of a service item, reached
+	// by the QR code on its window's poster, needs no sign-in; the office's
+	// and the units' pages do.
+	mux.HandleFunc("GET /r/{item}", h.reviewPage)
+	mux.HandleFunc("POST /r/{item}", h.reviewPageSubmit)
+	mux.HandleFunc("GET /review", h.signedIn(h.reviewDashboard))
+	mux.HandleFunc("GET /review/metrics.xlsx", h.signedIn(h.reviewMetricsExport))
+	mux.HandleFunc("POST /review/publish", h.signedIn(h.reviewPublish))
+	mux.HandleFunc("POST /review/escalate", h.signedIn(h.reviewEscalate))
+	mux.HandleFunc("GET /review/units/{id}", h.signedIn(h.reviewUnit))
+	mux.HandleFunc("POST /review/units/{id}/items", h.signedIn(h.reviewItemSave))
+	mux.HandleFunc("POST /review/units/{id}/cases", h.signedIn(h.reviewCasesUpload))
+	mux.HandleFunc("GET /review/units/{id}/invitations.xlsx", h.signedIn(h.reviewInvitationsExport))
+	mux.HandleFunc("GET /review/items/{id}/poster", h.signedIn(h.reviewPoster))
+	mux.HandleFunc("GET /review/orders", h.signedIn(h.workOrderList))
+	mux.HandleFunc("GET /review/orders.xlsx", h.signedIn(h.workOrderExport))
+	mux.HandleFunc("GET /review/orders/{id}", h.signedIn(h.workOrderShow))
+	mux.HandleFunc("POST /review/orders/{id}", h.signedIn(h.workOrderAdvance))
+	mux.HandleFunc("POST /review/orders/{id}/appeal", h.signedIn(h.reviewAppealFile))
+	mux.HandleFunc("GET /review/held", h.signedIn(h.reviewHeld))
+	mux.HandleFunc("GET /review/held.xlsx", h.signedIn(h.reviewHeldExport))
+	mux.HandleFunc("POST /review/held/{id}", h.signedIn(h.reviewHeldDecide))
+	mux.HandleFunc("POST /review/appeals/{id}", h.signedIn(h.reviewAppealDecide))
 }
 
 // staticHandler lets browsers cache static files: their URLs carry a hash
