@@ -116,9 +116,13 @@ func (h *Handler) reviewPageSubmit(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		h.renderReviewPage(w, r, http.StatusOK, reviewPageData{State: "done", Order: rec.Order}, nil)
 	case errs.Is(err, errs.Invalid) || errs.Is(err, errs.Conflict) || errs.Is(err, errs.NotFound):
-		// An unknown case is the reviewer's typo; an unknown item fails
-		// the page itself.
-		h.renderReviewPage(w, r, errs.HTTPStatus(err), reviewPageData{State: "form", Form: f, Error: h.localizer(r).Error(err)}, values)
+		// An unknown case is the reviewer's typo on a page that exists
+		// (422); an unknown item fails the page itself.
+		status := errs.HTTPStatus(err)
+		if status == http.StatusNotFound {
+			status = http.StatusUnprocessableEntity
+		}
+		h.renderReviewPage(w, r, status, reviewPageData{State: "form", Form: f, Error: h.localizer(r).Error(err)}, values)
 	default:
 		h.fail(w, r, err)
 	}
