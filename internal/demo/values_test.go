@@ -42,7 +42,9 @@ func TestValues(t *testing.T) {
 	if n := q(`SELECT count(*) FROM data_values WHERE item_code = 'PETITIONS' AND period = '2025'`); n != counties-2 {
 		t.Fatalf("2025 petitions of %v counties, want %v", n, counties-2)
 	}
-	if n := q(`SELECT count(*) FROM data_values WHERE submitter_id <> 0 OR source <> 'api' OR NOT is_current`); n != 0 {
+	// The review system publishes its rates itself (source review), a new
+	// version whenever a work order closes.
+	if n := q(`SELECT count(*) FROM data_values WHERE (submitter_id <> 0 OR source <> 'api' OR NOT is_current) AND source <> 'review'`); n != 0 {
 		t.Fatalf("%v values not from the demo's providers", n)
 	}
 }

@@ -132,10 +132,15 @@ func openOrder(ctx context.Context, tx *db.Tx, r *Review) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	day := tx.Now.Truncate(24 * time.Hour)
+	return openOrderOn(ctx, tx, cal, r, tx.Now)
+}
+
+// openOrderOn opens the work order of 差评 r given at at.
+func openOrderOn(ctx context.Context, tx *db.Tx, cal *Calendar, r *Review, at time.Time) (string, error) {
+	day := at.Truncate(24 * time.Hour)
 	id := db.NewID()
 	number := fmt.Sprintf("W%s-%08d", day.Format("20060102"), uint64(id)%100000000)
-	_, err = tx.ExecContext(ctx, `INSERT INTO review_orders (id, number, review_id, unit_id, item_id, period, state, owner, opened_on,
+	_, err := tx.ExecContext(ctx, `INSERT INTO review_orders (id, number, review_id, unit_id, item_id, period, state, owner, opened_on,
 		verify_due, rectify_due, escalated_on, closed_on, closed_in_sla, satisfaction, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10, '', '', 0, '', $11, $11)`,
 		id, number, r.ID, r.UnitID, r.ItemID, r.Period, string(Received), day.Format(time.DateOnly),
