@@ -18,9 +18,9 @@ import (
 // optional comment and contact. Row is the row of a file, or the position
 // in a batch from 1.
 type ReviewIn struct {
-	Row                                           int
+	Row                                         int
 	Number, Channel, Level, ReviewedAt, Comment string
-	Contact                                       string
+	Contact                                     string
 }
 
 // reviewColumns are the names a review file's header may give its columns.

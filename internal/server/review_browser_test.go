@@ -21,6 +21,7 @@ import (
 	"kaohe/internal/scheme"
 	"kaohe/internal/score"
 	"kaohe/internal/sources"
+	"kaohe/internal/survey"
 )
 
 // TestReviewBrowser walks a 差评 from a phone to a score, in Chromium: 甲县's
@@ -148,7 +149,11 @@ func TestReviewBrowser(t *testing.T) {
 			chromedp.Navigate(fmt.Sprintf("%s/review/units/%d", f.ts.URL, county.ID)),
 			chromedp.Click(`#review-items a.poster-link`),
 			chromedp.WaitVisible(`#review-poster svg.qr`),
-			text(`#review-poster .slip-url`, &posterURL),
+			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				var err error
+				posterURL, err = chromedp.Evaluate[string](`document.getElementById("review-page-link").getAttribute("href")`)(ctx, tg)
+				return err
+			}),
 			chromedp.Click(`a[href="/review/units/`+entity+`"]`),
 			chromedp.WaitVisible(`.sidenav`),
 			chromedp.Click(`form[action="/signout"] button`),
@@ -156,6 +161,14 @@ func TestReviewBrowser(t *testing.T) {
 		u, err := url.Parse(strings.TrimSpace(posterURL))
 		if err != nil || u.Path != "/r/"+db.FormatID(it.ID) {
 			t.Fatalf("the poster's address %q is not the item's review page", posterURL)
+		}
+		// Its QR code holds that page on the site's public address.
+		qr, err := survey.QRSVG(review.PageURL(DefaultBaseURL, it.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, body := f.get(t, office, fmt.Sprintf("/review/items/%d/poster", it.ID)); !strings.Contains(body, qr) {
+			t.Errorf("the poster's QR code is not the review page's public address")
 		}
 
 		// A phone, signed in nowhere, reviews case C002 by the QR address.

@@ -12,9 +12,13 @@ import (
 // reviewPosterData is the printable poster of a service item's window:
 // its QR code opens the public review page.
 type reviewPosterData struct {
-	Item, Window, Unit, URL string
-	UnitID                  int64
-	QR                      template.HTML
+	Item, Window, Unit string
+	// Path is the review page on this site, which the QR code's address
+	// (on the public base address) opens; the poster links it for a
+	// preview.
+	Path   string
+	UnitID int64
+	QR     template.HTML
 }
 
 // reviewPoster renders the poster to print and put up at the window, a
@@ -37,7 +41,7 @@ func (h *Handler) reviewPoster(w http.ResponseWriter, r *http.Request, a *auth.A
 		return
 	}
 	p := h.newPage(r, "review")
-	p.Data = reviewPosterData{Item: it.Name, Window: it.Window, Unit: it.Unit, URL: url, UnitID: it.UnitID,
+	p.Data = reviewPosterData{Item: it.Name, Window: it.Window, Unit: it.Unit, Path: review.PageURL("", it.ID), UnitID: it.UnitID,
 		QR: template.HTML(svg)} // the SVG is built by survey.QRSVG from numbers only
 	h.write(w, r, http.StatusOK, "review_poster", "review_sheet", p)
 }
