@@ -244,8 +244,14 @@ func insertCases(ctx context.Context, tx *db.Tx, cases []Case) error {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			n := i * per
-			fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7)
+			b.WriteByte('(')
+			for k := range per {
+				if k > 0 {
+					b.WriteString(", ")
+				}
+				placeholder(&b, tx.Engine, i*per+k+1)
+			}
+			b.WriteByte(')')
 			args = append(args, c.ID, c.UnitID, c.ItemID, c.Number, c.FinishedOn, string(c.Channel), tx.Now.UnixMicro())
 		}
 		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {

@@ -14,10 +14,13 @@ import (
 
 // The thresholds of the fraud checks (docs/decisions/0131-review-fraud-checks.md).
 const (
-	// burstWindow and burstLimit: more than burstLimit reviews from one
-	// device or address within burstWindow is a burst.
-	burstWindow = 10 * time.Minute
-	burstLimit  = 5
+	// burstWindow, burstLimit and burstAddrLimit: more than burstLimit
+	// reviews from one device, or burstAddrLimit from one address (a hall's
+	// Wi-Fi or a carrier's NAT holds many phones), within burstWindow is a
+	// burst.
+	burstWindow    = 10 * time.Minute
+	burstLimit     = 5
+	burstAddrLimit = 100
 	// runWindow and runLength: runLength reviews of one item in a row with
 	// the same level within runWindow is improbable.
 	runWindow  = time.Hour
@@ -32,15 +35,19 @@ const (
 func checks(ctx context.Context, tx *db.Tx, r *Review, in *intake, viewer *auth.Actor, unitPath string) ([]Flag, error) {
 	var out []Flag
 	since := r.ReviewedAt.Add(-burstWindow).UnixMicro()
-	for _, k := range []struct{ col, hash string }{{"device_hash", in.device}, {"addr_hash", in.addr}} {
+	for _, k := range []struct {
+		col, hash string
+		limit     int
+	}{{"device_hash", in.device, burstLimit}, {"addr_hash", in.addr, burstAddrLimit}} {
 		if k.hash == "" {
 			continue
 		}
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM reviews WHERE `+k.col+` = $1 AND reviewed_at >= $2`, k.hash, since).Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM reviews WHERE `+k.col+` = $1 AND reviewed_at >= $2 LIMIT `+
+			strconv.Itoa(k.limit)+`) b`, k.hash, since).Scan(&n); err != nil {
 			return nil, fmt.Errorf("burst check: %w", err)
 		}
-		if n >= burstLimit {
+		if n >= k.limit {
 			out = append(out, Flag{Code: FlagBurst, Args: map[string]any{"count": n + 1, "minutes": int(burstWindow.Minutes())}})
 			break
 		}

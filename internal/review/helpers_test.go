@@ -52,7 +52,7 @@ type fixture struct {
 	items  map[string]*review.Item // "<unit code>/<item code>"
 }
 
-func newFixture(t *testing.T, d *db.DB) *fixture {
+func newFixture(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{d: d, clock: dbtest.NewClock(), units: map[string]*org.Unit{}, actors: map[string]*auth.Actor{}, items: map[string]*review.Item{}}

@@ -256,7 +256,7 @@ func insertReviews(ctx context.Context, tx *db.Tx, rs []*Review, ins []intake) e
 				if k > 0 {
 					b.WriteString(", ")
 				}
-				fmt.Fprintf(&b, "$%d", i*per+k+1)
+				placeholder(&b, tx.Engine, i*per+k+1)
 			}
 			b.WriteByte(')')
 			flags := "[]"
@@ -272,4 +272,15 @@ func insertReviews(ctx context.Context, tx *db.Tx, rs []*Review, ins []intake) e
 		}
 	}
 	return nil
+}
+
+// placeholder writes the n-th parameter of a long statement: '?' on SQLite,
+// which looks a numbered one up by a linear search of the statement's
+// names (quadratic in a multi-row INSERT), '$n' on PostgreSQL.
+func placeholder(b *strings.Builder, e db.Engine, n int) {
+	if e == db.SQLite {
+		b.WriteByte('?')
+		return
+	}
+	fmt.Fprintf(b, "$%d", n)
 }

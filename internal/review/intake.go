@@ -73,13 +73,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Receipt, error) 
 	if l := sub.problems(); len(l) > 0 {
 		return nil, l
 	}
-	var out *Receipt
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		var err error
-		out, err = s.submit(ctx, tx, sub)
-		return err
-	})
-	return out, err
+	return s.enqueue(ctx, sub)
 }
 
 func (sub *Submission) problems() errs.List {

@@ -12,6 +12,7 @@ package review
 
 import (
 	"slices"
+	"sync"
 	"sync/atomic"
 
 	"kaohe/internal/auth"
@@ -31,6 +32,9 @@ type Service struct {
 	// salt keys the hashes of reviewers' contacts, devices and addresses:
 	// random, made on first use and kept in the settings (saltOf).
 	salt atomic.Pointer[[]byte]
+	// queue feeds the public intake's writer, started once (queue.go).
+	queue chan *pending
+	start sync.Once
 }
 
 // NewService returns a Service on d that asks pol who may do what and
