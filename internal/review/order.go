@@ -139,7 +139,13 @@ func openOrder(ctx context.Context, tx *db.Tx, r *Review) (string, error) {
 func openOrderOn(ctx context.Context, tx *db.Tx, cal *Calendar, r *Review, at time.Time) (string, error) {
 	day := at.Truncate(24 * time.Hour)
 	id := db.NewID()
-	number := fmt.Sprintf("W%s-%08d", day.Format("20060102"), uint64(id)%100000000)
+	// Numbers run per day, W20260302-0001 on: orders are never deleted, and
+	// the intake and imports write them one transaction at a time.
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM review_orders WHERE opened_on = $1`, day.Format(time.DateOnly)).Scan(&n); err != nil {
+		return "", fmt.Errorf("number work order: %w", err)
+	}
+	number := fmt.Sprintf("W%s-%04d", day.Format("20060102"), n+1)
 	_, err := tx.ExecContext(ctx, `INSERT INTO review_orders (id, number, review_id, unit_id, item_id, period, state, owner, opened_on,
 		verify_due, rectify_due, escalated_on, closed_on, closed_in_sla, satisfaction, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10, '', '', 0, '', $11, $11)`,

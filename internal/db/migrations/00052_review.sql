@@ -94,6 +94,7 @@ CREATE TABLE review_orders (
     updated_at    BIGINT NOT NULL
 );
 CREATE INDEX review_orders_unit ON review_orders (unit_id, period, state);
+CREATE INDEX review_orders_opened ON review_orders (opened_on);
 
 -- review_order_steps are the steps an order took, with the note of each.
 CREATE TABLE review_order_steps (
