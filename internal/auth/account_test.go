@@ -123,14 +123,14 @@ func TestAccountPolicy(t *testing.T) {
 	type want struct{ in, out errs.Code }
 	ok := errs.Code("")
 	cases := map[auth.Role]want{
-		auth.RoleOffice:        {ok, errs.NotFound},
-		auth.RoleTeam:          {errs.Forbidden, errs.NotFound},
-		auth.RoleProvider:      {errs.Forbidden, errs.NotFound},
-		auth.RoleSupervisor:    {errs.Forbidden, errs.NotFound},
-		auth.RoleCadre:         {errs.NotFound, errs.NotFound},
-		auth.RoleViewer:        {errs.Forbidden, errs.NotFound},
-		auth.RoleServiceReview: {errs.Forbidden, errs.NotFound},
+		auth.RoleOffice:     {ok, errs.NotFound},
+		auth.RoleTeam:       {errs.Forbidden, errs.NotFound},
+		auth.RoleProvider:   {errs.Forbidden, errs.NotFound},
+		auth.RoleSupervisor: {errs.Forbidden, errs.NotFound},
+		auth.RoleCadre:      {errs.NotFound, errs.NotFound},
+		auth.RoleViewer:     {errs.Forbidden, errs.NotFound},
 	}
+	cases[auth.RoleServiceReview] = want{errs.Forbidden, errs.NotFound}
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := setup(t, d)

@@ -124,7 +124,7 @@ func (s *Service) SetHolidays(ctx context.Context, a *auth.Actor, from, to strin
 		return l
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		if !s.decidesAll(a) {
+		if !s.KeepsCalendar(a) {
 			return errs.New(errs.Forbidden, "review.holiday.forbidden", "the holiday calendar is kept by the office of the top unit")
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM review_holidays WHERE day >= $1 AND day <= $2`, from, to); err != nil {
@@ -144,10 +144,10 @@ func (s *Service) SetHolidays(ctx context.Context, a *auth.Actor, from, to strin
 	})
 }
 
-// decidesAll reports whether a may decide for a whole jurisdiction tree:
-// the system, or an office granted on a top unit (a path of one id). The
-// calendar serves every jurisdiction.
-func (s *Service) decidesAll(a *auth.Actor) bool {
+// KeepsCalendar reports whether a may keep the holiday calendar, which
+// serves every jurisdiction: the system, or an office granted on a top unit
+// (a path of one id).
+func (s *Service) KeepsCalendar(a *auth.Actor) bool {
 	sc := s.pol.Scope(a, auth.ActServiceDecide)
 	if sc.All {
 		return true

@@ -215,6 +215,8 @@ var routes = []route{
 	{path: "/review/orders.xlsx", want: reviewRead},
 	{path: "/review/held", want: reviewDecide},
 	{path: "/review/held.xlsx", want: reviewDecide},
+	{path: "/review/config?unit=%s", obj: in, want: reviewDecide},
+	{path: "/review/config?unit=%s", obj: out, all: 404},
 }
 
 // TestRoleScope asks every page and endpoint as every role about an

@@ -48,6 +48,7 @@ var pages = []string{
 	"field_list", "field_tasks", "field_show",
 	"finding_list", "finding_show", "finding_review_show", "sanction_list",
 	"review_page", "review_poster", "review_dashboard", "review_unit", "review_held", "work_order_list", "work_order_show",
+	"review_config",
 }
 
 // pageParts names, per page, the other template files it is parsed with:
