@@ -103,6 +103,7 @@ func TestEvaluationScope(t *testing.T) {
 		f := newEvalFixture(t, d)
 		read := map[auth.Role]int{office: 200, team: 200, viewer: 200, provider: 403, supervisor: 403, cadre: 403}
 		manage := map[auth.Role]int{office: 200, team: 403, viewer: 403, provider: 403, supervisor: 403, cadre: 403}
+		read[serviceReview], manage[serviceReview] = 403, 403
 		routes := []struct {
 			path string
 			want map[auth.Role]int
