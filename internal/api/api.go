@@ -24,6 +24,7 @@ import (
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
 	"kaohe/internal/outcome"
+	"kaohe/internal/review"
 	"kaohe/internal/scheme"
 	"kaohe/internal/session"
 	"kaohe/internal/survey"
@@ -51,6 +52,8 @@ type Config struct {
 	Outcome *outcome.Service
 	Locale  *locale.Bundle
 	Logger  *slog.Logger
+	// Review takes cases (办件) from the government-service system.
+	Review *review.Service
 }
 
 // Handler serves the API.
@@ -68,6 +71,7 @@ type Handler struct {
 	loc     *locale.Bundle
 	log     *slog.Logger
 	routes  []string
+	review  *review.Service
 }
 
 // New returns the API handler.
@@ -76,7 +80,8 @@ func New(cfg Config) *Handler {
 		cfg.Logger = slog.Default()
 	}
 	return &Handler{auth: cfg.Auth, org: cfg.Org, scheme: cfg.Scheme, collect: cfg.Collect, cycle: cfg.Cycle, survey: cfg.Survey, field: cfg.Field, finding: cfg.Finding, loc: cfg.Locale, log: cfg.Logger,
-		outcome: cfg.Outcome}
+		outcome: cfg.Outcome,
+		review:  cfg.Review}
 }
 
 // endpoint is a handler that needs a signed-in actor.
@@ -136,6 +141,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	share("GET "+Prefix+"/openapi.json", h.openAPIDoc)
 	handle("GET "+Prefix+"/outcome/proposals", h.proposalList)
 	handle("POST "+Prefix+"/outcome/proposals/{id}/decision", h.proposalDecide)
+	handle("POST "+Prefix+"/review/units/{id}/cases", h.reviewCasesImport)
+	handle("POST "+Prefix+"/review/units/{id}/case", h.reviewCaseAdd)
 	// Anything else under the prefix answers the API's error shape: 405
 	// with Allow for a route asked with another method, else 404. (The
 	// catch-all matches every method, so the mux's own 405 never comes.)

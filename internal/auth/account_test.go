@@ -130,6 +130,7 @@ func TestAccountPolicy(t *testing.T) {
 		auth.RoleCadre:      {errs.NotFound, errs.NotFound},
 		auth.RoleViewer:     {errs.Forbidden, errs.NotFound},
 	}
+	cases[auth.RoleServiceReview] = want{errs.Forbidden, errs.NotFound}
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := setup(t, d)

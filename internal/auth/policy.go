@@ -18,10 +18,14 @@ const (
 	RoleSupervisor Role = "supervisor" // 监督部门: submits findings about units and cadres
 	RoleCadre      Role = "cadre"      // 被考核干部: its own person and unit only
 	RoleViewer     Role = "viewer"     // 领导: read-only dashboards and rankings
+	// RoleServiceReview is the service-review administrator (好差评管理员)
+	// of a unit's 政务服务中心: keeps its service items and cases and
+	// answers its 差评 work orders, scoped like a data provider.
+	RoleServiceReview Role = "service_review"
 )
 
 // Roles lists every role in the order the interface shows them.
-var Roles = []Role{RoleOffice, RoleTeam, RoleProvider, RoleSupervisor, RoleCadre, RoleViewer}
+var Roles = []Role{RoleOffice, RoleTeam, RoleProvider, RoleSupervisor, RoleCadre, RoleViewer, RoleServiceReview}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -181,6 +185,16 @@ const (
 	ActMonitorWrite        Action = "monitor.write"
 	ActSelfAssess          Action = "self_assessment.write"
 	ActSelfAssessRead      Action = "self_assessment.read"
+	// 政务服务"好差评" (internal/review, docs/decisions/0130-service-reviews.md),
+	// checked on the unit whose service items, cases and work orders they
+	// are. ActServiceWrite keeps the unit's service items and cases,
+	// answers its 差评 work orders and appeals a review as 恶意/误评;
+	// ActServiceRead reads them, its reviews and metrics; ActServiceDecide
+	// is the office's: it decides appeals and flagged reviews, keeps the
+	// holiday calendar and the review scheme, and publishes the metrics.
+	ActServiceWrite  Action = "service.write"
+	ActServiceRead   Action = "service.read"
+	ActServiceDecide Action = "service.decide"
 )
 
 // Reach is how far a grant carries an action from the grant's unit.
@@ -204,6 +218,7 @@ var matrix = map[Action]map[Role]Reach{
 	ActUnitRead: {
 		RoleOffice: Subtree, RoleTeam: Subtree, RoleProvider: Subtree,
 		RoleSupervisor: Subtree, RoleCadre: Unit, RoleViewer: Subtree,
+		RoleServiceReview: Subtree,
 	},
 	ActUnitWrite: {RoleOffice: Subtree},
 	ActPersonRead: {
@@ -284,6 +299,12 @@ var matrix = map[Action]map[Role]Reach{
 	ActMonitorWrite:        {RoleOffice: Subtree},
 	ActSelfAssess:          {RoleCadre: Self},
 	ActSelfAssessRead:      {RoleOffice: Subtree, RoleTeam: Subtree, RoleCadre: Self},
+	// The office and a unit's service-review administrator keep its
+	// service items, cases and work orders; leaders read them; the office
+	// alone decides.
+	ActServiceWrite:  {RoleOffice: Subtree, RoleServiceReview: Subtree},
+	ActServiceRead:   {RoleOffice: Subtree, RoleServiceReview: Subtree, RoleViewer: Subtree},
+	ActServiceDecide: {RoleOffice: Subtree},
 }
 
 // Actions lists every action of the matrix in a stable order.
@@ -298,7 +319,8 @@ func Actions() []Action {
 		ActSanctionWrite, ActSanctionRead,
 		ActOutcomeRead, ActOutcomeDecide, ActHandoverSign,
 		ActCommitmentRead, ActCommitmentWrite, ActTeamCommitmentWrite, ActCommitmentReview, ActCommitmentVerify,
-		ActLedgerRead, ActLedgerWrite, ActMonitorRead, ActMonitorWrite, ActSelfAssess, ActSelfAssessRead}
+		ActLedgerRead, ActLedgerWrite, ActMonitorRead, ActMonitorWrite, ActSelfAssess, ActSelfAssessRead,
+		ActServiceWrite, ActServiceRead, ActServiceDecide}
 }
 
 // ReachOf returns how far role carries action.

@@ -52,6 +52,7 @@ var policyWant = map[Role]map[Action]string{
 		ActSanctionWrite: "yyn yyn", ActSanctionRead: "yyn yyn",
 		ActOutcomeRead: "yyn yyn", ActOutcomeDecide: "yyn yyn", ActHandoverSign: "ffn ffn",
 		ActCommitmentRead: "yyn yyn", ActCommitmentWrite: "yyn yyn", ActTeamCommitmentWrite: "yyn yyn", ActCommitmentReview: "yyn yyn", ActCommitmentVerify: "ffn ffn", ActLedgerRead: "yyn yyn", ActLedgerWrite: "yyn yyn", ActMonitorRead: "yyn yyn", ActMonitorWrite: "yyn yyn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "yyn yyn",
+		ActServiceWrite: "yyn yyn", ActServiceRead: "yyn yyn", ActServiceDecide: "yyn yyn",
 	},
 	RoleTeam: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -68,6 +69,7 @@ var policyWant = map[Role]map[Action]string{
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
 		ActOutcomeRead: "ffn ffn", ActOutcomeDecide: "ffn ffn", ActHandoverSign: "ffn ffn",
 		ActCommitmentRead: "yyn yyn", ActCommitmentWrite: "ffn ffn", ActTeamCommitmentWrite: "ffn ffn", ActCommitmentReview: "ffn ffn", ActCommitmentVerify: "yyn yyn", ActLedgerRead: "yyn yyn", ActLedgerWrite: "ffn ffn", ActMonitorRead: "yyn yyn", ActMonitorWrite: "ffn ffn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "yyn yyn",
+		ActServiceWrite: "ffn ffn", ActServiceRead: "ffn ffn", ActServiceDecide: "ffn ffn",
 	},
 	RoleProvider: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "ffn ffn",
@@ -84,6 +86,7 @@ var policyWant = map[Role]map[Action]string{
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
 		ActOutcomeRead: "ffn ffn", ActOutcomeDecide: "ffn ffn", ActHandoverSign: "ffn ffn",
 		ActCommitmentRead: "yyn yyn", ActCommitmentWrite: "ffn ffn", ActTeamCommitmentWrite: "ffn ffn", ActCommitmentReview: "ffn ffn", ActCommitmentVerify: "ffn ffn", ActLedgerRead: "ffn ffn", ActLedgerWrite: "ffn ffn", ActMonitorRead: "ffn ffn", ActMonitorWrite: "ffn ffn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "ffn ffn",
+		ActServiceWrite: "ffn ffn", ActServiceRead: "ffn ffn", ActServiceDecide: "ffn ffn",
 	},
 	RoleSupervisor: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -100,6 +103,7 @@ var policyWant = map[Role]map[Action]string{
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
 		ActOutcomeRead: "ffn ffn", ActOutcomeDecide: "ffn ffn", ActHandoverSign: "ffn ffn",
 		ActCommitmentRead: "yyn yyn", ActCommitmentWrite: "ffn ffn", ActTeamCommitmentWrite: "ffn ffn", ActCommitmentReview: "ffn ffn", ActCommitmentVerify: "ffn ffn", ActLedgerRead: "ffn ffn", ActLedgerWrite: "ffn ffn", ActMonitorRead: "ffn ffn", ActMonitorWrite: "ffn ffn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "ffn ffn",
+		ActServiceWrite: "ffn ffn", ActServiceRead: "ffn ffn", ActServiceDecide: "ffn ffn",
 	},
 	RoleCadre: {
 		ActUnitRead: "ynn yyn", ActUnitWrite: "fnn ffn", ActPersonRead: "fnn yfn",
@@ -116,6 +120,7 @@ var policyWant = map[Role]map[Action]string{
 		ActSanctionWrite: "fnn ffn", ActSanctionRead: "fnn yfn",
 		ActOutcomeRead: "fnn yfn", ActOutcomeDecide: "fnn ffn", ActHandoverSign: "fnn yfn",
 		ActCommitmentRead: "ynn yyn", ActCommitmentWrite: "fnn yfn", ActTeamCommitmentWrite: "ynn yyn", ActCommitmentReview: "fnn ffn", ActCommitmentVerify: "fnn ffn", ActLedgerRead: "ynn yyn", ActLedgerWrite: "ynn yyn", ActMonitorRead: "ynn yyn", ActMonitorWrite: "fnn ffn", ActSelfAssess: "fnn yfn", ActSelfAssessRead: "fnn yfn",
+		ActServiceWrite: "fnn ffn", ActServiceRead: "fnn ffn", ActServiceDecide: "fnn ffn",
 	},
 	RoleViewer: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -132,6 +137,22 @@ var policyWant = map[Role]map[Action]string{
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
 		ActOutcomeRead: "yyn yyn", ActOutcomeDecide: "ffn ffn", ActHandoverSign: "ffn ffn",
 		ActCommitmentRead: "yyn yyn", ActCommitmentWrite: "ffn ffn", ActTeamCommitmentWrite: "ffn ffn", ActCommitmentReview: "ffn ffn", ActCommitmentVerify: "ffn ffn", ActLedgerRead: "yyn yyn", ActLedgerWrite: "ffn ffn", ActMonitorRead: "yyn yyn", ActMonitorWrite: "ffn ffn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "ffn ffn",
+		ActServiceWrite: "ffn ffn", ActServiceRead: "yyn yyn", ActServiceDecide: "ffn ffn",
+	},
+	RoleServiceReview: {
+		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "ffn ffn",
+		ActTeamRead: "ffn ffn", ActPersonWrite: "ffn ffn", ActUserManage: "ffn ffn", ActAuditRead: "ffn ffn",
+		ActSchemeRead: "ffn ffn", ActSchemeWrite: "ffn ffn",
+		ActItemWrite: "ffn ffn", ActValueSubmit: "ffn ffn", ActValueRead: "ffn ffn",
+		ActValueVerify: "ffn ffn", ActCollectStatus: "ffn ffn",
+		ActEvalManage: "ffn ffn", ActEvalResults: "ffn ffn",
+		ActCycleRead: "ffn ffn", ActCycleManage: "ffn ffn", ActResultApprove: "ffn ffn",
+		ActResultRead: "ffn ffn", ActTeamResultRead: "ffn ffn",
+		ActFieldRead: "ffn ffn", ActFieldWrite: "ffn ffn", ActInterviewRead: "ffn ffn", ActValueCorrect: "ffn ffn",
+		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
+		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
+		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
+		ActServiceWrite: "yyn yyn", ActServiceRead: "yyn yyn", ActServiceDecide: "ffn ffn",
 	},
 }
 

@@ -119,6 +119,7 @@ var steps = []step{
 	{"sharing", buildSharing},
 	{"outcome", buildOutcome},
 	{"track", buildTrack},
+	{"reviews", buildReviews},
 }
 
 // Build fills an empty database with the demo jurisdiction. It refuses

@@ -33,6 +33,7 @@ var signIns = []signIn{
 	{auth.RoleViewer, "lingdao", "青州市领导", "910100", "青州市"},
 	{auth.RoleProvider, "shi.tongji", "青州市统计局", "910100-TJJ", "青州市统计局"},
 	{auth.RoleSupervisor, "shenji", "青州市审计局", "910100-SJJ", "青州市审计局"},
+	{auth.RoleServiceReview, "haochaping", "清河区政务服务中心", "910102", "清河区"},
 }
 
 // passwordAlphabet leaves out look-alike characters (0/O, 1/l/I).

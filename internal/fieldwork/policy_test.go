@@ -40,6 +40,8 @@ var fieldWant = map[auth.Role]map[string]string{
 	// The cadre sees its own county (Forbidden there) and nothing of the
 	// city that owns the cycle (NotFound for the task list).
 	auth.RoleCadre: {"tasks": "nn", "record": "fn", "interviews": "fn", "verify": "fn", "interview": "fn", "judge": "fn", "file": "fn"},
+	// The service-review administrator sees units, as a provider does.
+	auth.RoleServiceReview: {"tasks": "fn", "record": "fn", "interviews": "fn", "verify": "fn", "interview": "fn", "judge": "fn", "file": "fn"},
 }
 
 // TestPolicy tries every operation as every role on an entity inside its

@@ -104,6 +104,7 @@ func TestEvaluationScope(t *testing.T) {
 		// A page refused is not found, as if the evaluation were not there.
 		read := map[auth.Role]int{office: 200, team: 200, viewer: 200, provider: 404, supervisor: 404, cadre: 404}
 		manage := map[auth.Role]int{office: 200, team: 404, viewer: 404, provider: 404, supervisor: 404, cadre: 404}
+		read[serviceReview], manage[serviceReview] = 404, 404
 		routes := []struct {
 			path string
 			want map[auth.Role]int

@@ -94,6 +94,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	grantUnit := map[auth.Role]string{
 		auth.RoleOffice: "330100", auth.RoleTeam: "330100", auth.RoleProvider: "330102",
 		auth.RoleSupervisor: "330100", auth.RoleCadre: "330102", auth.RoleViewer: "330100",
+		auth.RoleServiceReview: "330102",
 	}
 	for _, role := range auth.Roles {
 		nu := auth.NewUser{

@@ -20,12 +20,12 @@ import (
 
 // schemeRead is who may read schemes: the office, the inspection team and
 // viewers; the other roles are refused.
-var schemeRead = map[auth.Role]int{office: 200, team: 200, viewer: 200, provider: 403, supervisor: 403, cadre: 403}
+var schemeRead = map[auth.Role]int{office: 200, team: 200, viewer: 200, provider: 403, supervisor: 403, cadre: 403, serviceReview: 403}
 
 // schemeObject answers a scheme of 甲市: the supervisor sees 甲市 but
 // may not read its schemes, the provider and the cadre, granted in 甲县
 // below it, do not see it; all three get 404, as for no scheme.
-var schemeObject = map[auth.Role]int{office: 200, team: 200, viewer: 200, provider: 404, supervisor: 404, cadre: 404}
+var schemeObject = map[auth.Role]int{office: 200, team: 200, viewer: 200, provider: 404, supervisor: 404, cadre: 404, serviceReview: 404}
 
 // schemeObjects adds a library, a scheme of 甲市 with two versions and one
 // of 乙市 with one, and returns their ids.

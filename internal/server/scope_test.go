@@ -59,21 +59,23 @@ const (
 	supervisor = auth.RoleSupervisor
 	cadre      = auth.RoleCadre
 	viewer     = auth.RoleViewer
+	// serviceReview is the 好差评管理员 of 甲县.
+	serviceReview = auth.RoleServiceReview
 )
 
 // officeOnly is 200 for the assessment office and 403 for every other
 // role: they see their units but may not manage users or read the log.
-var officeOnly = map[auth.Role]int{office: 200, team: 403, provider: 403, supervisor: 403, cadre: 403, viewer: 403}
+var officeOnly = map[auth.Role]int{office: 200, team: 403, provider: 403, supervisor: 403, cadre: 403, viewer: 403, serviceReview: 403}
 
 // evalRead is who may see evaluations: the office, the inspection team and
 // viewers; the others see the unit but not its evaluations.
-var evalRead = map[auth.Role]int{office: 200, team: 200, provider: 403, supervisor: 403, cadre: 403, viewer: 200}
+var evalRead = map[auth.Role]int{office: 200, team: 200, provider: 403, supervisor: 403, cadre: 403, viewer: 200, serviceReview: 403}
 
 // collectGrid is who may open a department's collection grid: the office
 // above it and its provider; collectWatch who may see collection status.
 var (
-	collectGrid  = map[auth.Role]int{office: 200, team: 403, provider: 200, supervisor: 403, cadre: 403, viewer: 403}
-	collectWatch = map[auth.Role]int{office: 200, team: 403, provider: 403, supervisor: 403, cadre: 403, viewer: 200}
+	collectGrid  = map[auth.Role]int{office: 200, team: 403, provider: 200, supervisor: 403, cadre: 403, viewer: 403, serviceReview: 403}
+	collectWatch = map[auth.Role]int{office: 200, team: 403, provider: 403, supervisor: 403, cadre: 403, viewer: 200, serviceReview: 403}
 )
 
 // findingRead is who reads findings: the office (every finding about its
@@ -84,9 +86,13 @@ var (
 // 403, since that a finding exists is itself sensitive. findingWrite is who
 // records them: the body.
 var (
-	findingRead   = map[auth.Role]int{office: 200, team: 403, provider: 403, supervisor: 200, cadre: 200, viewer: 403}
-	findingObject = map[auth.Role]int{office: 200, team: 404, provider: 404, supervisor: 200, cadre: 200, viewer: 404}
-	findingWrite  = map[auth.Role]int{office: 403, team: 403, provider: 403, supervisor: 200, cadre: 403, viewer: 403}
+	findingRead   = map[auth.Role]int{office: 200, team: 403, provider: 403, supervisor: 200, cadre: 200, viewer: 403, serviceReview: 403}
+	findingObject = map[auth.Role]int{office: 200, team: 404, provider: 404, supervisor: 200, cadre: 200, viewer: 404, serviceReview: 404}
+	findingWrite  = map[auth.Role]int{office: 403, team: 403, provider: 403, supervisor: 200, cadre: 403, viewer: 403, serviceReview: 403}
+	// reviewRead is who reads 好差评 pages: the office, leaders and the
+	// unit's service-review administrator; reviewDecide the office alone.
+	reviewRead   = map[auth.Role]int{office: 200, team: 403, provider: 403, supervisor: 403, cadre: 403, viewer: 200, serviceReview: 200}
+	reviewDecide = map[auth.Role]int{office: 200, team: 403, provider: 403, supervisor: 403, cadre: 403, viewer: 403, serviceReview: 403}
 )
 
 // routes lists every page and API endpoint that reads. Out-of-scope
@@ -105,7 +111,7 @@ var routes = []route{
 	{path: "/units/%s/children", htmx: true, obj: out, all: 404},
 	// A data provider sees units, not people: one it may not read is
 	// not found, as one that is not there.
-	{path: "/people/%s", person: true, obj: in, all: 200, want: map[auth.Role]int{provider: 404}},
+	{path: "/people/%s", person: true, obj: in, all: 200, want: map[auth.Role]int{provider: 404, serviceReview: 404}},
 	{path: "/people/%s", person: true, obj: out, all: 404},
 	// The roster lists the people each may read: none for a provider.
 	{path: "/people", all: 200},
@@ -132,9 +138,9 @@ var routes = []route{
 	{path: "/api/v1/units/%s/children", obj: out, all: 404},
 	// The provider's list of people is empty scope: the service answers
 	// not found for the unit's people, as for any unit outside its sight.
-	{path: "/api/v1/units/%s/cadres", obj: in, all: 200, want: map[auth.Role]int{provider: 404}},
+	{path: "/api/v1/units/%s/cadres", obj: in, all: 200, want: map[auth.Role]int{provider: 404, serviceReview: 404}},
 	{path: "/api/v1/units/%s/cadres", obj: out, all: 404},
-	{path: "/api/v1/cadres/%s", person: true, obj: in, all: 200, want: map[auth.Role]int{provider: 404}},
+	{path: "/api/v1/cadres/%s", person: true, obj: in, all: 200, want: map[auth.Role]int{provider: 404, serviceReview: 404}},
 	{path: "/api/v1/cadres/%s", person: true, obj: out, all: 404},
 
 	// Schemes: the office, the inspection team and viewers read them; the
@@ -199,6 +205,19 @@ var routes = []route{
 	// Sanctions and follow-ups: docs/decisions/0114-sanctions-and-follow-ups.md.
 	// The office's page; a cadre reads hers on her own page.
 	{path: "/sanctions", want: officeOnly},
+	// 政务服务"好差评": docs/decisions/0130-service-reviews.md.
+	{path: "/review?unit=%s", obj: in, want: reviewRead},
+	{path: "/review?unit=%s", obj: out, all: 404},
+	{path: "/review/units/%s", obj: in, want: reviewRead},
+	{path: "/review/units/%s", obj: out, all: 404},
+	{path: "/review/orders", want: reviewRead},
+	{path: "/review/orders?unit=%s", obj: in, want: reviewRead},
+	{path: "/review/orders?unit=%s", obj: out, all: 404},
+	{path: "/review/orders.xlsx", want: reviewRead},
+	{path: "/review/held", want: reviewDecide},
+	{path: "/review/held.xlsx", want: reviewDecide},
+	{path: "/review/config?unit=%s", obj: in, want: reviewDecide},
+	{path: "/review/config?unit=%s", obj: out, all: 404},
 }
 
 // TestRoleScope asks every page and endpoint as every role about an

@@ -27,6 +27,7 @@ import (
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
 	"kaohe/internal/outcome"
+	"kaohe/internal/review"
 	"kaohe/internal/scheme"
 	"kaohe/internal/survey"
 	"kaohe/internal/track"
@@ -116,6 +117,7 @@ func New(cfg Config) (*Server, error) {
 	s.auth.NameAuditObjects(sources.AuditNamers())
 	fields := fieldwork.NewService(cfg.DB, pol, collects)
 	findings := finding.NewService(cfg.DB, pol)
+	reviews := review.NewService(cfg.DB, pol, collects)
 	if err := findings.SetPeriods(cfg.SanctionPeriods); err != nil {
 		return nil, err
 	}
@@ -124,12 +126,14 @@ func New(cfg Config) (*Server, error) {
 		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Finding: findings,
 		Policy: pol, Locale: bundle, Logger: cfg.Logger, BaseURL: base,
 		Analysis: analysis.NewService(cfg.DB, pol, cfg.MinCell), Outcome: outcomes, Track: tracks,
+		Review: reviews,
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.api = api.New(api.Config{Auth: s.auth, Org: orgs, Scheme: schemes, Collect: collects, Survey: surveys, Cycle: cycles,
-		Field: fields, Finding: findings, Locale: bundle, Logger: cfg.Logger, Outcome: outcomes})
+		Field: fields, Finding: findings, Locale: bundle, Logger: cfg.Logger, Outcome: outcomes,
+		Review: reviews})
 
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET /healthz", s.healthz)

@@ -60,6 +60,9 @@ type menu struct {
 	// indicators, Ledger the work ledger, SelfAssess the cadre's own
 	// 述职/自评.
 	Commitments, Monitors, Ledger, SelfAssess bool
+	// Review opens 政务服务"好差评" and its work orders; ReviewHeld the
+	// office's queue of held reviews and appeals.
+	Review, ReviewHeld bool
 }
 
 type crumb struct{ Name, URL string }
@@ -118,6 +121,8 @@ func (h *Handler) newPage(r *http.Request, nav string) *page {
 			Monitors:    !h.policy.Scope(a, auth.ActMonitorRead).Empty(),
 			Ledger:      !h.policy.Scope(a, auth.ActLedgerRead).Empty(),
 			SelfAssess:  a.PersonID != 0 && h.policy.Scope(a, auth.ActSelfAssess).Self,
+			Review:      !h.policy.Scope(a, auth.ActServiceRead).Empty(),
+			ReviewHeld:  !h.policy.Scope(a, auth.ActServiceDecide).Empty(),
 		}
 		sc := h.policy.Scope(a, auth.ActTeamResultRead)
 		p.Menu.Analysis = sc.All || len(sc.Subtrees) > 0

@@ -51,6 +51,8 @@ var pages = []string{
 	"catalogue_show", "share_reads",
 	"outcome_list", "outcome_proposal_show", "outcome_rules", "handover_list", "handover_show", "reserve_list", "person_report",
 	"commitment_list", "commitment_show", "monitor_list", "ledger_list", "self_assessment",
+	"review_page", "review_poster", "review_dashboard", "review_unit", "review_held", "work_order_list", "work_order_show",
+	"review_config",
 }
 
 // pageParts names, per page, the other template files it is parsed with:
@@ -70,6 +72,9 @@ var pageParts = map[string][]string{
 	"monitor_list":        {"commitment_parts"},
 	"ledger_list":         {"commitment_parts"},
 	"self_assessment":     {"commitment_parts"},
+	"review_unit":         {"work_order_parts"},
+	"work_order_list":     {"work_order_parts"},
+	"review_dashboard":    {"work_order_parts"},
 }
 
 // partials names every template rendered alone for htmx, with the page

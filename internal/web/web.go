@@ -24,6 +24,7 @@ import (
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
 	"kaohe/internal/outcome"
+	"kaohe/internal/review"
 	"kaohe/internal/scheme"
 	"kaohe/internal/session"
 	"kaohe/internal/survey"
@@ -51,6 +52,8 @@ type Config struct {
 	Logger  *slog.Logger
 	// Track keeps commitments, the work ledger and monitors.
 	Track *track.Service
+	// Review keeps 政务服务"好差评": service items, reviews, work orders.
+	Review *review.Service
 	// BaseURL is the public address of the site ("https://kaohe.example"),
 	// from which the links printed on code sheets and shown for public
 	// surveys are built — never from the request's Host.
@@ -85,6 +88,8 @@ type Handler struct {
 	// analysis finds the weak links across units and cycles.
 	analysis *analysis.Service
 	track    *track.Service
+	// review keeps 政务服务"好差评".
+	review *review.Service
 }
 
 // New parses and checks every template; a template that is missing, does
@@ -104,6 +109,7 @@ func New(cfg Config) (*Handler, error) {
 		analysis: cfg.Analysis,
 		outcome:  cfg.Outcome,
 		track:    cfg.Track,
+		review:   cfg.Review,
 	}, nil
 }
 
@@ -290,6 +296,34 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /catalogue", h.signedIn(h.catalogueShow))
 	mux.HandleFunc("POST /tokens/share", h.signedIn(h.shareTokenCreate))
 	mux.HandleFunc("GET /tokens/{token}/reads", h.signedIn(h.shareReads))
+
+	// 政务服务"好差评": the public's review page of a service item, reached
+	// by the QR code on its window's poster, needs no sign-in; the office's
+	// and the units' pages do.
+	mux.HandleFunc("GET /r/{item}", h.reviewPage)
+	mux.HandleFunc("POST /r/{item}", h.reviewPageSubmit)
+	mux.HandleFunc("GET /review", h.signedIn(h.reviewDashboard))
+	mux.HandleFunc("GET /review/metrics.xlsx", h.signedIn(h.reviewMetricsExport))
+	mux.HandleFunc("POST /review/publish", h.signedIn(h.reviewPublish))
+	mux.HandleFunc("POST /review/escalate", h.signedIn(h.reviewEscalate))
+	mux.HandleFunc("POST /review/defaults", h.signedIn(h.reviewDefaults))
+	mux.HandleFunc("GET /review/config", h.signedIn(h.reviewConfig))
+	mux.HandleFunc("POST /review/config", h.signedIn(h.reviewConfigSave))
+	mux.HandleFunc("POST /review/holidays", h.signedIn(h.reviewHolidaysSave))
+	mux.HandleFunc("GET /review/units/{id}", h.signedIn(h.reviewUnit))
+	mux.HandleFunc("POST /review/units/{id}/items", h.signedIn(h.reviewItemSave))
+	mux.HandleFunc("POST /review/units/{id}/cases", h.signedIn(h.reviewCasesUpload))
+	mux.HandleFunc("GET /review/units/{id}/invitations.xlsx", h.signedIn(h.reviewInvitationsExport))
+	mux.HandleFunc("GET /review/items/{id}/poster", h.signedIn(h.reviewPoster))
+	mux.HandleFunc("GET /review/orders", h.signedIn(h.workOrderList))
+	mux.HandleFunc("GET /review/orders.xlsx", h.signedIn(h.workOrderExport))
+	mux.HandleFunc("GET /review/orders/{id}", h.signedIn(h.workOrderShow))
+	mux.HandleFunc("POST /review/orders/{id}", h.signedIn(h.workOrderAdvance))
+	mux.HandleFunc("POST /review/orders/{id}/appeal", h.signedIn(h.reviewAppealFile))
+	mux.HandleFunc("GET /review/held", h.signedIn(h.reviewHeld))
+	mux.HandleFunc("GET /review/held.xlsx", h.signedIn(h.reviewHeldExport))
+	mux.HandleFunc("POST /review/held/{id}", h.signedIn(h.reviewHeldDecide))
+	mux.HandleFunc("POST /review/appeals/{id}", h.signedIn(h.reviewAppealDecide))
 }
 
 // staticHandler lets browsers cache static files: their URLs carry a hash
