@@ -143,6 +143,22 @@ const (
 	// else — sanctions are as sensitive as findings.
 	ActSanctionWrite Action = "sanction.write"
 	ActSanctionRead  Action = "sanction.read"
+
+	// Feedback (internal/feedback, docs/decisions/0150-feedback.md).
+	// ActFeedbackRead reads a cadre's feedback report and rectification
+	// tasks: the office in its scope and the cadre (Self) her own;
+	// ActTeamFeedbackRead a team's: the office and the unit's cadres
+	// (Unit). ActFeedbackDraft edits a draft's recommendations: the office
+	// and the 考核组. ActFeedbackRelease releases reports, makes and
+	// verifies rectification tasks and answers appeals: the office's.
+	// ActAppealFile and ActTeamAppealFile file an appeal against a cadre's
+	// or a team's result: the cadre herself, the unit's cadres.
+	ActFeedbackRead     Action = "feedback.read"
+	ActTeamFeedbackRead Action = "feedback.team_read"
+	ActFeedbackDraft    Action = "feedback.draft"
+	ActFeedbackRelease  Action = "feedback.release"
+	ActAppealFile       Action = "appeal.file"
+	ActTeamAppealFile   Action = "appeal.team_file"
 )
 
 // Reach is how far a grant carries an action from the grant's unit.
@@ -209,7 +225,7 @@ var matrix = map[Action]map[Role]Reach{
 	ActFieldRead:     {RoleOffice: Subtree, RoleTeam: Subtree, RoleViewer: Subtree},
 	ActFieldWrite:    {RoleTeam: Subtree},
 	ActInterviewRead: {RoleOffice: Subtree, RoleTeam: Subtree},
-	ActValueCorrect:  {RoleTeam: Subtree},
+	ActValueCorrect:  {RoleTeam: Subtree, RoleOffice: Subtree},
 	// A supervisory body records its findings; the office follows every
 	// finding about its jurisdiction; a cadre reads those notified to her.
 	ActFindingWrite: {RoleSupervisor: Subtree},
@@ -225,6 +241,15 @@ var matrix = map[Action]map[Role]Reach{
 	// her own.
 	ActSanctionWrite: {RoleOffice: Subtree},
 	ActSanctionRead:  {RoleOffice: Subtree, RoleCadre: Self},
+	// Only the owner and the office read a report and its tasks; the
+	// 考核组 edits drafts; the office releases and answers; the owner
+	// appeals.
+	ActFeedbackRead:     {RoleOffice: Subtree, RoleCadre: Self},
+	ActTeamFeedbackRead: {RoleOffice: Subtree, RoleCadre: Unit},
+	ActFeedbackDraft:    {RoleOffice: Subtree, RoleTeam: Subtree},
+	ActFeedbackRelease:  {RoleOffice: Subtree},
+	ActAppealFile:       {RoleCadre: Self},
+	ActTeamAppealFile:   {RoleCadre: Unit},
 }
 
 // Actions lists every action of the matrix in a stable order.
@@ -236,7 +261,8 @@ func Actions() []Action {
 		ActCycleRead, ActCycleManage, ActResultApprove, ActResultRead, ActTeamResultRead,
 		ActFieldRead, ActFieldWrite, ActInterviewRead, ActValueCorrect,
 		ActFindingWrite, ActFindingRead, ActExemptionApply, ActExemptionReview, ActFindingClarify,
-		ActSanctionWrite, ActSanctionRead}
+		ActSanctionWrite, ActSanctionRead,
+		ActFeedbackRead, ActTeamFeedbackRead, ActFeedbackDraft, ActFeedbackRelease, ActAppealFile, ActTeamAppealFile}
 }
 
 // ReachOf returns how far role carries action.

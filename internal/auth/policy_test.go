@@ -46,10 +46,11 @@ var policyWant = map[Role]map[Action]string{
 		ActEvalManage: "yyn yyn", ActEvalResults: "yyn yyn",
 		ActCycleRead: "yyn yyn", ActCycleManage: "yyn yyn", ActResultApprove: "yyn yyn",
 		ActResultRead: "yyn yyn", ActTeamResultRead: "yyn yyn",
-		ActFieldRead: "yyn yyn", ActFieldWrite: "ffn ffn", ActInterviewRead: "yyn yyn", ActValueCorrect: "ffn ffn",
+		ActFieldRead: "yyn yyn", ActFieldWrite: "ffn ffn", ActInterviewRead: "yyn yyn", ActValueCorrect: "yyn yyn",
 		ActFindingWrite: "ffn ffn", ActFindingRead: "yyn yyn",
 		ActExemptionApply: "yyn yyn", ActExemptionReview: "yyn yyn", ActFindingClarify: "yyn yyn",
 		ActSanctionWrite: "yyn yyn", ActSanctionRead: "yyn yyn",
+		ActFeedbackRead: "yyn yyn", ActTeamFeedbackRead: "yyn yyn", ActFeedbackDraft: "yyn yyn", ActFeedbackRelease: "yyn yyn", ActAppealFile: "ffn ffn", ActTeamAppealFile: "ffn ffn",
 	},
 	RoleTeam: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -64,6 +65,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
+		ActFeedbackRead: "ffn ffn", ActTeamFeedbackRead: "ffn ffn", ActFeedbackDraft: "yyn yyn", ActFeedbackRelease: "ffn ffn", ActAppealFile: "ffn ffn", ActTeamAppealFile: "ffn ffn",
 	},
 	RoleProvider: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "ffn ffn",
@@ -78,6 +80,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
+		ActFeedbackRead: "ffn ffn", ActTeamFeedbackRead: "ffn ffn", ActFeedbackDraft: "ffn ffn", ActFeedbackRelease: "ffn ffn", ActAppealFile: "ffn ffn", ActTeamAppealFile: "ffn ffn",
 	},
 	RoleSupervisor: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -92,6 +95,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "yyn yyn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
+		ActFeedbackRead: "ffn ffn", ActTeamFeedbackRead: "ffn ffn", ActFeedbackDraft: "ffn ffn", ActFeedbackRelease: "ffn ffn", ActAppealFile: "ffn ffn", ActTeamAppealFile: "ffn ffn",
 	},
 	RoleCadre: {
 		ActUnitRead: "ynn yyn", ActUnitWrite: "fnn ffn", ActPersonRead: "fnn yfn",
@@ -106,6 +110,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "fnn ffn", ActFindingRead: "fnn yfn",
 		ActExemptionApply: "fnn yfn", ActExemptionReview: "fnn ffn", ActFindingClarify: "fnn ffn",
 		ActSanctionWrite: "fnn ffn", ActSanctionRead: "fnn yfn",
+		ActFeedbackRead: "fnn yfn", ActTeamFeedbackRead: "ynn yyn", ActFeedbackDraft: "fnn ffn", ActFeedbackRelease: "fnn ffn", ActAppealFile: "fnn yfn", ActTeamAppealFile: "ynn yyn",
 	},
 	RoleViewer: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -120,6 +125,7 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
+		ActFeedbackRead: "ffn ffn", ActTeamFeedbackRead: "ffn ffn", ActFeedbackDraft: "ffn ffn", ActFeedbackRelease: "ffn ffn", ActAppealFile: "ffn ffn", ActTeamAppealFile: "ffn ffn",
 	},
 }
 
