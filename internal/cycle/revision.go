@@ -174,15 +174,16 @@ func changes(ctx context.Context, tx *db.Tx, id, from, to int64) ([]Change, erro
 	return out, nil
 }
 
-// Revisions lists the snapshot versions of cycle id after the first,
+// Revisions returns cycle id and its snapshot versions after the first,
 // oldest first, with their changes. Whoever reads the cycle's results
 // reads them; an assessed cadre or unit sees the changes of the entities
 // it may read only.
-func (s *Service) Revisions(ctx context.Context, a *auth.Actor, id int64) ([]*Revision, error) {
+func (s *Service) Revisions(ctx context.Context, a *auth.Actor, id int64) (*Cycle, []*Revision, error) {
 	var out []*Revision
+	var c *Cycle
 	err := s.db.View(ctx, func(tx *db.Tx) error {
-		c, err := s.readableCycle(ctx, tx, a, id)
-		if err != nil {
+		var err error
+		if c, err = s.readableCycle(ctx, tx, a, id); err != nil {
 			return err
 		}
 		if out, err = revisions(ctx, tx, id); err != nil {
@@ -206,7 +207,7 @@ func (s *Service) Revisions(ctx context.Context, a *auth.Actor, id int64) ([]*Re
 		}
 		return nil
 	})
-	return out, err
+	return c, out, err
 }
 
 // revisions reads the revisions of cycle id, oldest first.

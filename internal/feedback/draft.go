@@ -165,7 +165,7 @@ var nan = score.Num(math.NaN())
 // the group median, findings and deductions that took points off).
 func build(c *cycle.Cycle, h *cycle.Header, e *cycle.Entry, inds map[string]score.Indicator) Content {
 	r := e.Result
-	out := Content{CycleName: c.Name, Period: c.Period, Group: r.Entity.Group, Total: r.Total, Base: r.Base, Bonus: r.Bonus,
+	out := Content{Owner: c.OwnerName, CycleName: c.Name, Period: c.Period, Group: r.Entity.Group, Total: r.Total, Base: r.Base, Bonus: r.Bonus,
 		Deduction: r.Deduction, Rank: r.Rank, GroupSize: r.GroupSize, RankP05: r.RankP05, RankP95: r.RankP95, Grade: r.Grade,
 		PreviousCycle: e.PreviousCycle}
 	for _, d := range e.Dimensions {

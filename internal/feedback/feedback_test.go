@@ -8,8 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"kaohe/internal/cycle"
-	"kaohe/internal/db"
+		"kaohe/internal/db"
 	"kaohe/internal/db/dbtest"
 	"kaohe/internal/errs"
 	"kaohe/internal/feedback"
@@ -135,7 +134,10 @@ func TestFeedbackLifecycle(t *testing.T) {
 		if old.Superseded != rev.ToNumber || old.Content.Total != before.Content.Total {
 			t.Fatalf("old report: superseded %d, total %v (was %v)", old.Superseded, old.Content.Total, before.Content.Total)
 		}
-		revs := must[[]*cycle.Revision](t)(f.cycles.Revisions(ctx, cadre, f.cycleID))
+		_, revs, err := f.cycles.Revisions(ctx, cadre, f.cycleID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(revs) != 1 || len(revs[0].Changes) != 1 {
 			t.Fatalf("the cadre reads the revisions of her unit only: %+v", revs)
 		}

@@ -60,6 +60,9 @@ func (r *Report) Team() bool { return r.PersonID == 0 }
 
 // Content is a report's substance as drafted from the snapshot.
 type Content struct {
+	// Owner names the unit whose office runs the cycle and issues the
+	// report.
+	Owner             string
 	CycleName, Period string
 	Group             string
 	Total             float64

@@ -18,10 +18,12 @@ import (
 	"kaohe/internal/collect"
 	"kaohe/internal/cycle"
 	"kaohe/internal/db"
+	"kaohe/internal/feedback"
 	"kaohe/internal/fieldwork"
 	"kaohe/internal/finding"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
+	"kaohe/internal/pdf"
 	"kaohe/internal/scheme"
 	"kaohe/internal/survey"
 	"kaohe/internal/web"
@@ -41,6 +43,23 @@ type Config struct {
 	// SanctionPeriods override the default effect periods (months) of
 	// sanction kinds (finding.DefaultPeriods); none for the defaults.
 	SanctionPeriods map[finding.SanctionKind]int
+	// Feedback configures the feedback reports: the appeal window, the
+	// browser that prints PDF and the optional outgoing channel.
+	Feedback FeedbackConfig
+}
+
+// FeedbackConfig configures the feedback package.
+type FeedbackConfig struct {
+	// AppealDays is the appeal window after publication;
+	// feedback.DefaultAppealDays when 0.
+	AppealDays int
+	// Chromium is the DevTools address of a running browser
+	// ("http://127.0.0.1:9222"); ChromiumPath the binary started
+	// otherwise (pdf.DefaultChromium when "").
+	Chromium, ChromiumPath string
+	// Sender sends notifications out (SMTP, webhook); nil for none, the
+	// default.
+	Sender feedback.Sender
 }
 
 // Server is Kaohe's HTTP server.
@@ -52,6 +71,8 @@ type Server struct {
 	api     *api.Handler
 	mux     *http.ServeMux
 	handler http.Handler
+	// feedback sweeps due and overdue rectification tasks (Sweep).
+	feedback *feedback.Service
 }
 
 // New builds the services, the pages and the API, and checks every
@@ -85,12 +106,18 @@ func New(cfg Config) (*Server, error) {
 	if err := findings.SetPeriods(cfg.SanctionPeriods); err != nil {
 		return nil, err
 	}
+	s.feedback = feedback.NewService(cfg.DB, pol, cycles, collects)
+	s.feedback.SetAppealDays(cfg.Feedback.AppealDays)
 	s.web, err = web.New(web.Config{
 		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Finding: findings,
 		Policy: pol, Locale: bundle, Logger: cfg.Logger, BaseURL: base,
+		Feedback: s.feedback, Printer: pdf.New(cfg.Feedback.Chromium, cfg.Feedback.ChromiumPath),
 	})
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Feedback.Sender != nil {
+		s.feedback.SetSender(cfg.Feedback.Sender, s.web.Wording())
 	}
 	s.api = api.New(api.Config{Auth: s.auth, Org: orgs, Scheme: schemes, Collect: collects, Survey: surveys, Cycle: cycles,
 		Field: fields, Finding: findings, Locale: bundle, Logger: cfg.Logger})
@@ -124,6 +151,7 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(l) }()
+	go s.sweep(ctx)
 	select {
 	case err := <-errc:
 		return err
@@ -156,4 +184,23 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		"schema_version": current,
 		"schema_known":   known,
 	})
+}
+
+// sweep reminds and escalates rectification tasks (feedback.Service.Sweep)
+// at start and every hour until ctx ends.
+func (s *Server) sweep(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := s.feedback.Sweep(ctx, auth.SystemActor("sweep")); err != nil {
+			s.log.WarnContext(ctx, "sweep rectification tasks", "err", err)
+		} else if n.Reminded+n.Escalated > 0 {
+			s.log.InfoContext(ctx, "swept rectification tasks", "reminded", n.Reminded, "escalated", n.Escalated)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

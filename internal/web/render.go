@@ -50,6 +50,9 @@ type menu struct {
 	Findings bool
 	// Sanctions opens the sanctions and follow-ups, for the office.
 	Sanctions bool
+	// Feedback opens the feedback reports and tasks, for the office, the
+	// 考核组 and the assessed.
+	Feedback bool
 }
 
 type crumb struct{ Name, URL string }
@@ -104,6 +107,8 @@ func (h *Handler) newPage(r *http.Request, nav string) *page {
 			Field:     !h.policy.Scope(a, auth.ActFieldRead).Empty(),
 			Findings:  !h.policy.Scope(a, auth.ActFindingRead).Empty() || !h.policy.Scope(a, auth.ActFindingWrite).Empty(),
 			Sanctions: !h.policy.Scope(a, auth.ActSanctionWrite).Empty(),
+			Feedback: !h.policy.Scope(a, auth.ActFeedbackRead).Empty() || !h.policy.Scope(a, auth.ActTeamFeedbackRead).Empty() ||
+				!h.policy.Scope(a, auth.ActFeedbackDraft).Empty(),
 		}
 		if p.Menu.Cycles {
 			p.Cycles = h.cycleOptions(r, a)

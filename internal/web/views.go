@@ -47,6 +47,7 @@ var pages = []string{
 	"cycle_list", "cycle_show", "ranking_show", "profile_show", "heatmap_show", "results_pending",
 	"field_list", "field_tasks", "field_show",
 	"finding_list", "finding_show", "finding_review_show", "sanction_list",
+	"feedback_list", "feedback_show", "task_list", "inbox_list", "cycle_versions",
 }
 
 // pageParts names, per page, the other template files it is parsed with:
@@ -68,6 +69,7 @@ var partials = map[string]string{
 	"scheme_ahp_result":        "scheme_version",
 	"unit_children":            "unit_tree",
 	"evaluation_participation": "evaluation_show",
+	"feedback_print":           "feedback_show",
 }
 
 // views holds the parsed templates, one set per page and language, each
