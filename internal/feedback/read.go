@@ -33,6 +33,8 @@ func (s *Service) Report(ctx context.Context, a *auth.Actor, id int64) (*Report,
 		if r.AppealUntil, err = s.appealWindow(ctx, tx, r); err != nil {
 			return err
 		}
+		r.Today = day(tx.Now)
+		r.AppealOpen = r.Status != Draft && r.Superseded == 0 && c.PublishedSnapshotID == r.SnapshotID && tx.Now.Before(r.AppealUntil)
 		if r.Tasks, err = s.tasksOf(ctx, tx, `t.report_id = $1`, r.ID); err != nil {
 			return err
 		}

@@ -47,8 +47,11 @@ type Report struct {
 	// Superseded is the number of the snapshot version that replaced the
 	// report's snapshot, 0 when it is current.
 	Superseded int
-	// AppealUntil is the last moment an appeal is accepted.
+	// AppealUntil is the last moment an appeal is accepted; AppealOpen
+	// whether it is still ahead, and Today the day, at the read.
 	AppealUntil time.Time
+	AppealOpen  bool
+	Today       string
 	Tasks       []*Task
 	Appeals     []*Appeal
 	// Carried are the open tasks of the entity's earlier reports (结转).

@@ -4,7 +4,6 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
-	"time"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
@@ -113,7 +112,7 @@ func (h *Handler) feedbackView(loc *locale.Localizer, a *auth.Actor, rep *feedba
 	c := &rep.Content
 	d := &feedbackData{R: rep, Total: fixed(c.Total, 2), Radar: radarSVG(loc, c.Radar), Issuer: loc.T("feedback.issuer", "owner", c.Owner),
 		MayDraft: h.feedback.MayDraft(a, rep), MayRelease: h.feedback.MayRelease(a, rep), IsOwner: h.feedback.IsOwner(a, rep),
-		Today: time.Now().In(beijing).Format(time.DateOnly)}
+		Today: rep.Today}
 	if c.RankP05 != c.RankP95 && c.RankP05 > 0 {
 		d.Interval = loc.T("feedback.interval", "from", c.RankP05, "to", c.RankP95)
 	}
@@ -136,7 +135,7 @@ func (h *Handler) feedbackView(loc *locale.Localizer, a *auth.Actor, rep *feedba
 	d.RecText = strings.Join(d.Recs, "\n")
 	if !rep.AppealUntil.IsZero() {
 		d.AppealUntil = loc.DateTime(rep.AppealUntil)
-		d.MayAppeal = d.IsOwner && rep.Status != feedback.Draft && rep.Superseded == 0 && time.Now().Before(rep.AppealUntil)
+		d.MayAppeal = d.IsOwner && rep.AppealOpen
 	}
 	rows := func(ts []*feedback.Task) []taskRow {
 		var out []taskRow
