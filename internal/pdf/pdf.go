@@ -93,23 +93,23 @@ func (p *Printer) Close() {
 	}
 }
 
-// Print renders html, a whole self-contained document, in a fresh browser
-// context and prints it on A4 with footer as the footer template (the
+// Print renders html, a whole self-contained document, in a new tab and
+// prints it on A4 with footer as the footer template (the
 // browser fills class pageNumber and totalPages).
 func (p *Printer) Print(ctx context.Context, html, footer string) ([]byte, error) {
 	b, err := p.start()
 	if err != nil {
 		return nil, err
 	}
-	tab, cancel := chromedp.NewContext(b, chromedp.WithNewBrowserContext())
+	tab, cancel := chromedp.NewContext(b)
 	defer cancel()
 	stop := context.AfterFunc(ctx, cancel)
 	defer stop()
 	tab, cancelT := context.WithTimeout(tab, 30*time.Second)
 	defer cancelT()
 	var out []byte
+	// A new tab shows about:blank: the document replaces it.
 	err = chromedp.Do(tab,
-		chromedp.Navigate("about:blank"),
 		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 			tree, err := chromedp.Call(ctx, page.GetFrameTree, cdp.Empty{})
 			if err != nil {
