@@ -112,6 +112,7 @@ var steps = []step{
 	{"cycles", buildCycles},
 	{"fieldwork", buildFieldwork},
 	{"requests", buildRequests},
+	{"feedback", buildFeedback},
 }
 
 // Build fills an empty database with the demo jurisdiction. It refuses

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-		"kaohe/internal/db"
+	"kaohe/internal/db"
 	"kaohe/internal/db/dbtest"
 	"kaohe/internal/errs"
 	"kaohe/internal/feedback"

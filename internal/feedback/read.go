@@ -41,13 +41,14 @@ func (s *Service) Report(ctx context.Context, a *auth.Actor, id int64) (*Report,
 		if err := loadUpdates(ctx, tx, r.Tasks); err != nil {
 			return err
 		}
-		// Tasks still open from the entity's reports of earlier cycles
-		// are carried into this one (结转).
-		cond, arg := `r.person_id = $1 AND r.cycle_id <> $2 AND t.status <> 'done' AND r.created_at < $3`, any(r.PersonID)
+		// Tasks still open from the entity's earlier reports — of earlier
+		// cycles, or of a superseded version — are carried into this one
+		// (结转).
+		cond, arg := `r.person_id = $1 AND r.id <> $2 AND t.status <> 'done' AND r.created_at <= $3`, any(r.PersonID)
 		if r.Team() {
-			cond, arg = `r.person_id = 0 AND r.unit_id = $1 AND r.cycle_id <> $2 AND t.status <> 'done' AND r.created_at < $3`, r.UnitID
+			cond, arg = `r.person_id = 0 AND r.unit_id = $1 AND r.id <> $2 AND t.status <> 'done' AND r.created_at <= $3`, r.UnitID
 		}
-		if r.Carried, err = s.tasksOf(ctx, tx, cond, arg, r.CycleID, r.CreatedAt.UnixMicro()); err != nil {
+		if r.Carried, err = s.tasksOf(ctx, tx, cond, arg, r.ID, r.CreatedAt.UnixMicro()); err != nil {
 			return err
 		}
 		err = db.EachRow(ctx, tx, `SELECT `+appealCols+` FROM appeals WHERE report_id = $1 ORDER BY created_at, id`, []any{r.ID},
