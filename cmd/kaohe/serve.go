@@ -19,6 +19,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	proxies := proxiesFlag(fs)
 	base := baseURLFlag(fs)
 	sanctions := sanctionsFlag(fs)
+	fb := registerFeedback(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -27,7 +28,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return code
 	}
 	defer d.Close()
-	return serve(ctx, d, serveOptions{addr: *addr, proxies: *proxies, baseURL: *base, sanctions: *sanctions}, stdout, stderr)
+	return serve(ctx, d, serveOptions{addr: *addr, proxies: *proxies, baseURL: *base, sanctions: *sanctions, feedback: fb}, stdout, stderr)
 }
 
 // serveOptions are the flags of the commands that serve.
@@ -36,6 +37,9 @@ type serveOptions struct {
 	// (--trusted-proxies); baseURL the public address, "" for the listen
 	// address; sanctions the effect periods (--sanction-periods).
 	addr, proxies, baseURL, sanctions string
+	// feedback are the feedback flags (appeal window, PDF, outgoing
+	// notifications).
+	feedback *feedbackFlags
 }
 
 // serve runs the server until ctx ends.
@@ -66,7 +70,14 @@ func serve(ctx context.Context, d *db.DB, o serveOptions, stdout, stderr io.Writ
 		base = "http://" + l.Addr().String()
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	srv, err := server.New(server.Config{DB: d, Logger: logger, TrustedProxies: trusted, BaseURL: base, SanctionPeriods: periods})
+	fbc, err := o.feedback.config(base)
+	if err != nil {
+		l.Close()
+		fmt.Fprintf(stderr, "kaohe: %v\n", err)
+		return 2
+	}
+	srv, err := server.New(server.Config{DB: d, Logger: logger, TrustedProxies: trusted, BaseURL: base, SanctionPeriods: periods,
+		Feedback: fbc})
 	if err != nil {
 		l.Close()
 		fmt.Fprintf(stderr, "kaohe: %v\n", err)

@@ -79,3 +79,18 @@ func (w Webhook) Send(ctx context.Context, m Message) error {
 	}
 	return nil
 }
+
+// Senders sends each message through every one of its senders and
+// returns the first failure.
+type Senders []Sender
+
+// Send implements Sender.
+func (ss Senders) Send(ctx context.Context, m Message) error {
+	var first error
+	for _, s := range ss {
+		if err := s.Send(ctx, m); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}

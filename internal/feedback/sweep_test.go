@@ -38,7 +38,7 @@ func TestSweep(t *testing.T) {
 			mu.Unlock()
 		}))
 		defer hook.Close()
-		f.svc.SetSender(senders{feedback.SMTP{Addr: mail.addr, From: "kaohe@example.org", Domain: "example.org", BaseURL: "https://kaohe.example"},
+		f.svc.SetSender(feedback.Senders{feedback.SMTP{Addr: mail.addr, From: "kaohe@example.org", Domain: "example.org", BaseURL: "https://kaohe.example"},
 			feedback.Webhook{URL: hook.URL, BaseURL: "https://kaohe.example"}},
 			func(k feedback.Kind, args map[string]any) string { return string(k) + " " + args["name"].(string) })
 
@@ -113,17 +113,6 @@ func kindStrings(ks []feedback.Kind) []string {
 		out[i] = string(k)
 	}
 	return out
-}
-
-type senders []feedback.Sender
-
-func (ss senders) Send(ctx context.Context, m feedback.Message) error {
-	for _, s := range ss {
-		if err := s.Send(ctx, m); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // mailbox is a local SMTP listener that accepts every message.

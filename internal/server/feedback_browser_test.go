@@ -20,7 +20,7 @@ import (
 
 // startFeedback starts the server of f with the PDF printer on the test's
 // Chromium (KAOHE_TEST_CHROMIUM, or Debian's binary).
-func (f *fixture) startFeedback(t *testing.T) {
+func (f *fixture) startFeedback(t testing.TB) {
 	t.Helper()
 	f.logs = &strings.Builder{}
 	srv, err := New(Config{DB: f.db, Logger: slog.New(slog.NewTextHandler(&lockedWriter{w: f.logs}, nil)),
