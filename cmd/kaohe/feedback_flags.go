@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"kaohe/internal/feedback"
+	"kaohe/internal/pdf"
 	"kaohe/internal/server"
 )
 
@@ -25,8 +26,8 @@ func registerFeedback(fs *flag.FlagSet) *feedbackFlags {
 		chromium: fs.String("chromium", env("KAOHE_CHROMIUM", ""),
 			"DevTools address of a running Chromium that prints PDF, e.g. http://127.0.0.1:9222 (env KAOHE_CHROMIUM); "+
 				"empty starts --chromium-path on the first print"),
-		chromiumPath: fs.String("chromium-path", env("KAOHE_CHROMIUM_PATH", ""),
-			"Chromium binary that prints PDF (env KAOHE_CHROMIUM_PATH); /usr/bin/chromium when empty"),
+		chromiumPath: fs.String("chromium-path", env("KAOHE_CHROMIUM_PATH", pdf.DefaultChromium),
+			"Chromium binary that prints PDF (env KAOHE_CHROMIUM_PATH); empty, with no --chromium, prints no PDF"),
 		smtp: fs.String("smtp", env("KAOHE_SMTP", ""),
 			"SMTP relay host:port that notifications are also mailed through (env KAOHE_SMTP); none when empty"),
 		smtpFrom:   fs.String("smtp-from", env("KAOHE_SMTP_FROM", ""), "sender address of the mails (env KAOHE_SMTP_FROM)"),

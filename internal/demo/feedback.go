@@ -39,10 +39,17 @@ func buildFeedback(ctx context.Context, b *builder) error {
 		return err
 	}
 	var id int64
-	if err := b.d.View(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, `SELECT id FROM cycles WHERE code = $1`, feedbackCycleCode).Scan(&id)
-	}); err != nil {
-		return fmt.Errorf("cycle %s: %w", feedbackCycleCode, err)
+	all, err := cycles.Cycles(ctx, b.actor, cycle.Filter{Stage: cycle.Published})
+	if err != nil {
+		return err
+	}
+	for _, c := range all {
+		if c.Code == feedbackCycleCode {
+			id = c.ID
+		}
+	}
+	if id == 0 {
+		return fmt.Errorf("no published cycle %s", feedbackCycleCode)
 	}
 	now := b.d.Clock
 	defer func() { b.d.Clock = now }()

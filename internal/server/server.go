@@ -55,7 +55,7 @@ type FeedbackConfig struct {
 	AppealDays int
 	// Chromium is the DevTools address of a running browser
 	// ("http://127.0.0.1:9222"); ChromiumPath the binary started
-	// otherwise (pdf.DefaultChromium when "").
+	// otherwise. With neither, reports are not printed to PDF.
 	Chromium, ChromiumPath string
 	// Sender sends notifications out (SMTP, webhook); nil for none, the
 	// default.
@@ -107,11 +107,15 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.feedback = feedback.NewService(cfg.DB, pol, cycles, collects)
+	var printer *pdf.Printer
+	if cfg.Feedback.Chromium != "" || cfg.Feedback.ChromiumPath != "" {
+		printer = pdf.New(cfg.Feedback.Chromium, cfg.Feedback.ChromiumPath)
+	}
 	s.feedback.SetAppealDays(cfg.Feedback.AppealDays)
 	s.web, err = web.New(web.Config{
 		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Finding: findings,
 		Policy: pol, Locale: bundle, Logger: cfg.Logger, BaseURL: base,
-		Feedback: s.feedback, Printer: pdf.New(cfg.Feedback.Chromium, cfg.Feedback.ChromiumPath),
+		Feedback: s.feedback, Printer: printer,
 	})
 	if err != nil {
 		return nil, err

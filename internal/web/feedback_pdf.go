@@ -30,9 +30,7 @@ func (h *Handler) feedbackPDF(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	}
 	p := h.newPage(r, "feedback")
 	p.Title = rep.DocNo + " " + rep.Name
-	d := h.feedbackView(p.loc, a, rep)
-	d.Printed = true
-	p.Data = d
+	p.Data = h.feedbackView(p.loc, a, rep)
 	body, err := h.views.execute(p.Lang, "feedback_show", "feedback_print", p)
 	if err != nil {
 		h.fail(w, r, err)

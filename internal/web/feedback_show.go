@@ -37,9 +37,9 @@ type feedbackData struct {
 	Appeals                                  []appealRow
 	Kinds                                    []choice
 	Indicators                               []choice
-	// Printed is set for the PDF document.
-	Printed bool
-	Today   string
+	// PDF says whether the report prints to PDF here.
+	PDF   bool
+	Today string
 }
 
 type feedbackAxis struct{ Name, Score, Median string }
@@ -112,7 +112,7 @@ func (h *Handler) feedbackView(loc *locale.Localizer, a *auth.Actor, rep *feedba
 	c := &rep.Content
 	d := &feedbackData{R: rep, Total: fixed(c.Total, 2), Radar: radarSVG(loc, c.Radar), Issuer: loc.T("feedback.issuer", "owner", c.Owner),
 		MayDraft: h.feedback.MayDraft(a, rep), MayRelease: h.feedback.MayRelease(a, rep), IsOwner: h.feedback.IsOwner(a, rep),
-		Today: rep.Today}
+		Today: rep.Today, PDF: h.printer.Available()}
 	if c.RankP05 != c.RankP95 && c.RankP05 > 0 {
 		d.Interval = loc.T("feedback.interval", "from", c.RankP05, "to", c.RankP95)
 	}
