@@ -225,7 +225,7 @@ var matrix = map[Action]map[Role]Reach{
 	ActFieldRead:     {RoleOffice: Subtree, RoleTeam: Subtree, RoleViewer: Subtree},
 	ActFieldWrite:    {RoleTeam: Subtree},
 	ActInterviewRead: {RoleOffice: Subtree, RoleTeam: Subtree},
-	ActValueCorrect:  {RoleTeam: Subtree, RoleOffice: Subtree},
+	ActValueCorrect:  {RoleTeam: Subtree},
 	// A supervisory body records its findings; the office follows every
 	// finding about its jurisdiction; a cadre reads those notified to her.
 	ActFindingWrite: {RoleSupervisor: Subtree},

@@ -271,8 +271,12 @@ func (s *Service) AnswerAppeal(ctx context.Context, a *auth.Actor, id int64, ans
 				if r.Team() {
 					entity = r.UnitID
 				}
-				got, err := s.collect.Correct(ctx, tx, a, collect.Correction{EntityID: entity, Item: item, Period: c.Period, Value: ans.Value,
-					Reason: "申诉更正：" + ans.Text})
+				// The correction goes through collect's path for every
+				// correction; ActValueCorrect is the team's, so the
+				// platform makes it on the office's answer, which this
+				// event records with the office's name (decision 0152).
+				got, err := s.collect.Correct(ctx, tx, auth.SystemActor("appeal"), collect.Correction{EntityID: entity, Item: item,
+					Period: c.Period, Value: ans.Value, Reason: "申诉更正（" + a.AuditName() + "）：" + ans.Text})
 				if err != nil {
 					return err
 				}

@@ -51,6 +51,7 @@ func TestFeedbackLifecycle(t *testing.T) {
 		if _, err := f.svc.Report(ctx, cadre, id); !errs.Is(err, errs.NotFound) {
 			t.Fatalf("cadre reads the draft: %v", err)
 		}
+		_, unreadBefore := must2(t)(f.svc.Inbox(ctx, cadre, 0))
 		if _, err := f.svc.Release(ctx, office, id); !errs.Is(err, errs.Invalid) {
 			t.Fatalf("release without recommendations: %v", err)
 		}
@@ -60,7 +61,7 @@ func TestFeedbackLifecycle(t *testing.T) {
 			t.Fatalf("released: %s %q", r.Status, r.Recommendations)
 		}
 		inbox, unread := must2(t)(f.svc.Inbox(ctx, cadre, 0))
-		if unread != 1 || inbox[0].Kind != feedback.KindReportReleased {
+		if unread != unreadBefore+1 || inbox[0].Kind != feedback.KindReportReleased {
 			t.Fatalf("cadre's inbox: %d unread, %+v", unread, inbox)
 		}
 		if _, err := f.svc.SetRecommendations(ctx, office, id, []string{"x"}); !errs.Is(err, errs.Conflict) {
@@ -150,9 +151,9 @@ func TestFeedbackLifecycle(t *testing.T) {
 			t.Fatalf("inbox after the answer: %+v", inbox[0])
 		}
 		var events int
-		if err := d.SQL.QueryRow(`SELECT count(*) FROM audit_log WHERE action IN ('feedback.draft', 'feedback.recommend', 'feedback.release',
+		if err := d.SQL.QueryRow(`SELECT count(*) FROM audit_log WHERE at >= $1 AND action IN ('feedback.draft', 'feedback.recommend', 'feedback.release',
 			'feedback.receive', 'rectification.create', 'rectification.progress', 'rectification.verify', 'appeal.file', 'appeal.answer',
-			'cycle.revise', 'value.correct')`).Scan(&events); err != nil || events != 12 {
+			'cycle.revise', 'value.correct')`, dbtest.Epoch.UnixMicro()).Scan(&events); err != nil || events != 12 {
 			t.Fatalf("audit events: %d %v", events, err)
 		}
 	})

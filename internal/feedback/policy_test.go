@@ -117,7 +117,7 @@ func TestAppealRefused(t *testing.T) {
 			t.Errorf("after the window: %v", err)
 		}
 		var n int
-		if err := d.SQL.QueryRow(`SELECT count(*) FROM appeals`).Scan(&n); err != nil || n != 0 {
+		if err := d.SQL.QueryRow(`SELECT count(*) FROM appeals WHERE report_id = $1`, id).Scan(&n); err != nil || n != 0 {
 			t.Errorf("appeals written: %d %v", n, err)
 		}
 		// A cycle not published: nothing to draft.

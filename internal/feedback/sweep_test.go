@@ -20,7 +20,8 @@ import (
 
 // TestSweep reminds the owner a week before the deadline, once, and
 // escalates the overdue task to the superior unit's office, once; the
-// rate of rectification on time falls to 0; both go out by SMTP to a
+// rate of rectification on time falls to 50 % (the demo's task of 清河区
+// was done on time, this one is overdue); both go out by SMTP to a
 // local listener and by a webhook.
 func TestSweep(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
@@ -57,9 +58,14 @@ func TestSweep(t *testing.T) {
 			}
 		}
 		f.clock.Advance(6 * 24 * time.Hour)
+		// The demo's own overdue task is on the list too.
 		overdue := must[[]*feedback.Task](t)(f.svc.Tasks(ctx, office, feedback.TaskFilter{Overdue: true}))
-		if len(overdue) != 1 || overdue[0].ID != task.ID {
-			t.Fatalf("overdue list: %+v", overdue)
+		var listed bool
+		for _, o := range overdue {
+			listed = listed || o.ID == task.ID
+		}
+		if len(overdue) != 2 || !listed {
+			t.Fatalf("overdue list: %d tasks, ours listed %v", len(overdue), listed)
 		}
 		for i, want := range []feedback.Swept{{Escalated: 1}, {}} {
 			got := must[*feedback.Swept](t)(f.svc.Sweep(ctx, sys))
@@ -75,15 +81,16 @@ func TestSweep(t *testing.T) {
 			}
 			return out
 		}
-		if got := kinds(cadre); strings.Join(kindStrings(got), " ") != "task_overdue task_due report_released" {
+		// The newest messages; the demo's own come before them.
+		if got := kinds(cadre); len(got) < 3 || strings.Join(kindStrings(got[:3]), " ") != "task_overdue task_due report_released" {
 			t.Errorf("cadre's inbox: %v", got)
 		}
-		if got := kinds(office); len(got) != 1 || got[0] != feedback.KindTaskEscalated {
+		if got := kinds(office); len(got) == 0 || got[0] != feedback.KindTaskEscalated {
 			t.Errorf("superior office's inbox: %v", got)
 		}
 		var rate float64
 		if err := d.SQL.QueryRow(`SELECT value FROM data_values WHERE item_code = $1 AND entity_id = $2 AND is_current`,
-			feedback.ItemTeamOnTime, f.county).Scan(&rate); err != nil || rate != 0 {
+			feedback.ItemTeamOnTime, f.county).Scan(&rate); err != nil || rate != 50 {
 			t.Errorf("rate on time after the deadline: %v %v", rate, err)
 		}
 		// Reading a notification marks it; another's is not found.

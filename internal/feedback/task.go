@@ -342,8 +342,6 @@ func (s *Service) Evidence(ctx context.Context, a *auth.Actor, id, updateID int6
 
 // TaskFilter selects tasks.
 type TaskFilter struct {
-	// ReportID keeps one report's tasks; 0 for all.
-	ReportID int64
 	// Overdue keeps the tasks past their deadline and not done.
 	Overdue bool
 }
@@ -358,9 +356,6 @@ func (s *Service) Tasks(ctx context.Context, a *auth.Actor, f TaskFilter) ([]*Ta
 	err := s.db.View(ctx, func(tx *db.Tx) error {
 		var args []any
 		q := `SELECT ` + taskCols + taskFrom + ` WHERE r.status <> 'draft' AND ` + s.reportScope(a, &args)
-		if f.ReportID != 0 {
-			q += ` AND t.report_id = ` + db.Arg(&args, f.ReportID)
-		}
 		if f.Overdue {
 			q += ` AND t.status <> 'done' AND t.deadline < ` + db.Arg(&args, day(tx.Now))
 		}

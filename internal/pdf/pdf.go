@@ -83,7 +83,8 @@ func (p *Printer) start() (context.Context, error) {
 	return b, nil
 }
 
-// Close stops the browser the printer started (or disconnects).
+// Close stops the browser the printer started (or disconnects); a later
+// print starts it again.
 func (p *Printer) Close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()

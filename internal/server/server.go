@@ -71,8 +71,10 @@ type Server struct {
 	api     *api.Handler
 	mux     *http.ServeMux
 	handler http.Handler
-	// feedback sweeps due and overdue rectification tasks (Sweep).
+	// feedback sweeps due and overdue rectification tasks (Sweep);
+	// printer prints its reports, nil for none.
 	feedback *feedback.Service
+	printer  *pdf.Printer
 }
 
 // New builds the services, the pages and the API, and checks every
@@ -107,15 +109,14 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.feedback = feedback.NewService(cfg.DB, pol, cycles, collects)
-	var printer *pdf.Printer
 	if cfg.Feedback.Chromium != "" || cfg.Feedback.ChromiumPath != "" {
-		printer = pdf.New(cfg.Feedback.Chromium, cfg.Feedback.ChromiumPath)
+		s.printer = pdf.New(cfg.Feedback.Chromium, cfg.Feedback.ChromiumPath)
 	}
 	s.feedback.SetAppealDays(cfg.Feedback.AppealDays)
 	s.web, err = web.New(web.Config{
 		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Finding: findings,
 		Policy: pol, Locale: bundle, Logger: cfg.Logger, BaseURL: base,
-		Feedback: s.feedback, Printer: printer,
+		Feedback: s.feedback, Printer: s.printer,
 	})
 	if err != nil {
 		return nil, err
@@ -163,6 +164,9 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	}
 	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if s.printer != nil {
+		defer s.printer.Close()
+	}
 	if err := hs.Shutdown(shutCtx); err != nil {
 		return err
 	}
