@@ -49,3 +49,27 @@ func UsersWithRole(ctx context.Context, tx *db.Tx, role Role, unitIDs []int64) (
 	}
 	return out, nil
 }
+
+// NamesByLogin returns the display names of the users of logins, in the
+// caller's transaction, checking no policy; logins without a user (the
+// system's) are absent.
+func NamesByLogin(ctx context.Context, tx *db.Tx, logins []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(logins) == 0 {
+		return out, nil
+	}
+	var args []any
+	err := db.EachRow(ctx, tx, `SELECT login, name FROM users WHERE login IN (`+db.In(&args, logins)+`)`, args,
+		func(scan func(...any) error) error {
+			var l, n string
+			if err := scan(&l, &n); err != nil {
+				return err
+			}
+			out[l] = n
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("read user names: %w", err)
+	}
+	return out, nil
+}

@@ -21,8 +21,10 @@ type Revision struct {
 	// FromNumber and ToNumber are the two snapshots' run numbers.
 	FromNumber, ToNumber int
 	Reason               string
-	Actor                string
-	CreatedAt            time.Time
+	// Actor is who made it as the audit log names them, ActorName the
+	// user's name ("" for the system).
+	Actor, ActorName string
+	CreatedAt        time.Time
 	// Changes are the entities whose total, rank or grade changed.
 	Changes []Change
 }
@@ -214,14 +216,16 @@ func (s *Service) Revisions(ctx context.Context, a *auth.Actor, id int64) (*Cycl
 func revisions(ctx context.Context, tx *db.Tx, id int64) ([]*Revision, error) {
 	var out []*Revision
 	byID := map[int64]*Revision{}
-	err := db.EachRow(ctx, tx, `SELECT v.id, v.from_snapshot_id, v.to_snapshot_id, f.number, t.number, v.reason, v.actor, v.created_at
+	var actors []int64
+	err := db.EachRow(ctx, tx, `SELECT v.id, v.from_snapshot_id, v.to_snapshot_id, f.number, t.number, v.reason, v.actor, v.actor_id, v.created_at
 		FROM snapshot_revisions v JOIN snapshots f ON f.id = v.from_snapshot_id JOIN snapshots t ON t.id = v.to_snapshot_id
 		WHERE v.cycle_id = $1 ORDER BY t.number`, []any{id}, func(scan func(...any) error) error {
 		r := &Revision{CycleID: id}
-		var at int64
-		if err := scan(&r.ID, &r.FromSnapshotID, &r.ToSnapshotID, &r.FromNumber, &r.ToNumber, &r.Reason, &r.Actor, &at); err != nil {
+		var at, actor int64
+		if err := scan(&r.ID, &r.FromSnapshotID, &r.ToSnapshotID, &r.FromNumber, &r.ToNumber, &r.Reason, &r.Actor, &actor, &at); err != nil {
 			return err
 		}
+		actors = append(actors, actor)
 		r.CreatedAt = db.Micros(at)
 		out = append(out, r)
 		byID[r.ID] = r
@@ -229,6 +233,13 @@ func revisions(ctx context.Context, tx *db.Tx, id int64) ([]*Revision, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read revisions: %w", err)
+	}
+	names, err := auth.UserNames(ctx, tx, actors)
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range out {
+		r.ActorName = names[actors[i]].Name
 	}
 	err = db.EachRow(ctx, tx, `SELECT x.revision_id, x.entity, x.name, x.old_total, x.new_total, x.old_rank, x.new_rank, x.old_grade, x.new_grade
 		FROM snapshot_revision_changes x JOIN snapshot_revisions v ON v.id = x.revision_id WHERE v.cycle_id = $1 ORDER BY x.revision_id, x.entity`,

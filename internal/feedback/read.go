@@ -63,6 +63,18 @@ func (s *Service) Report(ctx context.Context, a *auth.Actor, id int64) (*Report,
 		if err != nil {
 			return fmt.Errorf("read appeals: %w", err)
 		}
+		logins := []string{r.ReleasedBy, r.ReceivedBy}
+		for _, x := range r.Appeals {
+			logins = append(logins, x.Appellant, x.AnsweredBy)
+		}
+		for _, t := range append(r.Tasks, r.Carried...) {
+			for _, u := range t.Updates {
+				logins = append(logins, u.Actor)
+			}
+		}
+		if r.Names, err = auth.NamesByLogin(ctx, tx, logins); err != nil {
+			return err
+		}
 		out = r
 		return nil
 	})

@@ -56,6 +56,9 @@ type Report struct {
 	Appeals     []*Appeal
 	// Carried are the open tasks of the entity's earlier reports (结转).
 	Carried []*Task
+	// Names gives the display name of each user the report names by
+	// login (who released, signed, appealed, answered, reported).
+	Names map[string]string
 }
 
 // Team reports whether the report is about a leadership team.

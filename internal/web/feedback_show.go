@@ -37,6 +37,8 @@ type feedbackData struct {
 	Appeals                                  []appealRow
 	Kinds                                    []choice
 	Indicators                               []choice
+	// ReleasedBy and ReceivedBy name the users.
+	ReleasedBy, ReceivedBy string
 	// PDF says whether the report prints to PDF here.
 	PDF   bool
 	Today string
@@ -58,15 +60,18 @@ type updateRow struct {
 	U    feedback.Update
 	File string
 	At   string
+	By   string
 }
 
 type appealRow struct {
-	A       *feedback.Appeal
-	Kind    string
-	Subject string
-	Status  string
-	File    string
-	At      string
+	A *feedback.Appeal
+	// By and AnsweredBy name the appellant and who answered.
+	By, AnsweredBy string
+	Kind           string
+	Subject        string
+	Status         string
+	File           string
+	At             string
 	// Versions links the cycle's versions after a correction.
 	Versions string
 }
@@ -113,6 +118,13 @@ func (h *Handler) feedbackView(loc *locale.Localizer, a *auth.Actor, rep *feedba
 	d := &feedbackData{R: rep, Total: fixed(c.Total, 2), Radar: radarSVG(loc, c.Radar), Issuer: loc.T("feedback.issuer", "owner", c.Owner),
 		MayDraft: h.feedback.MayDraft(a, rep), MayRelease: h.feedback.MayRelease(a, rep), IsOwner: h.feedback.IsOwner(a, rep),
 		Today: rep.Today, PDF: h.printer.Available()}
+	who := func(login string) string {
+		if n := rep.Names[login]; n != "" {
+			return n
+		}
+		return login
+	}
+	d.ReleasedBy, d.ReceivedBy = who(rep.ReleasedBy), who(rep.ReceivedBy)
 	if c.RankP05 != c.RankP95 && c.RankP05 > 0 {
 		d.Interval = loc.T("feedback.interval", "from", c.RankP05, "to", c.RankP95)
 	}
@@ -143,7 +155,7 @@ func (h *Handler) feedbackView(loc *locale.Localizer, a *auth.Actor, rep *feedba
 			row := taskRow{T: t, Status: loc.T("feedback.task_status." + string(t.Status)), Overdue: t.Overdue(d.Today), OnTime: t.OnTime(),
 				MayMark: (d.IsOwner || d.MayRelease) && t.Status != feedback.TaskDone, MayCheck: d.MayRelease && t.Status == feedback.TaskSubmitted}
 			for _, u := range t.Updates {
-				ur := updateRow{U: u, At: loc.DateTime(u.CreatedAt)}
+				ur := updateRow{U: u, At: loc.DateTime(u.CreatedAt), By: who(u.Actor)}
 				if u.FileName != "" {
 					ur.File = "/tasks/" + db.FormatID(t.ID) + "/files/" + db.FormatID(u.ID)
 				}
@@ -155,7 +167,7 @@ func (h *Handler) feedbackView(loc *locale.Localizer, a *auth.Actor, rep *feedba
 	}
 	d.Tasks, d.Carried = rows(rep.Tasks), rows(rep.Carried)
 	for _, x := range rep.Appeals {
-		ar := appealRow{A: x, Kind: loc.T("feedback.appeal_kind." + string(x.Kind)), Subject: x.Subject,
+		ar := appealRow{A: x, By: who(x.Appellant), AnsweredBy: who(x.AnsweredBy), Kind: loc.T("feedback.appeal_kind." + string(x.Kind)), Subject: x.Subject,
 			Status: loc.T("feedback.appeal_status." + string(x.Status)), At: loc.DateTime(x.CreatedAt)}
 		for _, ind := range c.Indicators {
 			if ind.Code == x.Subject {
