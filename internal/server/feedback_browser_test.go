@@ -80,7 +80,7 @@ func TestFeedbackBrowser(t *testing.T) {
 		}
 		step := func(name string, acts ...chromedp.Action[chromedp.Void]) {
 			t.Helper()
-			c, cancel := context.WithTimeout(ctx, 30*time.Second)
+			c, cancel := context.WithTimeout(ctx, 60*time.Second)
 			defer cancel()
 			if err := chromedp.Do(c, acts...); err != nil {
 				var body string

@@ -112,7 +112,7 @@ func BenchmarkFeedbackReports100k(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			p := &page{Lang: "zh-CN", loc: loc, Data: h.feedbackView(loc, sys, rep)}
+			p := &page{Lang: "zh-CN", loc: loc, Data: h.feedbackView(ctx, loc, sys, rep)}
 			out, err := h.views.execute("zh-CN", "feedback_show", "feedback_print", p)
 			if err != nil {
 				b.Fatal(err)

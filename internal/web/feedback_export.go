@@ -21,7 +21,7 @@ func (h *Handler) feedbackExport(w http.ResponseWriter, r *http.Request, a *auth
 		return
 	}
 	loc := h.localizer(r)
-	d := h.feedbackView(loc, a, rep)
+	d := h.feedbackView(r.Context(), loc, a, rep)
 	c := &rep.Content
 	rows := [][]any{
 		{loc.T("feedback.doc_no"), rep.DocNo},

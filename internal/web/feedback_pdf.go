@@ -30,7 +30,7 @@ func (h *Handler) feedbackPDF(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	}
 	p := h.newPage(r, "feedback")
 	p.Title = rep.DocNo + " " + rep.Name
-	p.Data = h.feedbackView(p.loc, a, rep)
+	p.Data = h.feedbackView(r.Context(), p.loc, a, rep)
 	body, err := h.views.execute(p.Lang, "feedback_show", "feedback_print", p)
 	if err != nil {
 		h.fail(w, r, err)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"strings"
@@ -37,6 +38,8 @@ type feedbackData struct {
 	Appeals                                  []appealRow
 	Kinds                                    []choice
 	Indicators                               []choice
+	// Group names the comparison group.
+	Group string
 	// ReleasedBy and ReceivedBy name the users.
 	ReleasedBy, ReceivedBy string
 	// PDF says whether the report prints to PDF here.
@@ -98,7 +101,7 @@ func (h *Handler) showReport(w http.ResponseWriter, r *http.Request, a *auth.Act
 	p := h.newPage(r, "feedback")
 	p.Title = rep.Name + " · " + p.loc.T("feedback.title")
 	p.Error = msg
-	p.Data = h.feedbackView(p.loc, a, rep)
+	p.Data = h.feedbackView(r.Context(), p.loc, a, rep)
 	h.render(w, r, status, "feedback_show", p)
 }
 
@@ -113,7 +116,7 @@ func (h *Handler) refuseReport(w http.ResponseWriter, r *http.Request, a *auth.A
 	h.showReport(w, r, a, id, status, h.localizer(r).Error(err))
 }
 
-func (h *Handler) feedbackView(loc *locale.Localizer, a *auth.Actor, rep *feedback.Report) *feedbackData {
+func (h *Handler) feedbackView(ctx context.Context, loc *locale.Localizer, a *auth.Actor, rep *feedback.Report) *feedbackData {
 	c := &rep.Content
 	d := &feedbackData{R: rep, Total: fixed(c.Total, 2), Radar: radarSVG(loc, c.Radar), Issuer: loc.T("feedback.issuer", "owner", c.Owner),
 		MayDraft: h.feedback.MayDraft(a, rep), MayRelease: h.feedback.MayRelease(a, rep), IsOwner: h.feedback.IsOwner(a, rep),
@@ -125,6 +128,9 @@ func (h *Handler) feedbackView(loc *locale.Localizer, a *auth.Actor, rep *feedba
 		return login
 	}
 	d.ReleasedBy, d.ReceivedBy = who(rep.ReleasedBy), who(rep.ReceivedBy)
+	if names, err := h.groupNames(ctx, a, loc); err == nil {
+		d.Group = names.Of(c.Group)
+	}
 	if c.RankP05 != c.RankP95 && c.RankP05 > 0 {
 		d.Interval = loc.T("feedback.interval", "from", c.RankP05, "to", c.RankP95)
 	}
