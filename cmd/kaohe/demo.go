@@ -22,6 +22,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	base := baseURLFlag(fs)
 	sanctions := sanctionsFlag(fs)
 	keys := ballotKeysFlag(fs)
+	fb := registerFeedback(fs)
 	keep := fs.Bool("keep", false, "keep the data already in the database and serve it (build only into an empty one)")
 	noServe := fs.Bool("no-serve", false, "build, then exit without serving")
 	scale := fs.Int("scale", 1, fmt.Sprintf("size: 1 is a city of about 500 cadres, 200 about 100,000 (1 to %d)", demo.MaxScale))
@@ -90,7 +91,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	return serve(ctx, d, serveOptions{addr: *addr, proxies: *proxies, baseURL: *base, sanctions: *sanctions,
-		ballotKeys: ballotKeysBeside(*keys, *dsn)}, stdout, stderr)
+		ballotKeys: ballotKeysBeside(*keys, *dsn), feedback: fb}, stdout, stderr)
 }
 
 // demoState returns how many units the database holds and the seed of the

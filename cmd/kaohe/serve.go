@@ -30,6 +30,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	tlsKey := fs.String("tls-key", env("KAOHE_TLS_KEY", ""), "PEM private key of --tls-cert (env KAOHE_TLS_KEY)")
 	key := auditKeyFlag(fs, "signing key of the audit checkpoints (kaohe audit keygen); with --audit-checkpoints the server writes one every five minutes")
 	keys := ballotKeysFlag(fs)
+	fb := registerFeedback(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -38,7 +39,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	o := serveOptions{addr: *addr, proxies: *proxies, baseURL: *base, sanctions: *sanctions, checkpoints: *checkpoints,
-		ballotKeys: ballotKeysBeside(*keys, *dsn), tlsCert: *cert, tlsKey: *tlsKey, metricsAddr: *metricsAddr}
+		ballotKeys: ballotKeysBeside(*keys, *dsn), tlsCert: *cert, tlsKey: *tlsKey, metricsAddr: *metricsAddr, feedback: fb}
 	if *key != "" {
 		var err error
 		if o.auditKey, err = audit.LoadKey(*key); err != nil {
@@ -69,6 +70,9 @@ type serveOptions struct {
 	tlsCert, tlsKey string
 	// metricsAddr is where /metrics is served, "" for nowhere.
 	metricsAddr string
+	// feedback are the feedback flags (appeal window, PDF, outgoing
+	// notifications).
+	feedback *feedbackFlags
 }
 
 // checkpointEvery is how often a server writes an audit checkpoint.
@@ -106,8 +110,14 @@ func serve(ctx context.Context, d *db.DB, o serveOptions, stdout, stderr io.Writ
 		base = scheme + "://" + l.Addr().String()
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	fbc, err := o.feedback.config(base)
+	if err != nil {
+		l.Close()
+		fmt.Fprintf(stderr, "kaohe: %v\n", err)
+		return 2
+	}
 	srv, err := server.New(server.Config{DB: d, Logger: logger, TrustedProxies: trusted, BaseURL: base, SanctionPeriods: periods,
-		TLSCert: o.tlsCert, TLSKey: o.tlsKey, BallotKeys: o.ballotKeys})
+		TLSCert: o.tlsCert, TLSKey: o.tlsKey, BallotKeys: o.ballotKeys, Feedback: fbc})
 	if err != nil {
 		l.Close()
 		fmt.Fprintf(stderr, "kaohe: %v\n", err)

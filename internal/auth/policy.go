@@ -195,6 +195,21 @@ const (
 	ActServiceWrite  Action = "service.write"
 	ActServiceRead   Action = "service.read"
 	ActServiceDecide Action = "service.decide"
+	// Feedback (internal/feedback, docs/decisions/0150-feedback.md).
+	// ActFeedbackRead reads a cadre's feedback report and rectification
+	// tasks: the office in its scope and the cadre (Self) her own;
+	// ActTeamFeedbackRead a team's: the office and the unit's cadres
+	// (Unit). ActFeedbackDraft edits a draft's recommendations: the office
+	// and the 考核组. ActFeedbackRelease releases reports, makes and
+	// verifies rectification tasks and answers appeals: the office's.
+	// ActAppealFile and ActTeamAppealFile file an appeal against a cadre's
+	// or a team's result: the cadre herself, the unit's cadres.
+	ActFeedbackRead     Action = "feedback.read"
+	ActTeamFeedbackRead Action = "feedback.team_read"
+	ActFeedbackDraft    Action = "feedback.draft"
+	ActFeedbackRelease  Action = "feedback.release"
+	ActAppealFile       Action = "appeal.file"
+	ActTeamAppealFile   Action = "appeal.team_file"
 )
 
 // Reach is how far a grant carries an action from the grant's unit.
@@ -305,6 +320,15 @@ var matrix = map[Action]map[Role]Reach{
 	ActServiceWrite:  {RoleOffice: Subtree, RoleServiceReview: Subtree},
 	ActServiceRead:   {RoleOffice: Subtree, RoleServiceReview: Subtree, RoleViewer: Subtree},
 	ActServiceDecide: {RoleOffice: Subtree},
+	// Only the owner and the office read a report and its tasks; the
+	// 考核组 edits drafts; the office releases and answers; the owner
+	// appeals.
+	ActFeedbackRead:     {RoleOffice: Subtree, RoleCadre: Self},
+	ActTeamFeedbackRead: {RoleOffice: Subtree, RoleCadre: Unit},
+	ActFeedbackDraft:    {RoleOffice: Subtree, RoleTeam: Subtree},
+	ActFeedbackRelease:  {RoleOffice: Subtree},
+	ActAppealFile:       {RoleCadre: Self},
+	ActTeamAppealFile:   {RoleCadre: Unit},
 }
 
 // Actions lists every action of the matrix in a stable order.
@@ -320,7 +344,8 @@ func Actions() []Action {
 		ActOutcomeRead, ActOutcomeDecide, ActHandoverSign,
 		ActCommitmentRead, ActCommitmentWrite, ActTeamCommitmentWrite, ActCommitmentReview, ActCommitmentVerify,
 		ActLedgerRead, ActLedgerWrite, ActMonitorRead, ActMonitorWrite, ActSelfAssess, ActSelfAssessRead,
-		ActServiceWrite, ActServiceRead, ActServiceDecide}
+		ActServiceWrite, ActServiceRead, ActServiceDecide,
+		ActFeedbackRead, ActTeamFeedbackRead, ActFeedbackDraft, ActFeedbackRelease, ActAppealFile, ActTeamAppealFile}
 }
 
 // ReachOf returns how far role carries action.

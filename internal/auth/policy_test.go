@@ -53,6 +53,7 @@ var policyWant = map[Role]map[Action]string{
 		ActOutcomeRead: "yyn yyn", ActOutcomeDecide: "yyn yyn", ActHandoverSign: "ffn ffn",
 		ActCommitmentRead: "yyn yyn", ActCommitmentWrite: "yyn yyn", ActTeamCommitmentWrite: "yyn yyn", ActCommitmentReview: "yyn yyn", ActCommitmentVerify: "ffn ffn", ActLedgerRead: "yyn yyn", ActLedgerWrite: "yyn yyn", ActMonitorRead: "yyn yyn", ActMonitorWrite: "yyn yyn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "yyn yyn",
 		ActServiceWrite: "yyn yyn", ActServiceRead: "yyn yyn", ActServiceDecide: "yyn yyn",
+		ActFeedbackRead: "yyn yyn", ActTeamFeedbackRead: "yyn yyn", ActFeedbackDraft: "yyn yyn", ActFeedbackRelease: "yyn yyn", ActAppealFile: "ffn ffn", ActTeamAppealFile: "ffn ffn",
 	},
 	RoleTeam: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -70,6 +71,7 @@ var policyWant = map[Role]map[Action]string{
 		ActOutcomeRead: "ffn ffn", ActOutcomeDecide: "ffn ffn", ActHandoverSign: "ffn ffn",
 		ActCommitmentRead: "yyn yyn", ActCommitmentWrite: "ffn ffn", ActTeamCommitmentWrite: "ffn ffn", ActCommitmentReview: "ffn ffn", ActCommitmentVerify: "yyn yyn", ActLedgerRead: "yyn yyn", ActLedgerWrite: "ffn ffn", ActMonitorRead: "yyn yyn", ActMonitorWrite: "ffn ffn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "yyn yyn",
 		ActServiceWrite: "ffn ffn", ActServiceRead: "ffn ffn", ActServiceDecide: "ffn ffn",
+		ActFeedbackRead: "ffn ffn", ActTeamFeedbackRead: "ffn ffn", ActFeedbackDraft: "yyn yyn", ActFeedbackRelease: "ffn ffn", ActAppealFile: "ffn ffn", ActTeamAppealFile: "ffn ffn",
 	},
 	RoleProvider: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "ffn ffn",
@@ -87,6 +89,7 @@ var policyWant = map[Role]map[Action]string{
 		ActOutcomeRead: "ffn ffn", ActOutcomeDecide: "ffn ffn", ActHandoverSign: "ffn ffn",
 		ActCommitmentRead: "yyn yyn", ActCommitmentWrite: "ffn ffn", ActTeamCommitmentWrite: "ffn ffn", ActCommitmentReview: "ffn ffn", ActCommitmentVerify: "ffn ffn", ActLedgerRead: "ffn ffn", ActLedgerWrite: "ffn ffn", ActMonitorRead: "ffn ffn", ActMonitorWrite: "ffn ffn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "ffn ffn",
 		ActServiceWrite: "ffn ffn", ActServiceRead: "ffn ffn", ActServiceDecide: "ffn ffn",
+		ActFeedbackRead: "ffn ffn", ActTeamFeedbackRead: "ffn ffn", ActFeedbackDraft: "ffn ffn", ActFeedbackRelease: "ffn ffn", ActAppealFile: "ffn ffn", ActTeamAppealFile: "ffn ffn",
 	},
 	RoleSupervisor: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -104,6 +107,7 @@ var policyWant = map[Role]map[Action]string{
 		ActOutcomeRead: "ffn ffn", ActOutcomeDecide: "ffn ffn", ActHandoverSign: "ffn ffn",
 		ActCommitmentRead: "yyn yyn", ActCommitmentWrite: "ffn ffn", ActTeamCommitmentWrite: "ffn ffn", ActCommitmentReview: "ffn ffn", ActCommitmentVerify: "ffn ffn", ActLedgerRead: "ffn ffn", ActLedgerWrite: "ffn ffn", ActMonitorRead: "ffn ffn", ActMonitorWrite: "ffn ffn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "ffn ffn",
 		ActServiceWrite: "ffn ffn", ActServiceRead: "ffn ffn", ActServiceDecide: "ffn ffn",
+		ActFeedbackRead: "ffn ffn", ActTeamFeedbackRead: "ffn ffn", ActFeedbackDraft: "ffn ffn", ActFeedbackRelease: "ffn ffn", ActAppealFile: "ffn ffn", ActTeamAppealFile: "ffn ffn",
 	},
 	RoleCadre: {
 		ActUnitRead: "ynn yyn", ActUnitWrite: "fnn ffn", ActPersonRead: "fnn yfn",
@@ -121,6 +125,7 @@ var policyWant = map[Role]map[Action]string{
 		ActOutcomeRead: "fnn yfn", ActOutcomeDecide: "fnn ffn", ActHandoverSign: "fnn yfn",
 		ActCommitmentRead: "ynn yyn", ActCommitmentWrite: "fnn yfn", ActTeamCommitmentWrite: "ynn yyn", ActCommitmentReview: "fnn ffn", ActCommitmentVerify: "fnn ffn", ActLedgerRead: "ynn yyn", ActLedgerWrite: "ynn yyn", ActMonitorRead: "ynn yyn", ActMonitorWrite: "fnn ffn", ActSelfAssess: "fnn yfn", ActSelfAssessRead: "fnn yfn",
 		ActServiceWrite: "fnn ffn", ActServiceRead: "fnn ffn", ActServiceDecide: "fnn ffn",
+		ActFeedbackRead: "fnn yfn", ActTeamFeedbackRead: "ynn yyn", ActFeedbackDraft: "fnn ffn", ActFeedbackRelease: "fnn ffn", ActAppealFile: "fnn yfn", ActTeamAppealFile: "ynn yyn",
 	},
 	RoleViewer: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "yyn yyn",
@@ -153,6 +158,7 @@ var policyWant = map[Role]map[Action]string{
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
 		ActServiceWrite: "yyn yyn", ActServiceRead: "yyn yyn", ActServiceDecide: "ffn ffn",
+		ActFeedbackRead: "ffn ffn", ActTeamFeedbackRead: "ffn ffn", ActFeedbackDraft: "ffn ffn", ActFeedbackRelease: "ffn ffn", ActAppealFile: "ffn ffn", ActTeamAppealFile: "ffn ffn",
 	},
 }
 

@@ -776,28 +776,7 @@ func (s *Service) Feedback(ctx context.Context, a *auth.Actor, id, unitID int64)
 			if err := json.Unmarshal([]byte(detail), &d); err != nil {
 				return fmt.Errorf("result detail: %w", err)
 			}
-			var g *GroupStats
-			for k := range h.Groups {
-				if h.Groups[k].Group == r.Entity.Group {
-					g = &h.Groups[k]
-					r.GroupSize = g.N
-				}
-			}
-			fe := FeedbackEntry{Result: r}
-			for j, l := range h.Leaves {
-				v := float64(at(d.Normalised, j))
-				if g == nil || math.IsNaN(v) {
-					continue
-				}
-				ls := LeafScore{Code: l, Name: names[l], Raw: at(d.Raw, j), Score: score.Num(v), GroupMedian: at(g.Q2, j)}
-				switch quartile(v, g, j) {
-				case 4:
-					fe.Strengths = append(fe.Strengths, ls)
-				case 1:
-					fe.Weakness = append(fe.Weakness, ls)
-				}
-			}
-			out.Entries = append(out.Entries, fe)
+			out.Entries = append(out.Entries, feedbackEntry(h, names, r, &d))
 		}
 		if err := rows.Err(); err != nil {
 			return err
@@ -808,4 +787,32 @@ func (s *Service) Feedback(ctx context.Context, a *auth.Actor, id, unitID int64)
 		return nil
 	})
 	return out, err
+}
+
+// feedbackEntry sorts the leaves of r's result d into strengths (at or
+// above the group's third quartile) and weak points (below the first),
+// and sets r's group size.
+func feedbackEntry(h *Header, names map[string]string, r *Result, d *Detail) FeedbackEntry {
+	var g *GroupStats
+	for k := range h.Groups {
+		if h.Groups[k].Group == r.Entity.Group {
+			g = &h.Groups[k]
+			r.GroupSize = g.N
+		}
+	}
+	fe := FeedbackEntry{Result: r}
+	for j, l := range h.Leaves {
+		v := float64(at(d.Normalised, j))
+		if g == nil || math.IsNaN(v) {
+			continue
+		}
+		ls := LeafScore{Code: l, Name: names[l], Raw: at(d.Raw, j), Score: score.Num(v), GroupMedian: at(g.Q2, j)}
+		switch quartile(v, g, j) {
+		case 4:
+			fe.Strengths = append(fe.Strengths, ls)
+		case 1:
+			fe.Weakness = append(fe.Weakness, ls)
+		}
+	}
+	return fe
 }

@@ -120,6 +120,7 @@ var steps = []step{
 	{"outcome", buildOutcome},
 	{"track", buildTrack},
 	{"reviews", buildReviews},
+	{"feedback", buildFeedback},
 }
 
 // Build fills an empty database with the demo jurisdiction. It refuses

@@ -22,11 +22,13 @@ import (
 	"kaohe/internal/collect"
 	"kaohe/internal/cycle"
 	"kaohe/internal/db"
+	"kaohe/internal/feedback"
 	"kaohe/internal/fieldwork"
 	"kaohe/internal/finding"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
 	"kaohe/internal/outcome"
+	"kaohe/internal/pdf"
 	"kaohe/internal/review"
 	"kaohe/internal/scheme"
 	"kaohe/internal/survey"
@@ -60,6 +62,23 @@ type Config struct {
 	// MinCell is the fewest units an aggregate of the weak-link analysis
 	// is shown over; 0 for analysis.DefaultMinCell.
 	MinCell int
+	// Feedback configures the feedback reports: the appeal window, the
+	// browser that prints PDF and the optional outgoing channel.
+	Feedback FeedbackConfig
+}
+
+// FeedbackConfig configures the feedback package.
+type FeedbackConfig struct {
+	// AppealDays is the appeal window after publication;
+	// feedback.DefaultAppealDays when 0.
+	AppealDays int
+	// Chromium is the DevTools address of a running browser
+	// ("http://127.0.0.1:9222"); ChromiumPath the binary started
+	// otherwise. With neither, reports are not printed to PDF.
+	Chromium, ChromiumPath string
+	// Sender sends notifications out (SMTP, webhook); nil for none, the
+	// default.
+	Sender feedback.Sender
 }
 
 // Server is Kaohe's HTTP server.
@@ -76,6 +95,10 @@ type Server struct {
 	tls     *tls.Config
 	https   bool
 	metrics *metrics
+	// feedback sweeps due and overdue rectification tasks (Sweep);
+	// printer prints its reports, nil for none.
+	feedback *feedback.Service
+	printer  *pdf.Printer
 }
 
 // New builds the services, the pages and the API, and checks every
@@ -122,14 +145,22 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	outcomes := outcome.NewService(cfg.DB, pol)
+	s.feedback = feedback.NewService(cfg.DB, pol, cycles, collects)
+	if cfg.Feedback.Chromium != "" || cfg.Feedback.ChromiumPath != "" {
+		s.printer = pdf.New(cfg.Feedback.Chromium, cfg.Feedback.ChromiumPath)
+	}
+	s.feedback.SetAppealDays(cfg.Feedback.AppealDays)
 	s.web, err = web.New(web.Config{
 		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Finding: findings,
 		Policy: pol, Locale: bundle, Logger: cfg.Logger, BaseURL: base,
 		Analysis: analysis.NewService(cfg.DB, pol, cfg.MinCell), Outcome: outcomes, Track: tracks,
-		Review: reviews,
+		Review: reviews, Feedback: s.feedback, Printer: s.printer,
 	})
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Feedback.Sender != nil {
+		s.feedback.SetSender(cfg.Feedback.Sender, s.web.Wording())
 	}
 	s.api = api.New(api.Config{Auth: s.auth, Org: orgs, Scheme: schemes, Collect: collects, Survey: surveys, Cycle: cycles,
 		Field: fields, Finding: findings, Locale: bundle, Logger: cfg.Logger, Outcome: outcomes,
@@ -169,6 +200,7 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(l) }()
+	go s.sweep(ctx)
 	select {
 	case err := <-errc:
 		return err
@@ -176,6 +208,9 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	}
 	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if s.printer != nil {
+		defer s.printer.Close()
+	}
 	if err := hs.Shutdown(shutCtx); err != nil {
 		return err
 	}
@@ -216,4 +251,23 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		"schema_version": current,
 		"schema_known":   known,
 	})
+}
+
+// sweep reminds and escalates rectification tasks (feedback.Service.Sweep)
+// at start and every hour until ctx ends.
+func (s *Server) sweep(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := s.feedback.Sweep(ctx, auth.SystemActor("sweep")); err != nil {
+			s.log.WarnContext(ctx, "sweep rectification tasks", "err", err)
+		} else if n.Reminded+n.Escalated > 0 {
+			s.log.InfoContext(ctx, "swept rectification tasks", "reminded", n.Reminded, "escalated", n.Escalated)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -132,7 +132,7 @@ func monitorRowOf(p *page, m *track.Monitor) monitorRow {
 	row := monitorRow{Unit: m.Unit, Item: m.Item, Method: p.loc.T("track.method." + string(m.Method)), Target: fixedTrim(m.Target),
 		Light: p.loc.T("track.light." + string(m.Light)), LightCode: string(m.Light), Period: "—", Value: "—", Expected: "—", Gap: "—"}
 	if m.Light != track.LightNone {
-		row.Period, row.Value, row.Expected, row.Gap = m.Period, fixedTrim(m.Value), fixedTrim(m.Expected), signed(m.Gap)
+		row.Period, row.Value, row.Expected, row.Gap = m.Period, fixedTrim(m.Value), fixedTrim(m.Expected), signedTrim(m.Gap)
 	}
 	return row
 }
@@ -142,7 +142,7 @@ func alertRows(p *page, as []*track.Alert) []alertRow {
 	var out []alertRow
 	for _, al := range as {
 		row := alertRow{ID: al.ID, Unit: al.Unit, UnitLink: "/units/" + db.FormatID(al.UnitID), Item: al.Item, Period: al.Period,
-			Value: fixedTrim(al.Value), Expected: fixedTrim(al.Expected), Gap: signed(al.Gap), Light: p.loc.T("track.light." + string(al.Light)),
+			Value: fixedTrim(al.Value), Expected: fixedTrim(al.Expected), Gap: signedTrim(al.Gap), Light: p.loc.T("track.light." + string(al.Light)),
 			LightCode: string(al.Light), Open: al.Open(), OpenedAt: al.OpenedAt}
 		if !al.Open() {
 			row.Closed = p.loc.T("track.closed." + al.ClosedBy)
@@ -160,8 +160,8 @@ func fixedTrim(x float64) string {
 	return strconv.FormatFloat(math.Round(x*100)/100, 'f', -1, 64)
 }
 
-// signed writes x with its sign.
-func signed(x float64) string {
+// signedTrim writes x with its sign and at most two decimals.
+func signedTrim(x float64) string {
 	if x > 0 {
 		return "+" + fixedTrim(x)
 	}

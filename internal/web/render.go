@@ -63,6 +63,9 @@ type menu struct {
 	// Review opens 政务服务"好差评" and its work orders; ReviewHeld the
 	// office's queue of held reviews and appeals.
 	Review, ReviewHeld bool
+	// Feedback opens the feedback reports and tasks, for the office, the
+	// 考核组 and the assessed.
+	Feedback bool
 }
 
 type crumb struct{ Name, URL string }
@@ -123,6 +126,8 @@ func (h *Handler) newPage(r *http.Request, nav string) *page {
 			SelfAssess:  a.PersonID != 0 && h.policy.Scope(a, auth.ActSelfAssess).Self,
 			Review:      !h.policy.Scope(a, auth.ActServiceRead).Empty(),
 			ReviewHeld:  !h.policy.Scope(a, auth.ActServiceDecide).Empty(),
+			Feedback: !h.policy.Scope(a, auth.ActFeedbackRead).Empty() || !h.policy.Scope(a, auth.ActTeamFeedbackRead).Empty() ||
+				!h.policy.Scope(a, auth.ActFeedbackDraft).Empty(),
 		}
 		sc := h.policy.Scope(a, auth.ActTeamResultRead)
 		p.Menu.Analysis = sc.All || len(sc.Subtrees) > 0

@@ -53,6 +53,7 @@ var pages = []string{
 	"commitment_list", "commitment_show", "monitor_list", "ledger_list", "self_assessment",
 	"review_page", "review_poster", "review_dashboard", "review_unit", "review_held", "work_order_list", "work_order_show",
 	"review_config",
+	"feedback_list", "feedback_show", "task_list", "inbox_list", "cycle_versions",
 }
 
 // pageParts names, per page, the other template files it is parsed with:
@@ -83,6 +84,7 @@ var partials = map[string]string{
 	"scheme_ahp_result":        "scheme_version",
 	"unit_children":            "unit_tree",
 	"evaluation_participation": "evaluation_show",
+	"feedback_print":           "feedback_show",
 }
 
 // views holds the parsed templates, one set per page and language, each

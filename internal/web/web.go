@@ -19,11 +19,13 @@ import (
 	"kaohe/internal/collect"
 	"kaohe/internal/cycle"
 	"kaohe/internal/errs"
+	"kaohe/internal/feedback"
 	"kaohe/internal/fieldwork"
 	"kaohe/internal/finding"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
 	"kaohe/internal/outcome"
+	"kaohe/internal/pdf"
 	"kaohe/internal/review"
 	"kaohe/internal/scheme"
 	"kaohe/internal/session"
@@ -47,13 +49,17 @@ type Config struct {
 	Finding *finding.Service
 	// Outcome proposes and decides the use of results.
 	Outcome *outcome.Service
-	Policy  auth.Policy
-	Locale  *locale.Bundle
-	Logger  *slog.Logger
 	// Track keeps commitments, the work ledger and monitors.
 	Track *track.Service
 	// Review keeps 政务服务"好差评": service items, reviews, work orders.
 	Review *review.Service
+	// Feedback serves feedback reports, rectification tasks, appeals
+	// and the inbox; Printer prints the reports to PDF.
+	Feedback *feedback.Service
+	Printer  *pdf.Printer
+	Policy   auth.Policy
+	Locale   *locale.Bundle
+	Logger   *slog.Logger
 	// BaseURL is the public address of the site ("https://kaohe.example"),
 	// from which the links printed on code sheets and shown for public
 	// surveys are built — never from the request's Host.
@@ -75,10 +81,13 @@ type Handler struct {
 	field   *fieldwork.Service
 	finding *finding.Service
 	outcome *outcome.Service
-	policy  auth.Policy
-	loc     *locale.Bundle
-	log     *slog.Logger
-	views   *views
+	// feedback and printer serve the feedback reports.
+	feedback *feedback.Service
+	printer  *pdf.Printer
+	policy   auth.Policy
+	loc      *locale.Bundle
+	log      *slog.Logger
+	views    *views
 	// ballotFields caches the rendered fields of blank ballots, by
 	// evaluation and language (see ballot_show.go).
 	ballotFields sync.Map
@@ -110,6 +119,7 @@ func New(cfg Config) (*Handler, error) {
 		outcome:  cfg.Outcome,
 		track:    cfg.Track,
 		review:   cfg.Review,
+		feedback: cfg.Feedback, printer: cfg.Printer,
 	}, nil
 }
 
@@ -262,6 +272,26 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /ledger.xlsx", h.signedIn(h.ledgerExport))
 	mux.HandleFunc("GET /self-assessment", h.signedIn(h.selfAssessmentShow))
 	mux.HandleFunc("POST /self-assessment", h.signedIn(h.selfAssessmentSave))
+	// Feedback reports, rectification tasks, appeals and the inbox.
+	mux.HandleFunc("GET /feedback", h.signedIn(h.feedbackList))
+	mux.HandleFunc("POST /cycles/{id}/feedback", h.signedIn(h.feedbackDraft))
+	mux.HandleFunc("GET /cycles/{id}/versions", h.signedIn(h.cycleVersions))
+	mux.HandleFunc("GET /feedback/{id}", h.signedIn(h.feedbackShow))
+	mux.HandleFunc("GET /feedback/{id}/report.pdf", h.signedIn(h.feedbackPDF))
+	mux.HandleFunc("GET /feedback/{id}/report.xlsx", h.signedIn(h.feedbackExport))
+	mux.HandleFunc("POST /feedback/{id}/recommendations", h.signedIn(h.feedbackRecommend))
+	mux.HandleFunc("POST /feedback/{id}/release", h.signedIn(h.feedbackRelease))
+	mux.HandleFunc("POST /feedback/{id}/receipt", h.signedIn(h.feedbackReceive))
+	mux.HandleFunc("POST /feedback/{id}/tasks", h.signedIn(h.taskCreate))
+	mux.HandleFunc("POST /feedback/{id}/appeals", h.signedIn(h.appealFile))
+	mux.HandleFunc("GET /tasks", h.signedIn(h.taskList))
+	mux.HandleFunc("POST /tasks/{id}/progress", h.signedIn(h.taskProgress))
+	mux.HandleFunc("POST /tasks/{id}/verify", h.signedIn(h.taskVerify))
+	mux.HandleFunc("GET /tasks/{id}/files/{update}", h.signedIn(h.taskFileShow))
+	mux.HandleFunc("POST /appeals/{id}/answer", h.signedIn(h.appealAnswer))
+	mux.HandleFunc("GET /appeals/{id}/file", h.signedIn(h.appealFileShow))
+	mux.HandleFunc("GET /inbox", h.signedIn(h.inboxList))
+	mux.HandleFunc("POST /inbox/{id}", h.signedIn(h.inboxOpen))
 	mux.HandleFunc("GET /password", h.signedIn(h.passwordForm))
 	mux.HandleFunc("POST /password", h.signedIn(h.passwordChange))
 	mux.HandleFunc("GET /tokens", h.signedIn(h.tokenList))
