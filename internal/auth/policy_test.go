@@ -143,6 +143,7 @@ var policyWant = map[Role]map[Action]string{
 		ActOutcomeRead: "yyn yyn", ActOutcomeDecide: "ffn ffn", ActHandoverSign: "ffn ffn",
 		ActCommitmentRead: "yyn yyn", ActCommitmentWrite: "ffn ffn", ActTeamCommitmentWrite: "ffn ffn", ActCommitmentReview: "ffn ffn", ActCommitmentVerify: "ffn ffn", ActLedgerRead: "yyn yyn", ActLedgerWrite: "ffn ffn", ActMonitorRead: "yyn yyn", ActMonitorWrite: "ffn ffn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "ffn ffn",
 		ActServiceWrite: "ffn ffn", ActServiceRead: "yyn yyn", ActServiceDecide: "ffn ffn",
+		ActFeedbackRead: "ffn ffn", ActTeamFeedbackRead: "ffn ffn", ActFeedbackDraft: "ffn ffn", ActFeedbackRelease: "ffn ffn", ActAppealFile: "ffn ffn", ActTeamAppealFile: "ffn ffn",
 	},
 	RoleServiceReview: {
 		ActUnitRead: "yyn yyn", ActUnitWrite: "ffn ffn", ActPersonRead: "ffn ffn",
@@ -157,6 +158,8 @@ var policyWant = map[Role]map[Action]string{
 		ActFindingWrite: "ffn ffn", ActFindingRead: "ffn ffn",
 		ActExemptionApply: "ffn ffn", ActExemptionReview: "ffn ffn", ActFindingClarify: "ffn ffn",
 		ActSanctionWrite: "ffn ffn", ActSanctionRead: "ffn ffn",
+		ActOutcomeRead: "ffn ffn", ActOutcomeDecide: "ffn ffn", ActHandoverSign: "ffn ffn",
+		ActCommitmentRead: "ffn ffn", ActCommitmentWrite: "ffn ffn", ActTeamCommitmentWrite: "ffn ffn", ActCommitmentReview: "ffn ffn", ActCommitmentVerify: "ffn ffn", ActLedgerRead: "ffn ffn", ActLedgerWrite: "ffn ffn", ActMonitorRead: "ffn ffn", ActMonitorWrite: "ffn ffn", ActSelfAssess: "ffn ffn", ActSelfAssessRead: "ffn ffn",
 		ActServiceWrite: "yyn yyn", ActServiceRead: "yyn yyn", ActServiceDecide: "ffn ffn",
 		ActFeedbackRead: "ffn ffn", ActTeamFeedbackRead: "ffn ffn", ActFeedbackDraft: "ffn ffn", ActFeedbackRelease: "ffn ffn", ActAppealFile: "ffn ffn", ActTeamAppealFile: "ffn ffn",
 	},
