@@ -19,6 +19,10 @@ type CatalogueEntry struct {
 	LastUpdate time.Time
 	// Entities counts the entities with a current value, in any period.
 	Entities int
+	// Editable says the actor may manage the item: its owner is in the
+	// actor's scope of item writing. Items the platform's own packages
+	// publish (好差评 rates, delivery rates) are edited by nobody here.
+	Editable bool
 }
 
 // Catalogue lists the data items whose code, name, description or owner
@@ -29,6 +33,7 @@ func (s *Service) Catalogue(ctx context.Context, a *auth.Actor, query string) ([
 		return nil, err
 	}
 	query = strings.ToLower(strings.TrimSpace(query))
+	writable := s.pol.Scope(a, auth.ActItemWrite)
 	var out []*CatalogueEntry
 	err := s.db.View(ctx, func(tx *db.Tx) error {
 		items, err := queryItems(ctx, tx, "")
@@ -40,7 +45,7 @@ func (s *Service) Catalogue(ctx context.Context, a *auth.Actor, query string) ([
 		for _, it := range items {
 			hay := strings.ToLower(it.Code + " " + it.Name + " " + it.Description + " " + it.OwnerName)
 			if query == "" || strings.Contains(hay, query) {
-				e := &CatalogueEntry{Item: it}
+				e := &CatalogueEntry{Item: it, Editable: writable.Contains(it.OwnerPath)}
 				index[it.Code] = e
 				out = append(out, e)
 			}

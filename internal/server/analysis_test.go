@@ -25,7 +25,7 @@ func TestAnalysisPages(t *testing.T) {
 		f.start(t)
 		want := map[string]int{
 			"kaoheban": http.StatusOK, "sheng.kaoheban": http.StatusOK, "kaohezu": http.StatusOK, "lingdao": http.StatusOK,
-			"tongji": http.StatusNotFound, "shi.tongji": http.StatusNotFound, "jiwei": http.StatusNotFound, "shenji": http.StatusNotFound,
+			"tongji": http.StatusNotFound, "shi.tongji": http.StatusNotFound, "haochaping": http.StatusNotFound, "jiwei": http.StatusNotFound, "shenji": http.StatusNotFound,
 			"ganbu": http.StatusForbidden,
 		}
 		clients := map[string]*http.Client{}

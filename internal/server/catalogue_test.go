@@ -33,6 +33,13 @@ func TestCataloguePage(t *testing.T) {
 				t.Errorf("catalogue: %d, missing %q", res.StatusCode, want)
 			}
 		}
+		// The rates the platform publishes (好差评, delivery) are listed but
+		// edited by nobody: no link to a page that would answer 404.
+		for _, item := range []string{"review.good_rate", "TRACK_DELIVERY_TEAM"} {
+			if !strings.Contains(body, `id="item-`+item+`"`) || strings.Contains(body, `href="/items/`+item+`"`) {
+				t.Errorf("catalogue: %s should be listed without a link", item)
+			}
+		}
 		if _, body := f.get(t, clients["lingdao"], "/catalogue"); strings.Contains(body, `href="/items/`) {
 			t.Error("a viewer's catalogue links to the item pages it may not open")
 		}

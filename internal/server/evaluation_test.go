@@ -147,7 +147,7 @@ func TestEvaluationScope(t *testing.T) {
 			}
 			// Actions: only the office of the jurisdiction; a refused
 			// action is 403, a page refused is not found.
-			act := map[auth.Role]int{office: 200, team: 403, viewer: 403, provider: 403, supervisor: 403, cadre: 403}
+			act := map[auth.Role]int{office: 200, team: 403, viewer: 403, provider: 403, supervisor: 403, cadre: 403, serviceReview: 403}
 			for _, action := range []string{"open", "close", "codes"} {
 				for _, e := range []*survey.Evaluation{f.open, f.out} {
 					want := act[role]

@@ -108,9 +108,10 @@ func TestOutcomePages(t *testing.T) {
 				}
 			}
 		}
-		// The pre-appointment report, for the office and the leader.
+		// The pre-appointment report, for the office and the leader; for
+		// the others it reads as not there (decision 0161).
 		for role, want := range map[auth.Role]int{auth.RoleOffice: http.StatusOK, auth.RoleViewer: http.StatusOK,
-			auth.RoleCadre: http.StatusForbidden, auth.RoleProvider: http.StatusForbidden} {
+			auth.RoleCadre: http.StatusNotFound, auth.RoleProvider: http.StatusNotFound} {
 			res, body := f.get(t, f.signIn(t, string(role)), page+"/report")
 			if res.StatusCode != want {
 				t.Errorf("%s: the report: got %d, want %d", role, res.StatusCode, want)

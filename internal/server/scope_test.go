@@ -91,7 +91,10 @@ var (
 	findingWrite  = map[auth.Role]int{office: 403, team: 403, provider: 403, supervisor: 200, cadre: 403, viewer: 403, serviceReview: 403}
 	// reviewRead is who reads 好差评 pages: the office, leaders and the
 	// unit's service-review administrator; reviewDecide the office alone.
+	// reviewUnit is reviewRead for a unit's page, whose path names the
+	// unit: a refusal reads as not found (decision 0161).
 	reviewRead   = map[auth.Role]int{office: 200, team: 403, provider: 403, supervisor: 403, cadre: 403, viewer: 200, serviceReview: 200}
+	reviewUnit   = map[auth.Role]int{office: 200, team: 404, provider: 404, supervisor: 404, cadre: 404, viewer: 200, serviceReview: 200}
 	reviewDecide = map[auth.Role]int{office: 200, team: 403, provider: 403, supervisor: 403, cadre: 403, viewer: 403, serviceReview: 403}
 )
 
@@ -208,7 +211,7 @@ var routes = []route{
 	// 政务服务"好差评": docs/decisions/0130-service-reviews.md.
 	{path: "/review?unit=%s", obj: in, want: reviewRead},
 	{path: "/review?unit=%s", obj: out, all: 404},
-	{path: "/review/units/%s", obj: in, want: reviewRead},
+	{path: "/review/units/%s", obj: in, want: reviewUnit},
 	{path: "/review/units/%s", obj: out, all: 404},
 	{path: "/review/orders", want: reviewRead},
 	{path: "/review/orders?unit=%s", obj: in, want: reviewRead},

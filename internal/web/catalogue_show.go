@@ -16,8 +16,6 @@ import (
 type catalogueData struct {
 	Query   string
 	Entries []catalogueEntry
-	// CanEdit links each item to its page, for who manages items.
-	CanEdit bool
 	// Readers says who reads an item's values, the same for every item.
 	Readers string
 }
@@ -33,6 +31,8 @@ type catalogueEntry struct {
 	Shared     bool
 	LastUpdate string
 	Entities   int
+	// Editable links the item to its page, for who may manage it.
+	Editable bool
 }
 
 // catalogueShow lists the data catalogue, searched by ?q=.
@@ -65,10 +65,10 @@ func (h *Handler) catalogueShow(w http.ResponseWriter, r *http.Request, a *auth.
 		names[e.Item.Code] = e.Item.Name
 	}
 	p := h.newPage(r, "catalogue")
-	data := catalogueData{Query: q, Readers: catalogueReaders(p.loc), CanEdit: p.Menu.Items}
+	data := catalogueData{Query: q, Readers: catalogueReaders(p.loc)}
 	for _, e := range entries {
 		ce := catalogueEntry{Code: e.Item.Code, Name: e.Item.Name, Owner: e.Item.OwnerName, Description: e.Item.Description,
-			Measure: e.Item.Measure, Frequency: p.loc.T("items.frequency." + string(e.Item.Frequency)), Entities: e.Entities}
+			Measure: e.Item.Measure, Editable: e.Editable, Frequency: p.loc.T("items.frequency." + string(e.Item.Frequency)), Entities: e.Entities}
 		if !e.LastUpdate.IsZero() {
 			ce.LastUpdate = p.loc.DateTime(e.LastUpdate)
 		}
