@@ -3,7 +3,6 @@ package review
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
@@ -47,7 +46,7 @@ func (s *Service) CountOrders(ctx context.Context, a *auth.Actor, unitID int64) 
 		if err != nil {
 			return err
 		}
-		args := []any{tx.Now.Format(time.DateOnly)}
+		args := []any{today(tx.Now)}
 		in := org.UnitInScopeSQL("o.unit_id", auth.Scope{Subtrees: []string{u.Path}}, &args)
 		err = db.EachRow(ctx, tx, `SELECT o.unit_id, count(*),
 			sum(CASE WHEN (o.state IN ('received', 'verifying') AND o.verify_due < $1) OR

@@ -177,7 +177,7 @@ func (s *Service) ImportCases(ctx context.Context, a *auth.Actor, unitID int64, 
 			}
 			if cs.FinishedOn, ok = parseDay(c.FinishedOn); !ok {
 				bad(row, "finished_on", "review.case.day_invalid", "the day finished is YYYY-MM-DD", map[string]any{"value": c.FinishedOn})
-			} else if cs.FinishedOn > tx.Now.Format(time.DateOnly) {
+			} else if cs.FinishedOn > today(tx.Now) {
 				bad(row, "finished_on", "review.case.day_future", "the day finished is in the future", map[string]any{"value": c.FinishedOn})
 			}
 			if cs.Channel, ok = parseChannel(c.Channel); !ok {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -63,6 +64,25 @@ func TestImportCaseFiles(t *testing.T) {
 		}
 		if _, err := review.ParseCases([]byte("编号,事项\nA,B\n")); problems(err) != "review.import.column_missing@1:number" {
 			t.Errorf("no number column: got %s", problems(err))
+		}
+	})
+}
+
+// TestCaseDayIsBeijings imports, at 01:30 in Beijing (17:30 UTC the day
+// before), a case finished that Beijing day: it is today's, not the
+// future's, and a case finished the next Beijing day still is refused.
+func TestCaseDayIsBeijings(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		unit := f.units["910102"].ID
+		f.clock.Advance(8 * time.Hour) // 2026-03-02 17:30 UTC, 2026-03-03 01:30 in Beijing
+		must[*review.ImportReport](t)(f.svc.ImportCases(ctx, f.actors["reviewer"], unit,
+			[]review.CaseIn{{Number: "N001", Item: "110", FinishedOn: "2026-03-03", Channel: "device"}}, "night import"))
+		_, err := f.svc.ImportCases(ctx, f.actors["reviewer"], unit,
+			[]review.CaseIn{{Number: "N002", Item: "110", FinishedOn: "2026-03-04", Channel: "device"}}, "night import")
+		if got := problems(err); got != "review.case.day_future@1:finished_on" {
+			t.Errorf("a case finished tomorrow in Beijing: got %q", got)
 		}
 	})
 }

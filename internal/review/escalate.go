@@ -3,7 +3,6 @@ package review
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"kaohe/internal/audit"
 	"kaohe/internal/auth"
@@ -24,7 +23,7 @@ func (s *Service) Escalate(ctx context.Context, a *auth.Actor, unitID int64) (in
 		if err != nil {
 			return err
 		}
-		today := tx.Now.Format(time.DateOnly)
+		today := today(tx.Now)
 		args := []any{today}
 		q := `SELECT o.id, o.unit_id, o.number FROM review_orders o WHERE o.escalated_on = '' AND
 			((o.state IN ('received', 'verifying') AND o.verify_due < $1) OR (o.state IN ('received', 'verifying', 'rectifying') AND o.rectify_due < $1))

@@ -8,6 +8,7 @@ import (
 
 	"kaohe/internal/audit"
 	"kaohe/internal/auth"
+	"kaohe/internal/collect"
 	"kaohe/internal/db"
 	"kaohe/internal/errs"
 )
@@ -80,15 +81,25 @@ func parseLevel(s string) (Level, bool) {
 func parseTime(s string) (time.Time, bool) {
 	s = strings.ReplaceAll(s, "/", "-")
 	for _, layout := range []string{time.DateTime, "2006-01-02 15:04", time.DateOnly} {
-		if t, err := time.ParseInLocation(layout, s, beijing); err == nil {
+		if t, err := time.ParseInLocation(layout, s, collect.Beijing); err == nil {
 			return t.UTC(), true
 		}
 	}
 	return time.Time{}, false
 }
 
-// beijing is the time zone channel systems write times in.
-var beijing = time.FixedZone("CST", 8*3600)
+// today is the day of now in Beijing, 'YYYY-MM-DD': the day that case
+// dates, review windows and work-order deadlines are compared with.
+func today(now time.Time) string {
+	return dayOf(now).Format(time.DateOnly)
+}
+
+// dayOf is the day of t in Beijing, as midnight UTC of that date, for
+// day arithmetic that does not depend on the host's or t's zone.
+func dayOf(t time.Time) time.Time {
+	y, m, d := t.In(collect.Beijing).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
 
 // ImportReviews adds reviews from a channel's system to unit id's cases,
 // all or nothing: an unknown case, a case already reviewed on the channel

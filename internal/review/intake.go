@@ -203,7 +203,7 @@ func (s *Service) submit(ctx context.Context, tx *db.Tx, sub Submission) (*Recei
 	}
 	finished, _ := time.Parse(time.DateOnly, c.FinishedOn)
 	last := finished.AddDate(0, 0, cfg.WindowDays)
-	if tx.Now.Format(time.DateOnly) > last.Format(time.DateOnly) {
+	if today(tx.Now) > last.Format(time.DateOnly) {
 		e := errs.New(errs.Conflict, KeyWindowClosed, fmt.Sprintf("case %s could be reviewed until %s", sub.Number, last.Format(time.DateOnly)))
 		e.Args = map[string]any{"number": sub.Number, "last": last.Format(time.DateOnly), "days": cfg.WindowDays}
 		return nil, e

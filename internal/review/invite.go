@@ -42,7 +42,7 @@ func (s *Service) Invitations(ctx context.Context, a *auth.Actor, unitID int64, 
 		if err != nil {
 			return err
 		}
-		today := tx.Now.Truncate(24 * time.Hour)
+		today := dayOf(tx.Now)
 		latest := today.AddDate(0, 0, -cfg.InviteDays).Format(time.DateOnly)
 		earliest := today.AddDate(0, 0, -cfg.WindowDays).Format(time.DateOnly)
 		return db.EachRow(ctx, tx, `SELECT c.id, c.number, i.name, c.finished_on, c.channel FROM review_cases c
@@ -96,7 +96,7 @@ func (s *Service) ApplyDefaults(ctx context.Context, a *auth.Actor, unitID int64
 		}
 		configs := map[int64]Config{}
 		periods := map[string]map[int64]bool{}
-		today := tx.Now.Format(time.DateOnly)
+		today := today(tx.Now)
 		for _, p := range list {
 			cfg, ok := configs[p.UnitID]
 			if !ok {

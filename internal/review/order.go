@@ -137,7 +137,7 @@ func openOrder(ctx context.Context, tx *db.Tx, r *Review) (string, error) {
 
 // openOrderOn opens the work order of 差评 r given at at.
 func openOrderOn(ctx context.Context, tx *db.Tx, cal *Calendar, r *Review, at time.Time) (string, error) {
-	day := at.Truncate(24 * time.Hour)
+	day := dayOf(at)
 	id := db.NewID()
 	// Numbers run per day, W20260302-0001 on: orders are never deleted, and
 	// the intake and imports write them one transaction at a time.
@@ -227,7 +227,7 @@ func (s *Service) Advance(ctx context.Context, a *auth.Actor, id int64, st Step)
 			return e
 		}
 		before := o.summary()
-		today := tx.Now.Format(time.DateOnly)
+		today := today(tx.Now)
 		o.State = st.To
 		switch st.To {
 		case Verifying:
@@ -300,7 +300,7 @@ func repliedOn(ctx context.Context, tx *db.Tx, id int64) (string, error) {
 	if !at.Valid {
 		return "", nil
 	}
-	return db.Micros(at.Int64).Format(time.DateOnly), nil
+	return today(db.Micros(at.Int64)), nil
 }
 
 const orderColumns = `o.id, o.number, o.review_id, o.unit_id, o.item_id, o.period, o.state, o.owner, o.opened_on, o.verify_due,
@@ -415,7 +415,7 @@ func (s *Service) Orders(ctx context.Context, a *auth.Actor, f OrderFilter) ([]*
 		if f.Open || f.Overdue {
 			where = append(where, "o.state <> "+db.Arg(&args, string(Closed)))
 		}
-		today := tx.Now.Format(time.DateOnly)
+		today := today(tx.Now)
 		if f.Overdue {
 			t := db.Arg(&args, today)
 			where = append(where, `((o.state IN ('received', 'verifying') AND o.verify_due < `+t+`) OR
