@@ -117,10 +117,12 @@ var steps = []step{
 	{"fieldwork", buildFieldwork},
 	{"requests", buildRequests},
 	{"sharing", buildSharing},
-	{"outcome", buildOutcome},
 	{"track", buildTrack},
 	{"reviews", buildReviews},
 	{"feedback", buildFeedback},
+	// The use of results reads what the steps before left open: the
+	// handover passes on commitments and rectification tasks too.
+	{"outcome", buildOutcome},
 }
 
 // Build fills an empty database with the demo jurisdiction. It refuses

@@ -8,6 +8,7 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/cycle"
 	"kaohe/internal/db"
+	"kaohe/internal/feedback"
 	"kaohe/internal/finding"
 	"kaohe/internal/org"
 	"kaohe/internal/outcome"
@@ -140,25 +141,37 @@ func demoExcellent(ctx context.Context, b *builder, office *auth.Actor) (int64, 
 }
 
 // demoHandover hands over the post of the first unit with an open finding
-// and signs the predecessor's side.
+// and an open rectification task (or, failing one, the first with an open
+// finding) and signs the predecessor's side.
 func demoHandover(ctx context.Context, b *builder, office *auth.Actor, svc *outcome.Service) error {
 	fs := finding.NewService(b.d, auth.Policy{})
 	l, err := fs.List(ctx, office, finding.Filter{Under: b.j.cities[0].unit.ID, Limit: finding.MaxLimit})
 	if err != nil {
 		return err
 	}
+	type post struct {
+		unit, from, to int64
+		title          string
+	}
+	var withTasks, others []post
+	seen := map[int64]bool{}
 	for _, f := range l.Findings {
-		if f.Status != finding.Active {
+		if f.Status != finding.Active || seen[f.UnitID] {
 			continue
 		}
+		seen[f.UnitID] = true
 		var members []int64
 		var title string
+		var tasks []feedback.OpenTask
 		err := b.d.View(ctx, func(tx *db.Tx) error {
 			var err error
 			if members, err = org.TeamMemberIDs(ctx, tx, f.UnitID); err != nil || len(members) < 2 {
 				return err
 			}
-			title, err = org.CurrentTitle(ctx, tx, members[0], f.UnitID)
+			if title, err = org.CurrentTitle(ctx, tx, members[0], f.UnitID); err != nil {
+				return err
+			}
+			tasks, err = feedback.OpenTasksOfPost(ctx, tx, f.UnitID, members[0])
 			return err
 		})
 		if err != nil {
@@ -167,13 +180,21 @@ func demoHandover(ctx context.Context, b *builder, office *auth.Actor, svc *outc
 		if len(members) < 2 || title == "" {
 			continue
 		}
-		h, err := svc.Hand(ctx, office, outcome.Handover{UnitID: f.UnitID, Title: title, FromPersonID: members[0],
-			ToPersonID: members[1], HandedOn: "2026-01-15"})
+		p := post{unit: f.UnitID, from: members[0], to: members[1], title: title}
+		if len(tasks) > 0 {
+			withTasks = append(withTasks, p)
+		} else {
+			others = append(others, p)
+		}
+	}
+	for _, p := range append(withTasks, others...) {
+		h, err := svc.Hand(ctx, office, outcome.Handover{UnitID: p.unit, Title: p.title, FromPersonID: p.from,
+			ToPersonID: p.to, HandedOn: "2026-01-15"})
 		if err != nil {
 			return fmt.Errorf("hand over: %w", err)
 		}
-		from := &auth.Actor{Login: "system:demo", Name: "离任干部", Lang: auth.DefaultLang, PersonID: members[0],
-			Grants: []auth.Grant{{Role: auth.RoleCadre, UnitID: f.UnitID}}}
+		from := &auth.Actor{Login: "system:demo", Name: "离任干部", Lang: auth.DefaultLang, PersonID: p.from,
+			Grants: []auth.Grant{{Role: auth.RoleCadre, UnitID: p.unit}}}
 		_, err = svc.Sign(ctx, from, h.ID)
 		return err
 	}

@@ -12,9 +12,10 @@ import (
 )
 
 // TestDemoOutcome checks the use of results the demo builds: a pending
-// 记三等功 proposal for a cadre with three years 优秀, a handover with open findings signed by
-// the predecessor only, two cadres admitted to the reserve pool and the
-// sanctioned cadre adjusted with a follow-up visit.
+// 记三等功 proposal for a cadre with three years 优秀, a handover with open
+// findings and rectification tasks signed by the predecessor only, two
+// cadres admitted to the reserve pool and the sanctioned cadre adjusted
+// with a follow-up visit.
 func TestDemoOutcome(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -44,8 +45,12 @@ func TestDemoOutcome(t *testing.T) {
 		if err != nil || len(hs) != 1 {
 			t.Fatalf("handovers: %d, %v; want 1", len(hs), err)
 		}
-		if h := hs[0]; len(h.Items) == 0 || h.FromSigned.IsZero() || !h.ToSigned.IsZero() {
-			t.Errorf("the handover: %+v", h)
+		kinds := map[string]int{}
+		for _, it := range hs[0].Items {
+			kinds[it.Kind]++
+		}
+		if h := hs[0]; kinds[outcome.ItemFinding] == 0 || kinds[outcome.ItemTask] == 0 || h.FromSigned.IsZero() || !h.ToSigned.IsZero() {
+			t.Errorf("the handover of %s (items by kind %v): %+v", h.Unit, kinds, h)
 		}
 		pool, err := svc.Pool(ctx, sys)
 		if err != nil || len(pool) != 2 || pool[0].Status != outcome.Admitted || pool[1].Status != outcome.Admitted {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -79,6 +80,18 @@ func TestFeedbackLifecycle(t *testing.T) {
 		deadline := f.clock.Now().AddDate(0, 2, 0).Format(time.DateOnly)
 		task := must[*feedback.Task](t)(f.svc.CreateTask(ctx, office, id, feedback.TaskForm{Problem: "森林覆盖率低于同组水平",
 			Responsible: "清河区林业局", Deadline: deadline, Target: "森林覆盖率提高 1 个百分点", Steps: "实施国土绿化行动"}))
+		// A handover of 清河区's post passes the task on until it is
+		// verified; another county's does not.
+		if !slices.Contains(f.openTasks(t, f.county), task.ID) {
+			t.Errorf("the open task is not among 清河区's open tasks")
+		}
+		var otherUnit int64
+		if err := d.SQL.QueryRow(`SELECT unit_id FROM cycle_entities WHERE cycle_id = $1 AND name = $2`, f.cycleID, f.other).Scan(&otherUnit); err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains(f.openTasks(t, otherUnit), task.ID) {
+			t.Errorf("清河区's task is among %s's open tasks", f.other)
+		}
 		if _, err := f.svc.Progress(ctx, cadre, task.ID, "已完成造林", true, "", nil); !errs.Is(err, errs.Invalid) {
 			t.Fatalf("done without evidence: %v", err)
 		}
@@ -94,6 +107,9 @@ func TestFeedbackLifecycle(t *testing.T) {
 		task = must[*feedback.Task](t)(f.svc.Verify(ctx, office, task.ID, true, ""))
 		if task.Status != feedback.TaskDone || !task.OnTime() {
 			t.Fatalf("verified: %+v", task)
+		}
+		if slices.Contains(f.openTasks(t, f.county), task.ID) {
+			t.Errorf("the verified task is still among 清河区's open tasks")
 		}
 		var rate float64
 		if err := d.SQL.QueryRow(`SELECT value FROM data_values WHERE item_code = $1 AND entity_id = $2 AND period = $3 AND is_current`,

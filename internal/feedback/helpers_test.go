@@ -84,3 +84,21 @@ func must[T any](t testing.TB) func(v T, err error) T {
 		return v
 	}
 }
+
+// openTasks returns the IDs of the open tasks of unit's team that a
+// handover of its post would pass on.
+func (f *fixture) openTasks(t *testing.T, unit int64) []int64 {
+	t.Helper()
+	var ids []int64
+	err := f.d.View(context.Background(), func(tx *db.Tx) error {
+		ts, err := feedback.OpenTasksOfPost(context.Background(), tx, unit, 0)
+		for _, x := range ts {
+			ids = append(ids, x.ID)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}

@@ -11,8 +11,10 @@ import (
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
 	"kaohe/internal/errs"
+	"kaohe/internal/feedback"
 	"kaohe/internal/finding"
 	"kaohe/internal/org"
+	"kaohe/internal/track"
 )
 
 // Handover is a post changing hands (离任交接): what was open for the
@@ -39,19 +41,35 @@ type Handover struct {
 // Signed reports whether both sides signed.
 func (h *Handover) Signed() bool { return !h.FromSigned.IsZero() && !h.ToSigned.IsZero() }
 
-// HandoverItem is one open item a handover passes on: today an active
-// finding about the unit, whose rectification the successor carries on.
+// HandoverItem is one open item a handover passes on, as it stood when
+// the handover was recorded: an active finding about the unit, whose
+// rectification the successor carries on; a commitment not yet verified;
+// a rectification task not yet 整改到位; a major project or 潜绩 of the
+// ledger; an open monitoring alert.
 type HandoverItem struct {
-	Kind      string `json:"kind"`
-	ID        int64  `json:"id"`
+	Kind string `json:"kind"`
+	ID   int64  `json:"id"`
+	// Reference is a finding's or a task's report's 文号.
 	Reference string `json:"reference"`
 	Title     string `json:"title"`
-	Since     string `json:"since"`
-	Category  string `json:"category"`
+	// Since is the day the item began; Due a task's deadline.
+	Since string `json:"since"`
+	Due   string `json:"due,omitempty"`
+	// Category is a finding's category, a commitment's dimension, a
+	// ledger entry's kind, an alert's period.
+	Category string `json:"category"`
+	// Report is a task's feedback report.
+	Report int64 `json:"report,omitempty"`
 }
 
-// ItemFinding is the kind of a finding handed over.
-const ItemFinding = "finding"
+// The kinds of HandoverItem, in the order a handover lists them.
+const (
+	ItemFinding    = "finding"
+	ItemCommitment = track.OpenCommitment
+	ItemTask       = "task"
+	ItemLedger     = track.OpenLedger
+	ItemAlert      = track.OpenAlert
+)
 
 // Hand records that the post title of unit h.UnitID passes from cadre
 // h.FromPersonID to h.ToPersonID on h.HandedOn, listing what is open for
@@ -88,14 +106,8 @@ func (s *Service) Hand(ctx context.Context, a *auth.Actor, h Handover) (*Handove
 		if err := l.Err(); err != nil {
 			return err
 		}
-		fs, err := finding.OpenUnitFindings(ctx, tx, h.UnitID)
-		if err != nil {
+		if h.Items, err = openOfPost(ctx, tx, h.UnitID, h.FromPersonID, h.HandedOn); err != nil {
 			return err
-		}
-		h.Items = nil
-		for _, f := range fs {
-			h.Items = append(h.Items, HandoverItem{Kind: ItemFinding, ID: f.ID, Reference: f.Reference, Title: f.Title, Since: f.FoundOn,
-				Category: string(f.Category)})
 		}
 		items, err := json.Marshal(h.Items)
 		if err != nil {
@@ -118,6 +130,43 @@ func (s *Service) Hand(ctx context.Context, a *auth.Actor, h Handover) (*Handove
 		return nil, err
 	}
 	return &h, nil
+}
+
+// openOfPost lists what is open for the post of unit unitID that person
+// from hands over on day, from each item's owner: findings, commitments,
+// rectification tasks, the ledger and monitoring alerts.
+func openOfPost(ctx context.Context, tx *db.Tx, unitID, from int64, day string) ([]HandoverItem, error) {
+	var out []HandoverItem
+	fs, err := finding.OpenUnitFindings(ctx, tx, unitID)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range fs {
+		out = append(out, HandoverItem{Kind: ItemFinding, ID: f.ID, Reference: f.Reference, Title: f.Title, Since: f.FoundOn,
+			Category: string(f.Category)})
+	}
+	tracked, err := track.OpenOfPost(ctx, tx, unitID, from, day)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := feedback.OpenTasksOfPost(ctx, tx, unitID, from)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range tracked {
+		if it.Kind == track.OpenCommitment {
+			out = append(out, HandoverItem{Kind: it.Kind, ID: it.ID, Title: it.Title, Since: it.Since, Category: it.Detail})
+		}
+	}
+	for _, t := range ts {
+		out = append(out, HandoverItem{Kind: ItemTask, ID: t.ID, Reference: t.DocNo, Title: t.Problem, Due: t.Deadline, Report: t.ReportID})
+	}
+	for _, it := range tracked {
+		if it.Kind != track.OpenCommitment {
+			out = append(out, HandoverItem{Kind: it.Kind, ID: it.ID, Title: it.Title, Since: it.Since, Category: it.Detail})
+		}
+	}
+	return out, nil
 }
 
 // Sign records the actor's signature of handover id: the predecessor's or

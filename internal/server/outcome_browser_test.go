@@ -142,12 +142,31 @@ func TestOutcomeBrowser(t *testing.T) {
 		if !strings.HasPrefix(handover, "/handovers/") || items == "" {
 			t.Fatalf("after recording: at %s, items %q", handover, items)
 		}
-		var open int
+		// It lists the district's open findings and the open rectification
+		// tasks of its team's and her own reports, each by its kind.
+		var open, tasks int
 		if err := d.SQL.QueryRow(`SELECT count(*) FROM findings WHERE unit_id = $1 AND status = 'active'`, county).Scan(&open); err != nil {
 			t.Fatal(err)
 		}
-		if got := strings.Count(items, "\n") + 1; open == 0 || got != open {
-			t.Errorf("the handover lists %d items, want the district's %d open findings:\n%s", got, open, items)
+		if err := d.SQL.QueryRow(`SELECT count(*) FROM rectification_tasks t JOIN feedback_reports r ON r.id = t.report_id
+			WHERE r.unit_id = $1 AND r.person_id IN (0, $2) AND t.status <> 'done'`, county, cadre.PersonID).Scan(&tasks); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Count(items, "问题线索"); open == 0 || got != open {
+			t.Errorf("the handover lists %d findings, want the district's %d open ones:\n%s", got, open, items)
+		}
+		if got := strings.Count(items, "整改任务"); tasks == 0 || got != tasks {
+			t.Errorf("the handover lists %d rectification tasks, want the %d open ones:\n%s", got, tasks, items)
+		}
+		var taskLink string
+		step("a task links to its report",
+			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				var err error
+				taskLink, err = chromedp.Evaluate[string](`(() => { const a = [...document.querySelectorAll('#handover-items a')].find(a => a.getAttribute('href').startsWith('/feedback/')); return a ? a.getAttribute('href') : '' })()`)(ctx, tg)
+				return err
+			}))
+		if !strings.Contains(taskLink, "#task-") {
+			t.Errorf("the office's task row links to %q, want its report's task", taskLink)
 		}
 
 		signIn("ganbu", true)

@@ -34,12 +34,47 @@ type handoverRow struct {
 }
 
 type handoverItemRow struct {
-	Link, Title, Reference, Since, Category string
+	Kind, Link, Title, Reference, Day, Category string
 }
 
-// handoverRowOf labels handover ho for page p and actor a; links links
-// the items to the findings, for an actor who reads them.
-func handoverRowOf(p *page, a *auth.Actor, ho *outcome.Handover, links bool) handoverRow {
+// handoverReads are the actions that read each kind of handover item: an
+// item links to its page for an actor allowed one of them on the unit.
+var handoverReads = map[string][]auth.Action{
+	outcome.ItemFinding:    {auth.ActFindingRead},
+	outcome.ItemCommitment: {auth.ActCommitmentRead},
+	outcome.ItemTask:       {auth.ActFeedbackRead, auth.ActTeamFeedbackRead},
+	outcome.ItemLedger:     {auth.ActLedgerRead},
+	outcome.ItemAlert:      {auth.ActMonitorRead},
+}
+
+// handoverItemOf labels item it for page p, linked when link.
+func handoverItemOf(p *page, ho *outcome.Handover, it outcome.HandoverItem, link bool) handoverItemRow {
+	row := handoverItemRow{Kind: p.loc.T("outcome.handover.kind." + it.Kind), Title: it.Title, Reference: it.Reference, Category: it.Category}
+	if it.Since != "" {
+		row.Day = p.loc.Date(day(it.Since))
+	}
+	id := strconv.FormatInt(it.ID, 10)
+	switch it.Kind {
+	case outcome.ItemFinding:
+		row.Category, row.Link = p.loc.FindingCategory(it.Category), "/findings/"+id
+	case outcome.ItemCommitment:
+		row.Category, row.Link = p.loc.T("track.dimension."+it.Category), commitmentPath(it.ID)
+	case outcome.ItemTask:
+		row.Day, row.Link = p.loc.T("outcome.handover.due", "day", p.loc.Date(day(it.Due))), reportPath(it.Report)+"#task-"+id
+	case outcome.ItemLedger:
+		row.Category, row.Link = p.loc.T("track.entry."+it.Category), "/ledger?unit="+strconv.FormatInt(ho.UnitID, 10)
+	case outcome.ItemAlert:
+		row.Category, row.Link = p.loc.T("outcome.handover.alert_period", "period", it.Category), "/monitors"
+	}
+	if !link {
+		row.Link = ""
+	}
+	return row
+}
+
+// handoverRowOf labels handover ho for page p and actor a; with links,
+// each item links to its page for an actor who reads that kind there.
+func handoverRowOf(p *page, pol auth.Policy, a *auth.Actor, ho *outcome.Handover, links bool) handoverRow {
 	row := handoverRow{ID: ho.ID, Unit: ho.Unit, Title: ho.Title, From: ho.From, To: ho.To, HandedOn: p.loc.Date(day(ho.HandedOn)),
 		FromPersonID: ho.FromPersonID, ToPersonID: ho.ToPersonID, Signed: ho.Signed(), CreatedBy: ho.CreatedBy,
 		Status: p.loc.T("outcome.handover.status_open")}
@@ -55,12 +90,11 @@ func handoverRowOf(p *page, a *auth.Actor, ho *outcome.Handover, links bool) han
 	row.MaySign = a.PersonID != 0 && (a.PersonID == ho.FromPersonID && ho.FromSigned.IsZero() ||
 		a.PersonID == ho.ToPersonID && ho.ToSigned.IsZero())
 	for _, it := range ho.Items {
-		item := handoverItemRow{Title: it.Title, Reference: it.Reference, Since: p.loc.Date(day(it.Since)),
-			Category: p.loc.FindingCategory(it.Category)}
-		if links {
-			item.Link = "/findings/" + strconv.FormatInt(it.ID, 10)
+		link := false
+		for _, act := range handoverReads[it.Kind] {
+			link = link || links && pol.Authorize(a, act, ho.UnitPath) == nil
 		}
-		row.Items = append(row.Items, item)
+		row.Items = append(row.Items, handoverItemOf(p, ho, it, link))
 	}
 	return row
 }
@@ -84,7 +118,7 @@ func (h *Handler) renderHandovers(w http.ResponseWriter, r *http.Request, a *aut
 		data.Form = url.Values{}
 	}
 	for _, ho := range hs {
-		data.Rows = append(data.Rows, handoverRowOf(p, a, ho, false))
+		data.Rows = append(data.Rows, handoverRowOf(p, h.policy, a, ho, false))
 	}
 	if data.MayHand {
 		people, _, err := h.org.FindPeople(ctx, a, org.PersonFilter{Serving: true, Limit: 1000})
@@ -138,7 +172,7 @@ func (h *Handler) handoverShow(w http.ResponseWriter, r *http.Request, a *auth.A
 		return
 	}
 	p := h.newPage(r, "handovers")
-	row := handoverRowOf(p, a, ho, h.policy.Authorize(a, auth.ActFindingRead, ho.UnitPath) == nil)
+	row := handoverRowOf(p, h.policy, a, ho, true)
 	p.Crumbs = []crumb{{Name: p.loc.T("outcome.handovers"), URL: "/handovers"}, {Name: ho.Unit + " · " + ho.Title}}
 	p.Title = ho.Unit + ho.Title + p.loc.T("outcome.handover.title_suffix")
 	p.Data = row

@@ -52,7 +52,7 @@ func (h *Handler) personOutcome(ctx context.Context, r *http.Request, p *page, a
 		v.Decisions = append(v.Decisions, row)
 	}
 	for _, ho := range ar.Handovers {
-		v.Handovers = append(v.Handovers, handoverRowOf(p, a, ho, false))
+		v.Handovers = append(v.Handovers, handoverRowOf(p, h.policy, a, ho, false))
 	}
 	data.Outcome = v
 	if asOf == "" {
