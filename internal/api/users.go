@@ -13,7 +13,7 @@ func (h *Handler) me(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 
 // userList answers the users the actor may manage (the assessment office).
 func (h *Handler) userList(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
-	if err := h.requireAny(a, auth.ActUserManage); err != nil {
+	if err := h.auth.Policy().RequireAny(a, auth.ActUserManage); err != nil {
 		h.ServeError(w, r, err)
 		return
 	}
@@ -27,19 +27,4 @@ func (h *Handler) userList(w http.ResponseWriter, r *http.Request, a *auth.Actor
 		out.Users[i] = toUser(u)
 	}
 	writeJSON(w, http.StatusOK, out)
-}
-
-// requireAny returns nil when the policy lets a do action somewhere, and
-// otherwise the policy's answer for the actor's first granted unit.
-func (h *Handler) requireAny(a *auth.Actor, action auth.Action) error {
-	pol := h.auth.Policy()
-	if !pol.Scope(a, action).Empty() {
-		return nil
-	}
-	for _, g := range a.Grants {
-		if err := pol.Authorize(a, action, g.UnitPath); err != nil {
-			return err
-		}
-	}
-	return errNotFound()
 }

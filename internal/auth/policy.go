@@ -331,6 +331,48 @@ var matrix = map[Action]map[Role]Reach{
 	ActTeamAppealFile:   {RoleCadre: Unit},
 }
 
+// kinds groups the actions by the kind of object they act on. Whoever may
+// do one action of a kind on an object knows the object is there; whoever
+// may do none must not learn it: a refused action answers Forbidden for
+// the first and NotFound for the second (decision 0161). The actions of no
+// kind (audit.read, collect.status) refuse a kind of work, not an object:
+// they answer Forbidden wherever the actor sees the unit at all. Data
+// items are known to who manages them and to the providers who submit
+// their values (both checked on the owning department).
+var kinds = [][]Action{
+	{ActUnitRead, ActUnitWrite},
+	{ActPersonRead, ActPersonWrite},
+	{ActTeamRead},
+	{ActUserManage},
+	{ActItemWrite, ActValueSubmit},
+	{ActSchemeRead, ActSchemeWrite},
+	{ActValueRead, ActValueVerify, ActValueCorrect},
+	{ActEvalManage, ActEvalResults},
+	{ActCycleRead, ActCycleManage, ActResultApprove},
+	{ActResultRead, ActTeamResultRead},
+	{ActFieldRead, ActFieldWrite, ActInterviewRead},
+	{ActFindingWrite, ActFindingRead, ActExemptionApply, ActExemptionReview, ActFindingClarify},
+	{ActSanctionWrite, ActSanctionRead},
+	{ActOutcomeRead, ActOutcomeDecide, ActHandoverSign},
+	{ActCommitmentRead, ActCommitmentWrite, ActTeamCommitmentWrite, ActCommitmentReview, ActCommitmentVerify},
+	{ActLedgerRead, ActLedgerWrite},
+	{ActMonitorRead, ActMonitorWrite},
+	{ActSelfAssess, ActSelfAssessRead},
+	{ActServiceWrite, ActServiceRead, ActServiceDecide},
+	{ActFeedbackRead, ActTeamFeedbackRead, ActFeedbackDraft, ActFeedbackRelease, ActAppealFile, ActTeamAppealFile},
+}
+
+// kindOf is the kind of each action of kinds: the actions of its kind.
+var kindOf = func() map[Action][]Action {
+	m := map[Action][]Action{}
+	for _, k := range kinds {
+		for _, a := range k {
+			m[a] = k
+		}
+	}
+	return m
+}()
+
 // Actions lists every action of the matrix in a stable order.
 func Actions() []Action {
 	return []Action{ActUnitRead, ActUnitWrite, ActPersonRead, ActPersonWrite, ActTeamRead, ActUserManage, ActAuditRead,
@@ -354,10 +396,9 @@ func ReachOf(role Role, action Action) Reach { return matrix[action][role] }
 // Policy answers every "may this actor do this action on this object"
 // question. The zero value is ready to use.
 //
-// An object outside everything the actor can see answers NotFound, so
-// that probing reveals nothing; an object the actor can see but not act on
-// answers Forbidden. A grant can see what its role can read: the subtree of
-// its unit, or the unit alone for a cadre (plus the cadre's own person).
+// An object the actor may do nothing of its kind to answers NotFound, so
+// that probing reveals nothing; an object the actor may read, or act on
+// otherwise, but not act on so answers Forbidden (kinds).
 type Policy struct{}
 
 // Error keys of the policy's answers.
@@ -382,11 +423,28 @@ func signedOut() error {
 }
 
 // Authorize returns nil when a may do action on an object in the unit at
-// unitPath ("/12/345/"), a NotFound error when the object is outside every
-// grant's sight, a Forbidden error when it is in sight but no grant allows
-// the action, and Unauthorized for a nil actor.
+// unitPath ("/12/345/"), a NotFound error when no grant allows any action
+// of its kind there, a Forbidden error when one does but none allows this
+// action, and Unauthorized for a nil actor.
 func (Policy) Authorize(a *Actor, action Action, unitPath string) error {
 	return authorize(a, action, 0, []string{unitPath})
+}
+
+// RequireAny returns nil when a may do action somewhere, and otherwise
+// refuses a kind of work, not an object: Forbidden for an actor with a
+// grant, NotFound for one without, Unauthorized for a nil actor. Lists and
+// forms without an object check with it (decision 0161).
+func (Policy) RequireAny(a *Actor, action Action) error {
+	if a == nil {
+		return signedOut()
+	}
+	if !(Policy{}).Scope(a, action).Empty() {
+		return nil
+	}
+	if len(a.Grants) == 0 {
+		return notFound()
+	}
+	return forbidden(action)
 }
 
 // AuthorizePerson is Authorize for a person: personID is the person and
@@ -411,7 +469,7 @@ func authorize(a *Actor, action Action, personID int64, paths []string) error {
 		if covers(g, ReachOf(g.Role, action), self, paths) {
 			return nil
 		}
-		if !seen && sees(g, self, paths) {
+		if !seen && sees(g, action, self, paths) {
 			seen = true
 		}
 	}
@@ -421,9 +479,18 @@ func authorize(a *Actor, action Action, personID int64, paths []string) error {
 	return notFound()
 }
 
-// sees reports whether grant g lets its holder see the object at all: some
-// action of g's role reaches it.
-func sees(g Grant, self bool, paths []string) bool {
+// sees reports whether grant g lets its holder know that the object of
+// action is there: some action of its kind reaches it, or, for an action
+// of no kind, some action of g's role reaches the object's unit.
+func sees(g Grant, action Action, self bool, paths []string) bool {
+	if k, ok := kindOf[action]; ok {
+		for _, other := range k {
+			if covers(g, ReachOf(g.Role, other), self, paths) {
+				return true
+			}
+		}
+		return false
+	}
 	for _, row := range matrix {
 		if covers(g, row[g.Role], self, paths) {
 			return true

@@ -204,8 +204,13 @@ func (s *Service) AddUser(ctx context.Context, actor *Actor, u NewUser) (*User, 
 }
 
 // resolveGrants checks roles, loads each unit's path and checks that the
-// actor may manage users there; it drops duplicates.
+// actor may manage users there; it drops duplicates. An actor who manages
+// users nowhere is refused the kind of work (Forbidden), whatever units
+// the grants name.
 func (s *Service) resolveGrants(ctx context.Context, tx *db.Tx, actor *Actor, in []Grant) ([]Grant, error) {
+	if err := s.pol.RequireAny(actor, ActUserManage); err != nil {
+		return nil, err
+	}
 	var out []Grant
 	seen := map[grantKey]bool{}
 	for _, g := range in {

@@ -47,6 +47,9 @@ func (s *Service) CreateShareToken(ctx context.Context, actor *Actor, name strin
 	if actor == nil || (actor.UserID == 0 && !actor.System) {
 		return APIToken{}, "", signedOut()
 	}
+	if err := s.pol.RequireAny(actor, ActUserManage); err != nil {
+		return APIToken{}, "", err
+	}
 	var bad errs.List
 	if name == "" || len(name) > 100 {
 		bad.Add(errs.Field("name", "auth.token.name_invalid", "a token needs a name of 1 to 100 characters"))

@@ -49,7 +49,7 @@ func (s *Service) ManagedItems(ctx context.Context, a *auth.Actor, f ItemFilter)
 		if err != nil {
 			return nil, err
 		}
-	} else if err := s.anywhere(a, scope, auth.ActItemWrite); err != nil {
+	} else if err := s.pol.RequireAny(a, auth.ActItemWrite); err != nil {
 		return nil, err
 	}
 	f.Submittable = false
@@ -64,21 +64,6 @@ func (s *Service) ManagedItems(ctx context.Context, a *auth.Actor, f ItemFilter)
 		}
 	}
 	return out, nil
-}
-
-// anywhere returns nil when scope (the actor's scope of action) holds
-// something, else the policy's answer for the actor's first grant:
-// Forbidden, since the actor sees its own units but may not do this there.
-func (s *Service) anywhere(a *auth.Actor, scope auth.Scope, action auth.Action) error {
-	if !scope.Empty() {
-		return nil
-	}
-	for _, g := range a.Grants {
-		if err := s.pol.Authorize(a, action, g.UnitPath); err != nil {
-			return err
-		}
-	}
-	return s.pol.Authorize(a, action, "")
 }
 
 // ManagedItem returns the item with code and its deadlines, newest period
@@ -126,7 +111,7 @@ func (s *Service) ItemOwners(ctx context.Context, a *auth.Actor) ([]*Owner, erro
 		return nil, err
 	}
 	scope := s.pol.Scope(a, auth.ActItemWrite)
-	if err := s.anywhere(a, scope, auth.ActItemWrite); err != nil {
+	if err := s.pol.RequireAny(a, auth.ActItemWrite); err != nil {
 		return nil, err
 	}
 	var out []*Owner

@@ -32,16 +32,15 @@ func answer(err error) byte {
 // and leaders read; interviews only the team and the office; the others
 // nothing.
 var fieldWant = map[auth.Role]map[string]string{
-	auth.RoleOffice:     {"tasks": "yn", "record": "yn", "interviews": "yn", "verify": "fn", "interview": "fn", "judge": "fn", "file": "yn"},
-	auth.RoleTeam:       {"tasks": "yn", "record": "yn", "interviews": "yn", "verify": "yn", "interview": "yn", "judge": "yn", "file": "yn"},
-	auth.RoleViewer:     {"tasks": "yn", "record": "yn", "interviews": "fn", "verify": "fn", "interview": "fn", "judge": "fn", "file": "yn"},
-	auth.RoleProvider:   {"tasks": "fn", "record": "fn", "interviews": "fn", "verify": "fn", "interview": "fn", "judge": "fn", "file": "fn"},
-	auth.RoleSupervisor: {"tasks": "fn", "record": "fn", "interviews": "fn", "verify": "fn", "interview": "fn", "judge": "fn", "file": "fn"},
-	// The cadre sees its own county (Forbidden there) and nothing of the
-	// city that owns the cycle (NotFound for the task list).
-	auth.RoleCadre: {"tasks": "nn", "record": "fn", "interviews": "fn", "verify": "fn", "interview": "fn", "judge": "fn", "file": "fn"},
-	// The service-review administrator sees units, as a provider does.
-	auth.RoleServiceReview: {"tasks": "fn", "record": "fn", "interviews": "fn", "verify": "fn", "interview": "fn", "judge": "fn", "file": "fn"},
+	auth.RoleOffice: {"tasks": "yn", "record": "yn", "interviews": "yn", "verify": "fn", "interview": "fn", "judge": "fn", "file": "yn"},
+	auth.RoleTeam:   {"tasks": "yn", "record": "yn", "interviews": "yn", "verify": "yn", "interview": "yn", "judge": "yn", "file": "yn"},
+	auth.RoleViewer: {"tasks": "yn", "record": "yn", "interviews": "fn", "verify": "fn", "interview": "fn", "judge": "fn", "file": "yn"},
+	// Who may do nothing with field work is told of none, in its sight or
+	// not (decision 0161).
+	auth.RoleProvider:      {"tasks": "nn", "record": "nn", "interviews": "nn", "verify": "nn", "interview": "nn", "judge": "nn", "file": "nn"},
+	auth.RoleSupervisor:    {"tasks": "nn", "record": "nn", "interviews": "nn", "verify": "nn", "interview": "nn", "judge": "nn", "file": "nn"},
+	auth.RoleCadre:         {"tasks": "nn", "record": "nn", "interviews": "nn", "verify": "nn", "interview": "nn", "judge": "nn", "file": "nn"},
+	auth.RoleServiceReview: {"tasks": "nn", "record": "nn", "interviews": "nn", "verify": "nn", "interview": "nn", "judge": "nn", "file": "nn"},
 }
 
 // TestPolicy tries every operation as every role on an entity inside its

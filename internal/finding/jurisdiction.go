@@ -121,7 +121,7 @@ func (s *Service) writableBody(ctx context.Context, tx *db.Tx, a *auth.Actor, id
 		}
 	}
 	if id == 0 && len(bodyIDs(a)) == 0 && !a.System {
-		return nil, s.refuseWrite(a)
+		return nil, s.pol.RequireAny(a, auth.ActFindingWrite)
 	}
 	if id == 0 {
 		return nil, errs.Field("body_id", "finding.body_required", "choose the supervisory body that records the finding")
@@ -139,17 +139,6 @@ func (s *Service) writableBody(ctx context.Context, tx *db.Tx, a *auth.Actor, id
 		return nil, err
 	}
 	return b, nil
-}
-
-// refuseWrite is the answer to an actor who records as no body: the
-// policy's answer for its first grant (Forbidden), or NotFound.
-func (s *Service) refuseWrite(a *auth.Actor) error {
-	for _, g := range a.Grants {
-		if err := s.pol.Authorize(a, auth.ActFindingWrite, g.UnitPath); err != nil {
-			return err
-		}
-	}
-	return noSuch()
 }
 
 // mayRead returns nil when a may read f: as the body that recorded it

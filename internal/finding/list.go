@@ -103,7 +103,7 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) (*List, err
 			}
 		}
 		if sg.empty() {
-			return s.refuse(a)
+			return s.pol.RequireAny(a, auth.ActFindingRead)
 		}
 		args := []any{}
 		where := []string{sg.sql(&args)}
@@ -181,18 +181,6 @@ func onlyMe(people []Named, me int64) []Named {
 		}
 	}
 	return out
-}
-
-// refuse is the answer to an actor who reads no findings anywhere: the
-// policy's answer for its first grant (Forbidden: it sees that unit), or
-// NotFound without any grant.
-func (s *Service) refuse(a *auth.Actor) error {
-	for _, g := range a.Grants {
-		if err := s.pol.Authorize(a, auth.ActFindingRead, g.UnitPath); err != nil {
-			return err
-		}
-	}
-	return noSuch()
 }
 
 // filterUnit reads unit id for a list filter: it must lie in the actor's

@@ -244,7 +244,8 @@ func TestSanctions(t *testing.T) {
 // TestSanctionRoles tries every call as every role, inside and outside
 // its jurisdiction: y allowed, f forbidden, n not found. 张三 is a cadre
 // of 甲县 (甲市); only the offices above her and she herself (reading)
-// are allowed; the supervisory bodies do not even see her record.
+// are allowed; who may do nothing with sanctions — the team, providers,
+// leaders, the supervisory bodies — is not told that any exist.
 func TestSanctionRoles(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -257,20 +258,20 @@ func TestSanctionRoles(t *testing.T) {
 			want string
 			call func(a *auth.Actor) error
 		}{
-			{"record", "yyffffnnn", func(a *auth.Actor) error {
+			{"record", "yynnnfnnn", func(a *auth.Actor) error {
 				_, err := f.svc.RecordSanction(ctx, a, f.warning("张三", "2025-12-01"))
 				return err
 			}},
-			{"read", "yyfffynnn", func(a *auth.Actor) error {
+			{"read", "yynnnynnn", func(a *auth.Actor) error {
 				_, err := f.svc.Sanctions(ctx, a, zhang)
 				return err
 			}},
-			{"follow-up", "yyffffnnn", func(a *auth.Actor) error {
+			{"follow-up", "yynnnfnnn", func(a *auth.Actor) error {
 				sn := must[*finding.Sanction](t)(f.svc.RecordSanction(ctx, office, f.warning("张三", "2025-12-01")))
 				_, err := f.svc.RecordFollowUp(ctx, a, sn.FollowUps[0].ID, "2026-01-02", "谈话")
 				return err
 			}},
-			{"lift", "yyffffnnn", func(a *auth.Actor) error {
+			{"lift", "yynnnfnnn", func(a *auth.Actor) error {
 				sn := must[*finding.Sanction](t)(f.svc.RecordSanction(ctx, office, f.warning("张三", "2025-12-01")))
 				_, err := f.svc.LiftSanction(ctx, a, sn.ID, "2026-03-01", "影响期内表现良好")
 				return err

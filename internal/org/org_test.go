@@ -663,7 +663,8 @@ func TestScope(t *testing.T) {
 			}, errs.Forbidden},
 			{"office A reads person A", func() error { _, err := s.Person(ctx, officeA, tr.personA.ID); return err }, ""},
 			{"office A reads person B", func() error { _, err := s.Person(ctx, officeA, tr.personB.ID); return err }, errs.NotFound},
-			{"provider A reads person A", func() error { _, err := s.Person(ctx, providerA, tr.personA.ID); return err }, errs.Forbidden},
+			// A provider reads no person: it is not told that one exists.
+			{"provider A reads person A", func() error { _, err := s.Person(ctx, providerA, tr.personA.ID); return err }, errs.NotFound},
 			{"office A moves person B into county A", func() error {
 				_, err := s.AssignPost(ctx, officeA, org.Post{PersonID: tr.personB.ID, UnitID: tr.countyA.ID, Title: "区长", Rank: org.RankDivision, Start: "2025-01-01"})
 				return err

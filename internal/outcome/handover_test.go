@@ -82,8 +82,8 @@ func TestProposalPolicy(t *testing.T) {
 			{"viewer", "f", "y", "y", "f"},
 			{"cadre", "n", "f", "n", "n"},
 			{"li", "n", "f", "n", "n"},
-			{"provider", "f", "f", "n", "n"},
-			{"team", "f", "f", "n", "n"},
+			{"provider", "n", "f", "n", "n"},
+			{"team", "n", "f", "n", "n"},
 			{"jiwei", "n", "f", "n", "n"},
 		} {
 			a := f.actors[tt.login]

@@ -86,10 +86,12 @@ func TestPolicy(t *testing.T) {
 			"reviewer":       "yn yn yn yn yn yn yn yn fn fn fn",
 			"other.reviewer": "ny ny ny ny ny ny ny ny nf nf nf",
 			"viewer":         "ff ff yy ff yy yy ff ff ff ff ff",
-			"team":           "ff ff ff ff ff ff ff ff ff ff ff",
-			"provider":       "ff ff ff ff ff ff ff ff ff ff ff",
-			"supervisor":     "ff ff ff ff ff ff ff ff ff ff ff",
-			"cadre":          "fn fn fn fn fn fn fn fn fn fn fn",
+			// Who may do nothing with 好差评 is told of no unit's service
+			// work, in its sight or not (decision 0161).
+			"team":       "nn nn nn nn nn nn nn nn nn nn nn",
+			"provider":   "nn nn nn nn nn nn nn nn nn nn nn",
+			"supervisor": "nn nn nn nn nn nn nn nn nn nn nn",
+			"cadre":      "nn nn nn nn nn nn nn nn nn nn nn",
 		}
 		for login, w := range want {
 			w = strings.ReplaceAll(w, " ", "")

@@ -224,8 +224,9 @@ func TestVersions(t *testing.T) {
 		// Permissions.
 		_, err = f.s.Version(ctx, f.outsider, v1.ID)
 		wantCode(t, err, errs.NotFound)
+		// A provider reads no scheme: it is not told that one exists.
 		_, err = f.s.Version(ctx, f.provider, v1.ID)
-		wantCode(t, err, errs.Forbidden)
+		wantCode(t, err, errs.NotFound)
 		_, err = f.s.CreateVersion(ctx, f.viewer, f.county.ID, scheme.Draft{Doc: doc(), Reason: "x"})
 		wantCode(t, err, errs.Forbidden)
 		_, err = f.s.Activate(ctx, f.teamAct, v1.ID)

@@ -146,8 +146,9 @@ func TestEvaluationScope(t *testing.T) {
 				t.Errorf("%s GET /api/v1/evaluations: got %d with %d evaluations\n%.300s", role, res.StatusCode, n, body)
 			}
 			// Actions: only the office of the jurisdiction; a refused
-			// action is 403, a page refused is not found.
-			act := map[auth.Role]int{office: 200, team: 403, viewer: 403, provider: 403, supervisor: 403, cadre: 403, serviceReview: 403}
+			// action is 403 for who reads the evaluation, not found for
+			// the others, as a page refused is (decision 0161).
+			act := map[auth.Role]int{office: 200, team: 403, viewer: 403, provider: 404, supervisor: 404, cadre: 404, serviceReview: 404}
 			for _, action := range []string{"open", "close", "codes"} {
 				for _, e := range []*survey.Evaluation{f.open, f.out} {
 					want := act[role]

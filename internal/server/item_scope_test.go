@@ -48,15 +48,16 @@ func TestItemPagesScope(t *testing.T) {
 		tjj, far := f.units["330100-TJJ"].ID, f.units["330200-TJJ"].ID
 		county, outCounty := f.units["330102"].ID, f.units["330202"].ID
 		// itemManage: the office manages 甲市统计局's items; on the list,
-		// those who see the department get 403, those who do not 404; an
-		// item's own page is not found for all who may not manage it
-		// (itemObject).
-		itemManage := map[string]int{"office": 200, "team": 403, "provider": 404, "supervisor": 403, "cadre": 404,
-			"viewer": 403, "tongji": 403, "huanjing": 404}
+		// the department's own provider gets 403, the others 404, as they
+		// may do nothing with its items (decision 0161); an item's own page
+		// is not found for all who may not manage it (itemObject).
+		itemManage := map[string]int{"office": 200, "team": 404, "provider": 404, "supervisor": 404, "cadre": 404,
+			"viewer": 404, "tongji": 403, "huanjing": 404}
 		itemObject := map[string]int{"office": 200}
 		// history: the office and the owning department, and the readers
-		// of the county's values (team, its cadre, viewers).
-		history := map[string]int{"office": 200, "team": 200, "provider": 403, "supervisor": 403, "cadre": 200,
+		// of the county's values (team, its cadre, viewers); who reads no
+		// values is told of none (decision 0161).
+		history := map[string]int{"office": 200, "team": 200, "provider": 404, "supervisor": 404, "cadre": 200,
 			"viewer": 200, "tongji": 200, "huanjing": 404}
 		for _, rt := range []struct {
 			path string

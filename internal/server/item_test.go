@@ -153,7 +153,9 @@ func TestItemForm(t *testing.T) {
 			t.Errorf("the item page does not list the deadline")
 		}
 
-		// Only the office may write: others are refused and nothing changes.
+		// Only the office may write: others are refused and nothing changes;
+		// the department's provider, who submits GDP, hears 403, who may
+		// do nothing with items 404 (decision 0161).
 		for _, tt := range []struct {
 			login, path string
 			want        int
@@ -161,7 +163,7 @@ func TestItemForm(t *testing.T) {
 			{"tongji", "/items", 403},
 			{"tongji", "/items/GDP", 403},
 			{"tongji", "/items/GDP/deadlines", 403},
-			{"viewer", "/items/GDP", 403},
+			{"viewer", "/items/GDP", 404},
 			{"provider", "/items/GDP", 404},
 			{"office", "/items/FAR_GDP", 404},
 			{"office", "/items/FAR_GDP/deadlines", 404},

@@ -40,9 +40,10 @@ func TestSanctionPages(t *testing.T) {
 		if !strings.Contains(body, "决定日期不能晚于今天") || !strings.Contains(body, "请填写决定文号") {
 			t.Errorf("bad form's problems missing:\n%.800s", body)
 		}
-		// Someone outside the office may not record.
-		if res := f.post(t, f.signIn(t, "team"), "/sanctions", form); res.StatusCode != http.StatusForbidden {
-			t.Errorf("team records: %d, want 403", res.StatusCode)
+		// Someone outside the office may not record, and is not told
+		// that the cadre exists (decision 0161).
+		if res := f.post(t, f.signIn(t, "team"), "/sanctions", form); res.StatusCode != http.StatusNotFound {
+			t.Errorf("team records: %d, want 404", res.StatusCode)
 		}
 		var n int
 		if err := d.SQL.QueryRow(`SELECT count(*) FROM sanctions`).Scan(&n); err != nil || n != 0 {

@@ -16,10 +16,10 @@ import (
 )
 
 // schemeWrite is who may change a scheme of 甲市: the office; the team and
-// viewers read it (403), the supervisor sees 甲市 but not its schemes
-// (403), the provider, the cadre and the 好差评管理员, granted in 甲县, see
-// neither (404).
-var schemeWrite = map[auth.Role]int{office: 200, team: 403, viewer: 403, supervisor: 403, provider: 404, cadre: 404, serviceReview: 404}
+// viewers read it (403); the supervisor, which sees 甲市 but reads no
+// scheme, and the provider, the cadre and the 好差评管理员, granted in 甲县,
+// are not told it exists (404, decision 0161).
+var schemeWrite = map[auth.Role]int{office: 200, team: 403, viewer: 403, supervisor: 404, provider: 404, cadre: 404, serviceReview: 404}
 
 // apiAnswer is what the tests read of an answer.
 type apiAnswer struct {

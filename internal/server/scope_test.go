@@ -67,14 +67,25 @@ const (
 // role: they see their units but may not manage users or read the log.
 var officeOnly = map[auth.Role]int{office: 200, team: 403, provider: 403, supervisor: 403, cadre: 403, viewer: 403, serviceReview: 403}
 
+// itemOwner is who may list a department's items: the office; its
+// provider, who submits their values, is refused (403); the others are
+// not told of the department's items (decision 0161).
+var itemOwner = map[auth.Role]int{office: 200, team: 404, provider: 403, supervisor: 404, cadre: 404, viewer: 404, serviceReview: 404}
+
 // evalRead is who may see evaluations: the office, the inspection team and
 // viewers; the others see the unit but not its evaluations.
 var evalRead = map[auth.Role]int{office: 200, team: 200, provider: 403, supervisor: 403, cadre: 403, viewer: 200, serviceReview: 403}
 
+// evalUnit is evalRead for the evaluations of a unit named in the query:
+// who may do nothing with evaluations is told of none (decision 0161).
+var evalUnit = map[auth.Role]int{office: 200, team: 200, provider: 404, supervisor: 404, cadre: 404, viewer: 200, serviceReview: 404}
+
 // collectGrid is who may open a department's collection grid: the office
-// above it and its provider; collectWatch who may see collection status.
+// above it and its provider; who may do nothing with its items is not
+// told of the department's (decision 0161). collectWatch is who may see
+// collection status.
 var (
-	collectGrid  = map[auth.Role]int{office: 200, team: 403, provider: 200, supervisor: 403, cadre: 403, viewer: 403, serviceReview: 403}
+	collectGrid  = map[auth.Role]int{office: 200, team: 404, provider: 200, supervisor: 404, cadre: 404, viewer: 404, serviceReview: 404}
 	collectWatch = map[auth.Role]int{office: 200, team: 403, provider: 403, supervisor: 403, cadre: 403, viewer: 200, serviceReview: 403}
 )
 
@@ -91,11 +102,14 @@ var (
 	findingWrite  = map[auth.Role]int{office: 403, team: 403, provider: 403, supervisor: 200, cadre: 403, viewer: 403, serviceReview: 403}
 	// reviewRead is who reads 好差评 pages: the office, leaders and the
 	// unit's service-review administrator; reviewDecide the office alone.
-	// reviewUnit is reviewRead for a unit's page, whose path names the
-	// unit: a refusal reads as not found (decision 0161).
+	// reviewUnit is reviewRead for a unit's page, whose path or query
+	// names the unit: a refusal reads as not found (decision 0161).
 	reviewRead   = map[auth.Role]int{office: 200, team: 403, provider: 403, supervisor: 403, cadre: 403, viewer: 200, serviceReview: 200}
 	reviewUnit   = map[auth.Role]int{office: 200, team: 404, provider: 404, supervisor: 404, cadre: 404, viewer: 200, serviceReview: 200}
 	reviewDecide = map[auth.Role]int{office: 200, team: 403, provider: 403, supervisor: 403, cadre: 403, viewer: 403, serviceReview: 403}
+	// reviewUnitDecide is reviewDecide for a unit named in the query: who
+	// may do nothing with its 好差评 is told of none (decision 0161).
+	reviewUnitDecide = map[auth.Role]int{office: 200, team: 404, provider: 404, supervisor: 404, cadre: 404, viewer: 403, serviceReview: 403}
 )
 
 // routes lists every page and API endpoint that reads. Out-of-scope
@@ -123,7 +137,7 @@ var routes = []route{
 	// Evaluations: the office manages them; the inspection team and
 	// viewers read their results.
 	{path: "/evaluations", want: evalRead},
-	{path: "/evaluations?unit=%s", obj: in, want: evalRead},
+	{path: "/evaluations?unit=%s", obj: in, want: evalUnit},
 	{path: "/evaluations?unit=%s", obj: out, all: 404},
 
 	// Assessment cycles: every role may list them (the list holds what it
@@ -173,9 +187,9 @@ var routes = []route{
 	// the other roles see the unit (403) or not (404). The pages of one
 	// item and the value history are in item_scope_test.go.
 	{path: "/items", want: officeOnly},
-	{path: "/items?owner=%s", obj: in, want: officeOnly},
+	{path: "/items?owner=%s", obj: in, want: itemOwner},
 	{path: "/items?owner=%s", obj: out, all: 404},
-	{path: "/items?owner=%s&frequency=annual", obj: in, want: officeOnly},
+	{path: "/items?owner=%s&frequency=annual", obj: in, want: itemOwner},
 	{path: "/items/new", want: officeOnly},
 	// API tokens: every signed-in user manages its own.
 	{path: "/tokens", all: 200},
@@ -209,17 +223,17 @@ var routes = []route{
 	// The office's page; a cadre reads hers on her own page.
 	{path: "/sanctions", want: officeOnly},
 	// 政务服务"好差评": docs/decisions/0130-service-reviews.md.
-	{path: "/review?unit=%s", obj: in, want: reviewRead},
+	{path: "/review?unit=%s", obj: in, want: reviewUnit},
 	{path: "/review?unit=%s", obj: out, all: 404},
 	{path: "/review/units/%s", obj: in, want: reviewUnit},
 	{path: "/review/units/%s", obj: out, all: 404},
 	{path: "/review/orders", want: reviewRead},
-	{path: "/review/orders?unit=%s", obj: in, want: reviewRead},
+	{path: "/review/orders?unit=%s", obj: in, want: reviewUnit},
 	{path: "/review/orders?unit=%s", obj: out, all: 404},
 	{path: "/review/orders.xlsx", want: reviewRead},
 	{path: "/review/held", want: reviewDecide},
 	{path: "/review/held.xlsx", want: reviewDecide},
-	{path: "/review/config?unit=%s", obj: in, want: reviewDecide},
+	{path: "/review/config?unit=%s", obj: in, want: reviewUnitDecide},
 	{path: "/review/config?unit=%s", obj: out, all: 404},
 }
 

@@ -35,7 +35,7 @@ func (h *Handler) collectStatusLoad(r *http.Request, a *auth.Actor) (*collectSta
 		}
 		data.UnitID = id
 	} else {
-		if err := h.requireAny(a, auth.ActCollectStatus); err != nil {
+		if err := h.policy.RequireAny(a, auth.ActCollectStatus); err != nil {
 			return nil, err
 		}
 		for _, g := range a.Grants {

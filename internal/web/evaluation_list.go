@@ -68,7 +68,7 @@ func (h *Handler) renderEvaluations(w http.ResponseWriter, r *http.Request, a *a
 			return
 		}
 		f.UnitID = id
-	} else if err := h.requireAny(a, auth.ActEvalResults); err != nil && h.requireAny(a, auth.ActEvalManage) != nil {
+	} else if err := h.policy.RequireAny(a, auth.ActEvalResults); err != nil && h.policy.RequireAny(a, auth.ActEvalManage) != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -19,7 +19,7 @@ type fieldListData struct {
 // entities not started, verified and interviewed, every count linked to
 // the task list behind it.
 func (h *Handler) fieldList(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
-	if err := h.requireAny(a, auth.ActFieldRead); err != nil {
+	if err := h.policy.RequireAny(a, auth.ActFieldRead); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -35,7 +35,7 @@ func (h *Handler) indicatorList(w http.ResponseWriter, r *http.Request, a *auth.
 }
 
 func (h *Handler) renderIndicators(w http.ResponseWriter, r *http.Request, a *auth.Actor, status int, fail error, form scheme.Indicator) {
-	if err := h.requireAny(a, auth.ActSchemeRead); err != nil {
+	if err := h.policy.RequireAny(a, auth.ActSchemeRead); err != nil {
 		h.fail(w, r, err)
 		return
 	}

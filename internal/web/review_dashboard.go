@@ -86,7 +86,7 @@ func (h *Handler) serviceUnit(r *http.Request, a *auth.Actor) (int64, error) {
 			return g.UnitID, nil
 		}
 	}
-	return 0, h.requireAny(a, auth.ActServiceRead)
+	return 0, h.policy.RequireAny(a, auth.ActServiceRead)
 }
 
 // reviewDashboard shows the dashboard.

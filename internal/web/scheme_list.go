@@ -48,7 +48,7 @@ func (h *Handler) schemeList(w http.ResponseWriter, r *http.Request, a *auth.Act
 }
 
 func (h *Handler) renderSchemes(w http.ResponseWriter, r *http.Request, a *auth.Actor, status int, fail error, form schemeForm) {
-	if err := h.requireAny(a, auth.ActSchemeRead); err != nil {
+	if err := h.policy.RequireAny(a, auth.ActSchemeRead); err != nil {
 		h.fail(w, r, err)
 		return
 	}

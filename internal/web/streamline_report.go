@@ -46,7 +46,7 @@ type streamlineShared struct {
 // indicator pairs that could be merged and data items that carry the same
 // data under two codes (精简考核事项).
 func (h *Handler) streamlineReport(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
-	if err := h.requireAny(a, auth.ActSchemeRead); err != nil {
+	if err := h.policy.RequireAny(a, auth.ActSchemeRead); err != nil {
 		h.fail(w, r, err)
 		return
 	}

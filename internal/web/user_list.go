@@ -54,7 +54,7 @@ func (h *Handler) userList(w http.ResponseWriter, r *http.Request, a *auth.Actor
 // renderUsers renders the users page with data's form, message and
 // issued password; errMsg is shown as an error.
 func (h *Handler) renderUsers(w http.ResponseWriter, r *http.Request, a *auth.Actor, status int, errMsg string, data userListData) {
-	if err := h.requireAny(a, auth.ActUserManage); err != nil {
+	if err := h.policy.RequireAny(a, auth.ActUserManage); err != nil {
 		h.fail(w, r, err)
 		return
 	}

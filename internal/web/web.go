@@ -448,19 +448,4 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h.renderError(w, r, status, msg)
 }
 
-// requireAny returns nil when the policy lets a do action somewhere, and
-// otherwise the policy's own answer for the actor's first granted unit:
-// Forbidden, since the actor sees that unit but may not do this there.
-func (h *Handler) requireAny(a *auth.Actor, action auth.Action) error {
-	if !h.policy.Scope(a, action).Empty() {
-		return nil
-	}
-	for _, g := range a.Grants {
-		if err := h.policy.Authorize(a, action, g.UnitPath); err != nil {
-			return err
-		}
-	}
-	return notFound()
-}
-
 func notFound() error { return errs.New(errs.NotFound, "error.not_found", "not found") }
