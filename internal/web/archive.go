@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"strconv"
 
 	"kaohe/internal/cycle"
@@ -28,6 +29,10 @@ type archiveRow struct {
 	Chart string
 	Radar radarChart
 	Axes  []axisRow
+	// SVG is the radar drawn for print (person_pdf.go) from dims, the
+	// dimensions it shows; empty on a page, which draws Radar.
+	SVG  template.HTML
+	dims []cycle.Dimension
 }
 
 // archiveOf lays out archive entries for the archive template; id names
@@ -42,6 +47,7 @@ func archiveOf(p *page, id string, entries []*cycle.ArchiveEntry) archiveView {
 			Chart: id + "-radar-" + strconv.FormatInt(e.Cycle.ID, 10)}
 		if len(e.Dimensions) > 0 {
 			row.Radar, row.Axes = radarOf(p, res.Entity.Name, e.Dimensions)
+			row.dims = e.Dimensions
 		}
 		v.Rows = append(v.Rows, row)
 	}

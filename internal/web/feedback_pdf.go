@@ -1,10 +1,7 @@
 package web
 
 import (
-	"html"
 	"net/http"
-	"net/url"
-	"strings"
 
 	"kaohe/internal/auth"
 	"kaohe/internal/errs"
@@ -36,23 +33,5 @@ func (h *Handler) feedbackPDF(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		h.fail(w, r, err)
 		return
 	}
-	css, err := staticFS.ReadFile("static/print.css")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	// The document is printed, never served: its style is inline.
-	doc := `<!DOCTYPE html><html lang="` + p.Lang + `"><head><meta charset="utf-8"><title>` + html.EscapeString(p.Title) +
-		`</title><style>` + string(css) + `</style></head><body>` + string(body) + `</body></html>`
-	footer := `<div style="width:100%;text-align:center;font-size:9pt;font-family:'Noto Sans CJK SC',sans-serif">` +
-		strings.NewReplacer("{page}", `<span class="pageNumber"></span>`, "{pages}", `<span class="totalPages"></span>`).
-			Replace(p.loc.T("feedback.page_footer")) + `</div>`
-	out, err := h.printer.Print(r.Context(), doc, footer)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", "inline; filename=\"report.pdf\"; filename*=UTF-8''"+url.PathEscape(rep.Name+"-"+rep.DocNo+".pdf"))
-	w.Write(out)
+	h.printDocument(w, r, p.Lang, p.Title, body, p.loc.T("feedback.page_footer"), rep.Name+"-"+rep.DocNo+".pdf", "report.pdf")
 }

@@ -23,3 +23,13 @@ func (h *Handler) personSanctions(ctx context.Context, p *page, a *auth.Actor, i
 	}
 	return &v, nil
 }
+
+// SanctionList is the sanctions the cadre page shows, nil for none and
+// for who may not read them: a template cannot tell an empty list
+// behind Sanctions, a pointer, from a full one.
+func (d personShowData) SanctionList() []sanctionView {
+	if d.Sanctions == nil {
+		return nil
+	}
+	return *d.Sanctions
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,6 +50,9 @@ type personShowData struct {
 	// check, adjustments and training (person_unfit.go).
 	Outcome *personOutcomeView
 	Career  *personCareerView
+	// PDF links the archive printed as the page shows it (person_pdf.go),
+	// "" where there is no browser to print with.
+	PDF string
 	// dims are the dimensions of the cadre's latest result.
 	dims []cycle.Dimension
 }
@@ -67,12 +71,7 @@ type postRow struct {
 // personShow shows a cadre: personal facts, current posts and the post
 // history.
 func (h *Handler) personShow(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	pe, err := h.org.Person(r.Context(), a, id)
+	pe, err := h.pathPerson(r, a)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -82,6 +81,35 @@ func (h *Handler) personShow(w http.ResponseWriter, r *http.Request, a *auth.Act
 		nav = "profile"
 	}
 	p := h.newPage(r, nav)
+	data, err := h.personView(r, p, a, pe)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if p.Crumbs, err = h.crumbs(r.Context(), a, placePath(pe.Posts, pe.UnitID), true); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p.Crumbs = append(p.Crumbs, crumb{Name: pe.Name})
+	p.Title = pe.Name
+	p.Data = data
+	h.render(w, r, http.StatusOK, "person_show", p)
+}
+
+// pathPerson reads the cadre the route's {id} names, as actor a may.
+func (h *Handler) pathPerson(r *http.Request, a *auth.Actor) (*org.Person, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	return h.org.Person(r.Context(), a, id)
+}
+
+// personView gathers what the cadre page shows of cadre pe to actor a,
+// as of the request's ?asof= day: the page and its printed archive
+// (person_pdf.go) show the same.
+func (h *Handler) personView(r *http.Request, p *page, a *auth.Actor, pe *org.Person) (personShowData, error) {
+	ctx := r.Context()
 	data := personShowData{Name: pe.Name, Facts: []fact{
 		{p.loc.T("person.gender"), p.loc.T("person.gender." + string(pe.Gender))},
 		{p.loc.T("person.birth_date"), p.loc.Date(day(pe.BirthDate))},
@@ -98,29 +126,24 @@ func (h *Handler) personShow(w http.ResponseWriter, r *http.Request, a *auth.Act
 		}
 		data.History = append(data.History, row)
 	}
-	if err := h.personArchive(r.Context(), p, a, pe, &data); err != nil {
-		h.fail(w, r, err)
-		return
+	if err := h.personArchive(ctx, p, a, pe, &data); err != nil {
+		return data, err
 	}
-	if err := h.personFindings(r.Context(), p, a, pe.ID, &data); err != nil {
-		h.fail(w, r, err)
-		return
+	if err := h.personFindings(ctx, p, a, pe.ID, &data); err != nil {
+		return data, err
 	}
-	if data.Integrity, err = h.personIntegrity(r.Context(), p, a, pe.ID); err != nil {
-		h.fail(w, r, err)
-		return
+	var err error
+	if data.Integrity, err = h.personIntegrity(ctx, p, a, pe.ID); err != nil {
+		return data, err
 	}
-	if data.Sanctions, err = h.personSanctions(r.Context(), p, a, pe.ID); err != nil {
-		h.fail(w, r, err)
-		return
+	if data.Sanctions, err = h.personSanctions(ctx, p, a, pe.ID); err != nil {
+		return data, err
 	}
-	if data.Evaluations, err = h.evalPanels(r.Context(), p, a, survey.SubjectCadre, pe.ID, nil); err != nil {
-		h.fail(w, r, err)
-		return
+	if data.Evaluations, err = h.evalPanels(ctx, p, a, survey.SubjectCadre, pe.ID, nil); err != nil {
+		return data, err
 	}
-	if err := h.personOutcome(r.Context(), r, p, a, pe.ID, &data); err != nil {
-		h.fail(w, r, err)
-		return
+	if err := h.personOutcome(ctx, r, p, a, pe.ID, &data); err != nil {
+		return data, err
 	}
 	// The as-of view shows what was known then; the check, adjustments and
 	// training are today's.
@@ -131,19 +154,17 @@ func (h *Handler) personShow(w http.ResponseWriter, r *http.Request, a *auth.Act
 		}
 	}
 	if data.Outcome != nil && data.Outcome.AsOf == "" {
-		if data.Career, err = h.personCareer(r.Context(), p, a, pe.ID, paths, data.dims); err != nil {
-			h.fail(w, r, err)
-			return
+		if data.Career, err = h.personCareer(ctx, p, a, pe.ID, paths, data.dims); err != nil {
+			return data, err
 		}
 	}
-	if p.Crumbs, err = h.crumbs(r.Context(), a, placePath(pe.Posts, pe.UnitID), true); err != nil {
-		h.fail(w, r, err)
-		return
+	if h.printer.Available() {
+		data.PDF = "/people/" + strconv.FormatInt(pe.ID, 10) + "/archive.pdf"
+		if data.Outcome != nil && data.Outcome.AsOf != "" {
+			data.PDF += "?asof=" + url.QueryEscape(data.Outcome.AsOf)
+		}
 	}
-	p.Crumbs = append(p.Crumbs, crumb{Name: pe.Name})
-	p.Title = pe.Name
-	p.Data = data
-	h.render(w, r, http.StatusOK, "person_show", p)
+	return data, nil
 }
 
 // personArchive fills the published results of cadre pe and of the teams

@@ -60,7 +60,7 @@ var pages = []string{
 // fragments several pages share (archive) and the sections of the home,
 // one file per role.
 var pageParts = map[string][]string{
-	"person_show":         {"archive", "person_integrity", "sanction_parts", "person_outcome", "person_career"},
+	"person_show":         {"archive", "person_integrity", "sanction_parts", "person_outcome", "person_career", "person_print"},
 	"sanction_list":       {"sanction_parts"},
 	"finding_list":        {"finding_form", "finding_transfers"},
 	"finding_show":        {"finding_form", "finding_transfers"},
@@ -85,6 +85,7 @@ var partials = map[string]string{
 	"unit_children":            "unit_tree",
 	"evaluation_participation": "evaluation_show",
 	"feedback_print":           "feedback_show",
+	"person_print":             "person_show",
 }
 
 // views holds the parsed templates, one set per page and language, each

@@ -140,6 +140,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /units/{id}/children", h.signedIn(h.unitChildren))
 	mux.HandleFunc("GET /people", h.signedIn(h.personList))
 	mux.HandleFunc("GET /people/{id}", h.signedIn(h.personShow))
+	mux.HandleFunc("GET /people/{id}/archive.pdf", h.signedIn(h.personPDF))
 	mux.HandleFunc("GET /users", h.signedIn(h.userList))
 	mux.HandleFunc("POST /users", h.signedIn(h.userSave))
 	mux.HandleFunc("POST /users/{id}/grants", h.signedIn(h.userGrant))
