@@ -12,9 +12,12 @@ import (
 	"strings"
 	"testing"
 
+	"kaohe/internal/auth"
+	"kaohe/internal/collect"
 	"kaohe/internal/db"
 	"kaohe/internal/db/dbtest"
 	"kaohe/internal/demo"
+	"kaohe/internal/track"
 )
 
 // archiveFirstRow finds the first result of the cadre page's own
@@ -25,8 +28,10 @@ var archiveFirstRow = regexp.MustCompile(`(?s)<table class="archive" id="person"
 // through Chromium for the office and for the cadre herself, and for the
 // office as of a day before the demo was built, and reads each PDF back
 // with pdftotext: it holds the title, her name, the print date and page
-// footer; now, the cycle and grade her page shows first; as of the day,
-// the 截至 label and no result, as the as-of page shows none. The
+// footer; now, the cycle and grade her page shows first, her first
+// commitment and ledger entry, which her page shows too, the commitment
+// linked; as of the day, the 截至 label, no result, commitment or entry
+// and the sections' words for none, as the as-of page shows none. The
 // document carries no ID. A body outside her county and the cadre on
 // someone else's archive get 404; a server without a browser shows no
 // link and answers the PDF with its reason.
@@ -61,21 +66,34 @@ func TestPersonArchivePDF(t *testing.T) {
 		if want := `href="` + page + `/archive.pdf" id="pdf-link"`; !strings.Contains(html, want) {
 			t.Errorf("the page lacks the PDF link %s", want)
 		}
+		tracks := track.NewService(d, auth.Policy{}, collect.NewService(d, auth.Policy{}))
+		ar, err := tracks.ArchiveOf(context.Background(), auth.SystemActor("test"), cadre.PersonID, "")
+		if err != nil || len(ar.Commitments) == 0 || len(ar.Entries) == 0 {
+			t.Fatalf("the demo cadre's commitments and ledger: %v", err)
+		}
+		pledge, entry := ar.Commitments[0], ar.Entries[0].Title
+		for _, want := range []string{fmt.Sprintf(`<a href="/commitments/%d">%s</a>`, pledge.ID, pledge.Title), entry} {
+			if !strings.Contains(html, want) {
+				t.Errorf("the page lacks %s", want)
+			}
+		}
 		clients := map[string]*http.Client{"kaoheban": office, "ganbu": signIn(f, "ganbu")}
 		for _, tt := range []struct {
 			login, asOf  string
 			want, absent []string
 		}{
-			{"kaoheban", "", []string{cycleName, grade}, nil},
-			{"ganbu", "", []string{cycleName, grade}, nil},
-			{"kaoheban", "2020-01-01", []string{"以下为截至2020年1月1日掌握的情况"}, []string{cycleName}},
+			{"kaoheban", "", []string{cycleName, grade, pledge.Title, entry}, nil},
+			{"ganbu", "", []string{cycleName, grade, pledge.Title, entry}, nil},
+			{"kaoheban", "2020-01-01", []string{"以下为截至2020年1月1日掌握的情况", "暂无本人的承诺事项", "暂无本人的工作台账记录"},
+				[]string{cycleName, pledge.Title, entry}},
 		} {
 			path := page + "/archive.pdf"
 			if tt.asOf != "" {
 				path += "?asof=" + tt.asOf
 				if _, html := f.get(t, clients[tt.login], page+"?asof="+tt.asOf); archiveFirstRow.MatchString(html) ||
+					strings.Contains(html, pledge.Title) || strings.Contains(html, entry) ||
 					!strings.Contains(html, `href="`+path+`" id="pdf-link"`) {
-					t.Errorf("%s %s: the as-of page shows a result or lacks the as-of PDF link", tt.login, tt.asOf)
+					t.Errorf("%s %s: the as-of page shows a result, a commitment or an entry, or lacks the as-of PDF link", tt.login, tt.asOf)
 				}
 			}
 			txt := pdfText(t, f, clients[tt.login], path)

@@ -54,6 +54,7 @@ type Entry struct {
 	Latent    bool
 	RevisitOn string
 	CreatedAt time.Time
+	unitPath  string
 }
 
 // EntryDraft is a ledger entry as written: on a form, or a row of a
@@ -240,25 +241,34 @@ func (s *Service) Ledger(ctx context.Context, a *auth.Actor, f LedgerFilter) ([]
 				cond += " AND e.revisit_on <= " + db.Arg(&args, f.Due)
 			}
 		}
-		err := db.EachRow(ctx, tx, `SELECT e.id, e.unit_id, e.person_id, e.day, e.kind, e.title, e.detail, e.investment, e.milestone,
-			e.commitment_id, e.latent, e.revisit_on, e.created_at FROM ledger_entries e WHERE `+cond+
-			fmt.Sprintf(` ORDER BY e.day DESC, e.id LIMIT %d`, MaxLedger), args, func(scan func(...any) error) error {
-			e := &Entry{}
-			var created int64
-			if err := scan(&e.ID, &e.UnitID, &e.PersonID, &e.Day, &e.Kind, &e.Title, &e.Detail, &e.Investment, &e.Milestone,
-				&e.CommitmentID, &e.Latent, &e.RevisitOn, &created); err != nil {
-				return err
-			}
-			e.CreatedAt = db.Micros(created)
-			out = append(out, e)
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("list ledger: %w", err)
-		}
-		return nameEntries(ctx, tx, out)
+		var err error
+		out, err = entries(ctx, tx, cond, args)
+		return err
 	})
 	return out, err
+}
+
+// entries reads the ledger entries of ledger_entries e that match cond,
+// newest first, at most MaxLedger, with their names.
+func entries(ctx context.Context, tx *db.Tx, cond string, args []any) ([]*Entry, error) {
+	var out []*Entry
+	err := db.EachRow(ctx, tx, `SELECT e.id, e.unit_id, e.person_id, e.day, e.kind, e.title, e.detail, e.investment, e.milestone,
+		e.commitment_id, e.latent, e.revisit_on, e.created_at FROM ledger_entries e WHERE `+cond+
+		fmt.Sprintf(` ORDER BY e.day DESC, e.id LIMIT %d`, MaxLedger), args, func(scan func(...any) error) error {
+		e := &Entry{}
+		var created int64
+		if err := scan(&e.ID, &e.UnitID, &e.PersonID, &e.Day, &e.Kind, &e.Title, &e.Detail, &e.Investment, &e.Milestone,
+			&e.CommitmentID, &e.Latent, &e.RevisitOn, &created); err != nil {
+			return err
+		}
+		e.CreatedAt = db.Micros(created)
+		out = append(out, e)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list ledger: %w", err)
+	}
+	return out, nameEntries(ctx, tx, out)
 }
 
 // nameEntries fills the names of the entries' units, cadres and
@@ -288,7 +298,7 @@ func nameEntries(ctx context.Context, tx *db.Tx, es []*Entry) error {
 	}
 	for _, e := range es {
 		if u := us[e.UnitID]; u != nil {
-			e.Unit = u.Name
+			e.Unit, e.unitPath = u.Name, u.Path
 		}
 		if p := ps[e.PersonID]; p != nil {
 			e.Person = p.Name

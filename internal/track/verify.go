@@ -117,24 +117,32 @@ func deliveryRate(ctx context.Context, tx *db.Tx, owner OwnerKind, unitID, perso
 		q = `SELECT verdict FROM commitments WHERE owner_kind = 'person' AND person_id = $1 AND year = $2 AND stage = 'verified'`
 		args = []any{personID, year}
 	}
-	var sum float64
-	n := 0
+	var vs []Verdict
 	err := db.EachRow(ctx, tx, q, args, func(scan func(...any) error) error {
 		var v Verdict
 		if err := scan(&v); err != nil {
 			return err
 		}
-		sum += v.credit()
-		n++
+		vs = append(vs, v)
 		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("delivery rate: %w", err)
 	}
-	if n == 0 {
-		return 0, nil
+	return rateOf(vs), nil
+}
+
+// rateOf is the delivery rate of verdicts: their credit over their
+// number, in percent to two decimals; 0 for none.
+func rateOf(vs []Verdict) float64 {
+	if len(vs) == 0 {
+		return 0
 	}
-	return math.Round(sum/float64(n)*1e4) / 100, nil
+	var sum float64
+	for _, v := range vs {
+		sum += v.credit()
+	}
+	return math.Round(sum/float64(len(vs))*1e4) / 100
 }
 
 // rootOf returns the first unit of a path "/12/345/".

@@ -28,11 +28,12 @@ type commitmentListData struct {
 	Errors                   []string
 }
 
-// commitmentRow is a commitment by its labels.
+// commitmentRow is a commitment by its labels, with the reason of its
+// verdict.
 type commitmentRow struct {
 	Link, Unit, Owner, Title, Dimension, Target string
 	Status, StatusCode, Stage, StageCode        string
-	Verdict, VerdictCode                        string
+	Verdict, VerdictCode, Reason                string
 }
 
 // commitmentYears are the years the board and the forms offer: the next,
@@ -100,7 +101,7 @@ func commitmentRowOf(p *page, c *track.Commitment) commitmentRow {
 		row.Owner = c.Person
 	}
 	if c.Verdict != "" {
-		row.Verdict, row.VerdictCode = p.loc.T("track.verdict."+string(c.Verdict)), string(c.Verdict)
+		row.Verdict, row.VerdictCode, row.Reason = p.loc.T("track.verdict."+string(c.Verdict)), string(c.Verdict), c.VerdictReason
 	}
 	return row
 }

@@ -33,6 +33,19 @@ type ledgerRow struct {
 	Latent                                                                                             bool
 }
 
+// ledgerRowOf says a ledger entry in words.
+func ledgerRowOf(p *page, e *track.Entry) ledgerRow {
+	row := ledgerRow{Day: e.Day, Unit: e.Unit, Person: e.Person, Kind: p.loc.T("track.entry." + string(e.Kind)), Title: e.Title,
+		Detail: e.Detail, Milestone: e.Milestone, Revisit: e.RevisitOn, Commitment: e.Commitment, Latent: e.Latent}
+	if e.Investment != nil {
+		row.Investment = fixedTrim(*e.Investment)
+	}
+	if e.CommitmentID != 0 {
+		row.CommitmentLink = commitmentPath(e.CommitmentID)
+	}
+	return row
+}
+
 // ledgerList shows the ledger (?unit=, ?latent=1 the 潜绩 to revisit).
 func (h *Handler) ledgerList(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	h.renderLedger(w, r, a, http.StatusOK, nil)
@@ -50,15 +63,7 @@ func (h *Handler) renderLedger(w http.ResponseWriter, r *http.Request, a *auth.A
 		return
 	}
 	for _, e := range es {
-		row := ledgerRow{Day: e.Day, Unit: e.Unit, Person: e.Person, Kind: p.loc.T("track.entry." + string(e.Kind)), Title: e.Title,
-			Detail: e.Detail, Milestone: e.Milestone, Revisit: e.RevisitOn, Commitment: e.Commitment, Latent: e.Latent}
-		if e.Investment != nil {
-			row.Investment = fixedTrim(*e.Investment)
-		}
-		if e.CommitmentID != 0 {
-			row.CommitmentLink = commitmentPath(e.CommitmentID)
-		}
-		data.Rows = append(data.Rows, row)
+		data.Rows = append(data.Rows, ledgerRowOf(p, e))
 	}
 	owners, err := h.track.Owners(r.Context(), a)
 	if err != nil {

@@ -50,6 +50,9 @@ type personShowData struct {
 	// check, adjustments and training (person_unfit.go).
 	Outcome *personOutcomeView
 	Career  *personCareerView
+	// Track is the cadre's commitments and work ledger
+	// (person_track.go), nil for who reads neither.
+	Track *personTrackView
 	// PDF links the archive printed as the page shows it (person_pdf.go),
 	// "" where there is no browser to print with.
 	PDF string
@@ -143,6 +146,15 @@ func (h *Handler) personView(r *http.Request, p *page, a *auth.Actor, pe *org.Pe
 		return data, err
 	}
 	if err := h.personOutcome(ctx, r, p, a, pe.ID, &data); err != nil {
+		return data, err
+	}
+	// As for the results above, the as-of view is for who reads the
+	// archive; personOutcome has checked its day.
+	asOf := ""
+	if data.Outcome != nil {
+		asOf = data.Outcome.AsOf
+	}
+	if data.Track, err = h.personTrack(ctx, p, a, pe.ID, asOf); err != nil {
 		return data, err
 	}
 	// The as-of view shows what was known then; the check, adjustments and

@@ -60,7 +60,7 @@ var pages = []string{
 // fragments several pages share (archive) and the sections of the home,
 // one file per role.
 var pageParts = map[string][]string{
-	"person_show":         {"archive", "person_integrity", "sanction_parts", "person_outcome", "person_career", "person_print"},
+	"person_show":         {"archive", "person_integrity", "sanction_parts", "person_outcome", "person_career", "person_track", "person_print"},
 	"sanction_list":       {"sanction_parts"},
 	"finding_list":        {"finding_form", "finding_transfers"},
 	"finding_show":        {"finding_form", "finding_transfers"},
