@@ -36,7 +36,9 @@ const (
 // held by person personID on day ('YYYY-MM-DD'): the unit's team
 // commitments and the person's own that are not yet verified; the unit's
 // and the person's major projects of the year before day and their 潜绩
-// whose revisit is still ahead; and the unit's open monitoring alerts.
+// whose revisit is still ahead, each once, as its latest entry has it (a
+// project is recorded again at each milestone); and the unit's open
+// monitoring alerts.
 // Only the caller's transaction is read; the caller checks who may.
 func OpenOfPost(ctx context.Context, tx *db.Tx, unitID, personID int64, day string) ([]OpenItem, error) {
 	var out []OpenItem
@@ -60,6 +62,7 @@ func OpenOfPost(ctx context.Context, tx *db.Tx, unitID, personID int64, day stri
 		return nil, fmt.Errorf("open items on %q: %w", day, err)
 	}
 	from := end.AddDate(-1, 0, 0).Format(time.DateOnly)
+	var ledger []OpenItem
 	err = db.EachRow(ctx, tx, `SELECT id, title, kind, day FROM ledger_entries
 		WHERE unit_id = $1 AND (person_id = 0 OR person_id = $2)
 		AND ((kind = $3 AND day > $4 AND day <= $5) OR (latent AND revisit_on >= $5)) ORDER BY day, id`,
@@ -68,11 +71,20 @@ func OpenOfPost(ctx context.Context, tx *db.Tx, unitID, personID int64, day stri
 			if err := scan(&it.ID, &it.Title, &it.Detail, &it.Since); err != nil {
 				return err
 			}
-			out = append(out, it)
+			ledger = append(ledger, it)
 			return nil
 		})
 	if err != nil {
 		return nil, fmt.Errorf("read open ledger entries: %w", err)
+	}
+	latest := map[[2]string]int{}
+	for i, it := range ledger {
+		latest[[2]string{it.Detail, it.Title}] = i
+	}
+	for i, it := range ledger {
+		if latest[[2]string{it.Detail, it.Title}] == i {
+			out = append(out, it)
+		}
 	}
 	var codes []string
 	err = db.EachRow(ctx, tx, `SELECT a.id, m.item_code, a.period, a.opened_at FROM monitor_alerts a JOIN monitors m ON m.id = a.monitor_id

@@ -13,8 +13,8 @@ import (
 // TestOpenOfPost lists what 张三 hands over with 甲县's post on
 // 2025-07-01: the team's commitment and her own not yet verified (not the
 // verified one, not 王五's of 丙县), the county's project of the past year
-// and her 潜绩 still to revisit (not an older project, not a revisited
-// one), and the county's open alert (not 丙县's).
+// once, by its latest entry, and her 潜绩 still to revisit (not an older
+// project, not a revisited one), and the county's open alert (not 丙县's).
 func TestOpenOfPost(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -34,7 +34,8 @@ func TestOpenOfPost(t *testing.T) {
 		must[*track.Commitment](t)(f.svc.File(ctx, f.actors["wang"], other))
 
 		es := must[[]*track.Entry](t)(f.svc.AddEntries(ctx, cadre, []track.EntryDraft{
-			{UnitID: county, Day: "2025-03-02", Kind: "project", Title: "新能源装备产业园一期开工"},
+			{UnitID: county, Day: "2025-01-20", Kind: "project", Title: "新能源装备产业园一期开工", Milestone: "完成备案"},
+			{UnitID: county, Day: "2025-03-02", Kind: "project", Title: "新能源装备产业园一期开工", Milestone: "土建开工"},
 			{UnitID: county, Day: "2024-03-02", Kind: "project", Title: "老城区管网改造"},
 			{UnitID: county, PersonID: zhang, Day: "2025-04-10", Kind: "task", Title: "推动高标准农田土壤改良", Latent: true, RevisitOn: "2027-04-10"},
 			{UnitID: county, PersonID: zhang, Day: "2024-04-10", Kind: "task", Title: "荒山造林", Latent: true, RevisitOn: "2025-04-10"},
@@ -63,12 +64,15 @@ func TestOpenOfPost(t *testing.T) {
 		var items []item
 		for _, it := range got {
 			items = append(items, item{it.Kind, it.Title, it.Detail})
+			if it.Kind == track.OpenLedger && it.Detail == "project" && it.ID != es[1].ID {
+				t.Errorf("the project is handed over as its entry of %s, want its latest", it.Since)
+			}
 		}
 		want := []item{
 			{track.OpenCommitment, teamC.Title, "economy"},
 			{track.OpenCommitment, own.Title, "governance"},
-			{track.OpenLedger, es[0].Title, "project"},
-			{track.OpenLedger, es[2].Title, "task"},
+			{track.OpenLedger, es[1].Title, "project"},
+			{track.OpenLedger, es[3].Title, "task"},
 			{track.OpenAlert, "规上工业增加值", "2025-02"},
 		}
 		if !slices.Equal(items, want) {
