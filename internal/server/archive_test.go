@@ -60,6 +60,12 @@ func TestPersonArchive(t *testing.T) {
 		if !strings.Contains(body, `href="`+page+`"`) {
 			t.Error("the cadre's navigation does not link its own record")
 		}
+		// The unfit-for-post check is the office's: the cadre's own page
+		// says so under its heading instead of leaving it empty.
+		_, body = f.get(t, f.signIn(t, "cadre"), page)
+		if strings.Contains(body, "outcome.unfit.title") || !strings.Contains(body, "该项核查由组织部门进行") {
+			t.Error("the cadre's own page leaves the unfit-for-post check empty")
+		}
 		// The supervisor reads the person, not its results.
 		_, body = f.get(t, f.signIn(t, "supervisor"), page)
 		if strings.Contains(body, "radar-") || !strings.Contains(body, "暂无已公布的本人考核结果") {
