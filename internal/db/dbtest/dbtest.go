@@ -74,6 +74,15 @@ func EachEmpty(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 	t.Run("postgres", func(t *testing.T) { fn(t, open(t, postgresDSN(t), false)) })
 }
 
+// EachDSN is Each for tests that hand the database to another process
+// (a child `kaohe serve`): fn gets the DSN of a fresh, empty database per
+// engine.
+func EachDSN(t *testing.T, fn func(t *testing.T, dsn string)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, sqliteDSN(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, postgresDSN(t)) })
+}
+
 // SQLite returns a fresh migrated SQLite database in a temporary file with
 // its clock at Epoch.
 func SQLite(t testing.TB) *db.DB {
