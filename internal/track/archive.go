@@ -134,28 +134,10 @@ func (s *Service) archiveCommitments(ctx context.Context, tx *db.Tx, a *auth.Act
 		return nil, err
 	}
 	var out []*Commitment
-	byID := map[int64]*Commitment{}
 	for _, c := range all {
 		if self || s.pol.Authorize(a, auth.ActCommitmentRead, c.unitPath) == nil {
 			out = append(out, c)
-			byID[c.ID] = c
 		}
-	}
-	err = db.EachRow(ctx, tx, `SELECT m.commitment_id, m.title, m.due_on FROM commitment_milestones m
-		JOIN commitments c ON c.id = m.commitment_id WHERE `+ownCommitments+` ORDER BY m.commitment_id, m.seq`, []any{personID},
-		func(scan func(...any) error) error {
-			var id int64
-			var m Milestone
-			if err := scan(&id, &m.Title, &m.DueOn); err != nil {
-				return err
-			}
-			if c := byID[id]; c != nil {
-				c.Milestones = append(c.Milestones, m)
-			}
-			return nil
-		})
-	if err != nil {
-		return nil, fmt.Errorf("read the cadre's milestones: %w", err)
 	}
 	if until.IsZero() {
 		return out, nil

@@ -53,6 +53,17 @@ func TestCommitmentYear(t *testing.T) {
 		must[*track.Report](t)(f.svc.Prove(ctx, cadre, p.ID, "平台10月上线", "", []track.Upload{{Name: "上线通知.pdf", Data: pdf}}))
 		must[*track.Commitment](t)(f.svc.Verify(ctx, team, p.ID, track.Mostly, "上线但事项覆盖率未达预期"))
 
+		// The board carries a milestone commitment's milestones, as its
+		// page does: its target reads "2 个工作节点", not 0.
+		board, _, err := f.svc.Board(ctx, office, track.Filter{Year: 2025})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range board {
+			if c.ID == p.ID && len(c.Milestones) != 2 {
+				t.Errorf("the board's milestone commitment has %d milestones, want 2", len(c.Milestones))
+			}
+		}
 		det = must[*track.Detail](t)(f.svc.Get(ctx, f.actors["viewer"], p.ID))
 		if det.Stage != track.StageVerified || det.Verdict != track.Mostly || len(det.Reports) != 1 || len(det.Reports[0].Files) != 1 {
 			t.Fatalf("the cadre's commitment: %s %s, %d reports", det.Stage, det.Verdict, len(det.Reports))

@@ -239,7 +239,42 @@ func fill(ctx context.Context, tx *db.Tx, cs []*Commitment) error {
 			c.Person = p.Name
 		}
 	}
+	if err := loadMilestones(ctx, tx, cs); err != nil {
+		return err
+	}
 	return nameItems(ctx, tx, cs)
+}
+
+// loadMilestones reads the milestones of cs in order, a few hundred
+// commitments a query.
+func loadMilestones(ctx context.Context, tx *db.Tx, cs []*Commitment) error {
+	byID := make(map[int64]*Commitment, len(cs))
+	var ids []int64
+	for _, c := range cs {
+		if c.Target == TargetMilestones && byID[c.ID] == nil {
+			byID[c.ID] = c
+			c.Milestones = nil
+			ids = append(ids, c.ID)
+		}
+	}
+	for start := 0; start < len(ids); start += 500 {
+		var args []any
+		q := `SELECT commitment_id, title, due_on FROM commitment_milestones WHERE commitment_id IN (` +
+			db.In(&args, ids[start:min(start+500, len(ids))]) + `) ORDER BY commitment_id, seq`
+		err := db.EachRow(ctx, tx, q, args, func(scan func(...any) error) error {
+			var id int64
+			var m Milestone
+			if err := scan(&id, &m.Title, &m.DueOn); err != nil {
+				return err
+			}
+			byID[id].Milestones = append(byID[id].Milestones, m)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("read milestones: %w", err)
+		}
+	}
+	return nil
 }
 
 // nameItems fills the names of the commitments' items.
