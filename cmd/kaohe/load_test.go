@@ -15,6 +15,7 @@ import (
 
 	"kaohe/internal/auth"
 	"kaohe/internal/db"
+	"kaohe/internal/db/dbtest"
 	"kaohe/internal/survey"
 )
 
@@ -40,17 +41,21 @@ func TestMainProcess(t *testing.T) {
 	os.Exit(run(context.Background(), strings.Split(args, "\n"), os.Stdout, os.Stderr))
 }
 
-// TestServeKill9 runs `kaohe serve` in a child process, casts ballots on
-// the phone pages from 16 goroutines, kills the server with SIGKILL in the
-// middle, reopens the database and checks that no acknowledged ballot was
-// lost: every acknowledged code is marked used, and every used code has
-// its ballot once the evaluation is closed, which opens the ballots still
-// sealed with the keys serve kept beside the database. (Ballots cannot be
-// matched to codes; that is the point.)
+// TestServeKill9 runs `kaohe serve` in a child process on each engine,
+// casts ballots on the phone pages from 16 goroutines, kills the server
+// with SIGKILL in the middle, reopens the database and checks that no
+// acknowledged ballot was lost: every acknowledged code is marked used,
+// and every used code has its ballot once the evaluation is closed, which
+// opens the ballots still sealed with the keys serve kept. (Ballots
+// cannot be matched to codes; that is the point.)
 func TestServeKill9(t *testing.T) {
+	dbtest.EachDSN(t, serveKill9)
+}
+
+func serveKill9(t *testing.T, dsn string) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "kaohe.db")
-	d, err := db.Open(ctx, "sqlite:"+path)
+	keys := filepath.Join(t.TempDir(), "ballot-keys")
+	d, err := db.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +71,7 @@ func TestServeKill9(t *testing.T) {
 	d.Close()
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestMainProcess$")
-	cmd.Env = append(os.Environ(), mainEnv+"=serve\n--db\nsqlite:"+path+"\n--addr\n127.0.0.1:0")
+	cmd.Env = append(os.Environ(), mainEnv+"=serve\n--db\n"+dsn+"\n--ballot-keys\n"+keys+"\n--addr\n127.0.0.1:0")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -131,15 +136,15 @@ func TestServeKill9(t *testing.T) {
 		t.Fatalf("the server was not killed: only %d ballots acknowledged", nAcked.Load())
 	}
 
-	d, err = db.Open(ctx, "sqlite:"+path)
+	d, err = db.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	// The restarted service finds the keys where serve kept them, beside
-	// the database file, to open the ballots still sealed.
+	// The restarted service finds the keys where serve kept them, to open
+	// the ballots still sealed.
 	s := survey.NewService(d, auth.Policy{})
-	if err := s.SetKeyDir(path + ".ballot-keys"); err != nil {
+	if err := s.SetKeyDir(keys); err != nil {
 		t.Fatal(err)
 	}
 	all, err := s.Codes(ctx, auth.SystemActor("test"), e.ID)
