@@ -41,6 +41,39 @@ func TestMainProcess(t *testing.T) {
 	os.Exit(run(context.Background(), strings.Split(args, "\n"), os.Stdout, os.Stderr))
 }
 
+// startServe runs `kaohe serve` on dsn with its ballot keys in keys in a
+// child process, killed when the test ends, and returns it with the
+// address it listens on.
+func startServe(t *testing.T, dsn, keys string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestMainProcess$")
+	cmd.Env = append(os.Environ(), mainEnv+"=serve\n--db\n"+dsn+"\n--ballot-keys\n"+keys+"\n--addr\n127.0.0.1:0")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	var base string
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		if _, after, ok := strings.Cut(sc.Text(), " on http://"); ok {
+			base = "http://" + strings.TrimSuffix(after, "/")
+			break
+		}
+	}
+	if base == "" {
+		t.Fatal("kaohe serve did not start")
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	return cmd, base
+}
+
 // TestServeKill9 runs `kaohe serve` in a child process on each engine,
 // casts ballots on the phone pages from 16 goroutines, kills the server
 // with SIGKILL in the middle, reopens the database and checks that no
@@ -70,31 +103,7 @@ func serveKill9(t *testing.T, dsn string) {
 	form := loadForm(e)
 	d.Close()
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestMainProcess$")
-	cmd.Env = append(os.Environ(), mainEnv+"=serve\n--db\n"+dsn+"\n--ballot-keys\n"+keys+"\n--addr\n127.0.0.1:0")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	var base string
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		if _, after, ok := strings.Cut(sc.Text(), " on http://"); ok {
-			base = "http://" + strings.TrimSuffix(after, "/")
-			break
-		}
-	}
-	if base == "" {
-		t.Fatal("kaohe serve did not start")
-	}
-	go func() {
-		for sc.Scan() {
-		}
-	}()
+	cmd, base := startServe(t, dsn, keys)
 
 	var (
 		acked   sync.Map

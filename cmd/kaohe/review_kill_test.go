@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -63,31 +60,7 @@ func reviewIntakeKill9(t *testing.T, dsn string) {
 	}
 	d.Close()
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestMainProcess$")
-	cmd.Env = append(os.Environ(), mainEnv+"=serve\n--db\n"+dsn+"\n--ballot-keys\n"+filepath.Join(t.TempDir(), "keys")+"\n--addr\n127.0.0.1:0")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	var base string
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		if _, after, ok := strings.Cut(sc.Text(), " on http://"); ok {
-			base = "http://" + strings.TrimSuffix(after, "/")
-			break
-		}
-	}
-	if base == "" {
-		t.Fatal("kaohe serve did not start")
-	}
-	go func() {
-		for sc.Scan() {
-		}
-	}()
+	cmd, base := startServe(t, dsn, filepath.Join(t.TempDir(), "keys"))
 
 	var (
 		acked   sync.Map
