@@ -434,11 +434,11 @@ func (Policy) Authorize(a *Actor, action Action, unitPath string) error {
 // refuses a kind of work, not an object: Forbidden for an actor with a
 // grant, NotFound for one without, Unauthorized for a nil actor. Lists and
 // forms without an object check with it (decision 0161).
-func (Policy) RequireAny(a *Actor, action Action) error {
+func (p Policy) RequireAny(a *Actor, action Action) error {
 	if a == nil {
 		return signedOut()
 	}
-	if !(Policy{}).Scope(a, action).Empty() {
+	if !p.Scope(a, action).Empty() {
 		return nil
 	}
 	if len(a.Grants) == 0 {
