@@ -139,19 +139,25 @@ func (s *Service) UserAPITokens(ctx context.Context, actor *Actor, id int64) ([]
 }
 
 func listTokens(ctx context.Context, tx *db.Tx, userID int64) ([]APIToken, error) {
-	rs, err := tx.QueryContext(ctx, `SELECT id, name, created_at, expires_at, last_used_at, share_unit_id, share_system, share_results, share_items
-		FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id`, userID)
+	return queryTokens(ctx, tx, `user_id = $1`, userID)
+}
+
+// queryTokens lists the API tokens the condition where (with arg as $1)
+// picks, oldest first.
+func queryTokens(ctx context.Context, tx *db.Tx, where string, arg any) ([]APIToken, error) {
+	rs, err := tx.QueryContext(ctx, `SELECT id, user_id, name, created_at, expires_at, last_used_at, share_unit_id, share_system, share_results, share_items
+		FROM api_tokens WHERE `+where+` ORDER BY created_at, id`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("list API tokens: %w", err)
 	}
 	defer rs.Close()
 	var out []APIToken
 	for rs.Next() {
-		t := APIToken{UserID: userID}
+		var t APIToken
 		var created, expires, used int64
 		var sh Share
 		var items string
-		if err := rs.Scan(&t.ID, &t.Name, &created, &expires, &used, &sh.UnitID, &sh.System, &sh.Results, &items); err != nil {
+		if err := rs.Scan(&t.ID, &t.UserID, &t.Name, &created, &expires, &used, &sh.UnitID, &sh.System, &sh.Results, &items); err != nil {
 			return nil, fmt.Errorf("list API tokens: %w", err)
 		}
 		if sh.UnitID != 0 {

@@ -520,49 +520,57 @@ func (s *Service) RevokeAPIToken(ctx context.Context, actor *Actor, id int64) er
 	})
 }
 
+// tokenActor returns the actor of the API token the condition where
+// (on api_tokens, with arg as $1) picks, its id and when it was last used;
+// Unauthorized when there is none, it has expired, its user is disabled
+// or, for a sharing token, its owner no longer manages its subtree.
+func (s *Service) tokenActor(ctx context.Context, tx *db.Tx, where string, arg any) (*Actor, int64, int64, error) {
+	var id, user, expires, used int64
+	var sh Share
+	var items string
+	err := tx.QueryRowContext(ctx, `SELECT id, user_id, expires_at, last_used_at, share_unit_id, share_system, share_results, share_items
+		FROM api_tokens WHERE `+where, arg).
+		Scan(&id, &user, &expires, &used, &sh.UnitID, &sh.System, &sh.Results, &items)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, 0, signedOut()
+	}
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("read API token: %w", err)
+	}
+	if expires != 0 && tx.Now.UnixMicro() >= expires {
+		return nil, 0, 0, errs.New(errs.Unauthorized, "auth.token.expired", "the API token has expired")
+	}
+	u, err := s.loadUser(ctx, tx, user)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	if u.Disabled() {
+		return nil, 0, 0, errDisabled()
+	}
+	if sh.UnitID == 0 {
+		return u.Actor(), id, used, nil
+	}
+	sh.TokenID = id
+	if items != "" {
+		sh.Items = strings.Split(items, ",")
+	}
+	a, err := s.shareActor(ctx, tx, u, &sh)
+	return a, id, used, err
+}
+
 // ActorForAPIToken returns the actor of an API token (the value after
 // "Authorization: Bearer "), or Unauthorized when the token is unknown or
 // expired.
 func (s *Service) ActorForAPIToken(ctx context.Context, token string) (*Actor, error) {
-	th := tokenHash(token)
 	var actor *Actor
 	var id int64
 	var touch bool
 	err := s.db.View(ctx, func(tx *db.Tx) error {
-		var user, expires, used int64
-		var sh Share
-		var items string
-		err := tx.QueryRowContext(ctx, `SELECT id, user_id, expires_at, last_used_at, share_unit_id, share_system, share_results, share_items
-			FROM api_tokens WHERE token_hash = $1`, th).
-			Scan(&id, &user, &expires, &used, &sh.UnitID, &sh.System, &sh.Results, &items)
-		if errors.Is(err, sql.ErrNoRows) {
-			return signedOut()
-		}
-		if err != nil {
-			return fmt.Errorf("read API token: %w", err)
-		}
-		now := tx.Now.UnixMicro()
-		if expires != 0 && now >= expires {
-			return errs.New(errs.Unauthorized, "auth.token.expired", "the API token has expired")
-		}
-		touch = now-used >= touchEvery.Microseconds()
-		u, err := s.loadUser(ctx, tx, user)
-		if err != nil {
-			return err
-		}
-		if u.Disabled() {
-			return errDisabled()
-		}
-		if sh.UnitID != 0 {
-			sh.TokenID = id
-			if items != "" {
-				sh.Items = strings.Split(items, ",")
-			}
-			actor, err = s.shareActor(ctx, tx, u, &sh)
-			return err
-		}
-		actor = u.Actor()
-		return nil
+		var used int64
+		var err error
+		actor, id, used, err = s.tokenActor(ctx, tx, `token_hash = $1`, tokenHash(token))
+		touch = tx.Now.UnixMicro()-used >= touchEvery.Microseconds()
+		return err
 	})
 	if err != nil {
 		return nil, err

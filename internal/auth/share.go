@@ -226,3 +226,29 @@ func (s *Service) fillShareUnits(ctx context.Context, tx *db.Tx, ts []APIToken) 
 	}
 	return nil
 }
+
+// ShareToken returns, within tx, sharing token id with its subtree's path
+// and name loaded; NotFound when there is no such sharing token. It checks
+// no policy: the caller checks ActUserManage on Share.UnitPath, as for the
+// token's reads.
+func (s *Service) ShareToken(ctx context.Context, tx *db.Tx, id int64) (*APIToken, error) {
+	ts, err := queryTokens(ctx, tx, `share_unit_id <> 0 AND id = $1`, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(ts) == 0 {
+		return nil, errs.New(errs.NotFound, "auth.token.not_found", "no such API token")
+	}
+	if err := s.fillShareUnits(ctx, tx, ts); err != nil {
+		return nil, err
+	}
+	return &ts[0], nil
+}
+
+// ShareActor returns, within tx, the actor sharing token id acts as, as a
+// request with it would: Unauthorized when it is gone, has expired or has
+// lapsed (its owner is disabled or no longer manages its subtree).
+func (s *Service) ShareActor(ctx context.Context, tx *db.Tx, id int64) (*Actor, error) {
+	a, _, _, err := s.tokenActor(ctx, tx, `share_unit_id <> 0 AND id = $1`, id)
+	return a, err
+}
