@@ -6,8 +6,10 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -52,7 +54,7 @@ func Signature(secret string, t int64, body []byte) string {
 type claimed struct {
 	Delivery
 	url, secret string
-	lapsed      error
+	lapsed      *attemptError
 }
 
 // Deliver posts the deliveries that are due, until none is or ctx ends,
@@ -64,8 +66,11 @@ func (s *Service) Deliver(ctx context.Context) (delivered, failed int, err error
 			return delivered, failed, err
 		}
 		for _, c := range batch {
-			status, perr := 0, c.lapsed
-			if perr == nil {
+			var status int
+			var perr error
+			if c.lapsed != nil {
+				perr = c.lapsed
+			} else {
 				status, perr = s.post(ctx, c)
 			}
 			if err := s.record(ctx, c, status, perr); err != nil {
@@ -109,7 +114,7 @@ func (s *Service) claim(ctx context.Context) ([]claimed, error) {
 		}
 		for i, c := range due {
 			if _, err := s.tokens.ShareActor(ctx, tx, tokens[i]); err != nil {
-				c.lapsed = fmt.Errorf("the sharing token is revoked, expired or lapsed: %w", err)
+				c.lapsed = &attemptError{ProblemLapsed, fmt.Errorf("the sharing token is revoked, expired or lapsed: %w", err)}
 			}
 			res, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET next_at = $1 WHERE id = $2 AND status = $3 AND next_at = $4`,
 				tx.Now.Add(lease).UnixMicro(), c.ID, Pending, c.NextAt.UnixMicro())
@@ -125,13 +130,30 @@ func (s *Service) claim(ctx context.Context) ([]claimed, error) {
 	return out, err
 }
 
+// attemptError is a failed attempt: what went wrong and how.
+type attemptError struct {
+	problem Problem
+	err     error
+}
+
+func (e *attemptError) Error() string { return e.err.Error() }
+
+// problemOf classifies an error of the HTTP client.
+func problemOf(err error) Problem {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return ProblemTimeout
+	}
+	return ProblemUnreachable
+}
+
 // post sends c's body to its webhook, signed, and returns the answer's
-// status; an error for no answer or one other than 2xx.
+// status; an *attemptError for no answer or one other than 2xx.
 func (s *Service) post(ctx context.Context, c claimed) (int, error) {
 	body := []byte(c.Body)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
 	if err != nil {
-		return 0, err
+		return 0, &attemptError{ProblemUnreachable, err}
 	}
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	req.Header.Set("User-Agent", "Kaohe-Webhook/1")
@@ -140,12 +162,12 @@ func (s *Service) post(ctx context.Context, c claimed) (int, error) {
 	req.Header.Set("X-Kaohe-Signature", Signature(c.secret, s.db.Clock().Unix(), body))
 	res, err := s.client.Do(req)
 	if err != nil {
-		return 0, err
+		return 0, &attemptError{problemOf(err), err}
 	}
 	io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
 	res.Body.Close()
 	if res.StatusCode/100 != 2 {
-		return res.StatusCode, fmt.Errorf("the receiver answered %s", res.Status)
+		return res.StatusCode, &attemptError{ProblemStatus, fmt.Errorf("the receiver answered %s", res.Status)}
 	}
 	return res.StatusCode, nil
 }
@@ -155,9 +177,13 @@ func (s *Service) post(ctx context.Context, c claimed) (int, error) {
 func (s *Service) record(ctx context.Context, c claimed, status int, perr error) error {
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		n := c.Attempts + 1
-		st, next, delivered, msg := Delivered, int64(0), tx.Now.UnixMicro(), ""
+		st, next, delivered, msg, problem := Delivered, int64(0), tx.Now.UnixMicro(), "", Problem("")
 		if perr != nil {
-			msg, delivered = perr.Error(), 0
+			msg, delivered, problem = perr.Error(), 0, ProblemUnreachable
+			var ae *attemptError
+			if errors.As(perr, &ae) {
+				problem = ae.problem
+			}
 			if len(msg) > 500 {
 				msg = msg[:500]
 			}
@@ -167,8 +193,8 @@ func (s *Service) record(ctx context.Context, c claimed, status int, perr error)
 			}
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = $1, attempts = $2, next_at = $3, last_at = $4,
-			last_status = $5, last_error = $6, delivered_at = $7 WHERE id = $8`,
-			st, n, next, tx.Now.UnixMicro(), status, msg, delivered, c.ID)
+			last_status = $5, last_problem = $6, last_error = $7, delivered_at = $8 WHERE id = $9`,
+			st, n, next, tx.Now.UnixMicro(), status, problem, msg, delivered, c.ID)
 		if err != nil {
 			return fmt.Errorf("record delivery: %w", err)
 		}

@@ -117,10 +117,23 @@ type Delivery struct {
 	// NextAt is when the next attempt is due (pending only).
 	NextAt, LastAt, CreatedAt, DeliveredAt time.Time
 	// LastStatus is the HTTP status of the last attempt, 0 for none;
-	// LastError what went wrong, "" when nothing did.
-	LastStatus int
-	LastError  string
+	// LastProblem what went wrong, "" when nothing did, and LastError
+	// the error as the client saw it.
+	LastStatus  int
+	LastProblem Problem
+	LastError   string
 }
+
+// Problem is what went wrong with an attempt.
+type Problem string
+
+// The problems of an attempt.
+const (
+	ProblemStatus      Problem = "status"      // the receiver answered other than 2xx
+	ProblemTimeout     Problem = "timeout"     // it did not answer in time
+	ProblemUnreachable Problem = "unreachable" // no connection, or no valid answer
+	ProblemLapsed      Problem = "lapsed"      // the token is revoked, expired or lapsed
+)
 
 // actions lists the audit actions of the sources.
 func (s *Service) actions() []string {

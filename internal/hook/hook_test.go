@@ -349,7 +349,7 @@ func TestWebhooks(t *testing.T) {
 			if ds[0].Status != step.status || len(rc.posts("/flaky")) != step.posts {
 				t.Errorf("step %d: %s after %d posts, want %s after %d", i, ds[0].Status, len(rc.posts("/flaky")), step.status, step.posts)
 			}
-			if step.status == hook.Pending && (ds[0].LastStatus != 500 || ds[0].LastError == "") {
+			if step.status == hook.Pending && (ds[0].LastStatus != 500 || ds[0].LastProblem != hook.ProblemStatus || ds[0].LastError == "") {
 				t.Errorf("step %d: last answer %d %q", i, ds[0].LastStatus, ds[0].LastError)
 			}
 		}
@@ -401,10 +401,10 @@ func TestWebhooks(t *testing.T) {
 			t.Errorf("/b heard %v, want %v", bEvents, want)
 		}
 		delete(rc.fail, "/down")
-		if err := w.hooks.Redeliver(ctx, w.office, ds[0].ID); err != nil {
+		if err := w.hooks.Redeliver(ctx, w.office, hD.ID, ds[0].ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.hooks.Redeliver(ctx, w.office, ds[0].ID); err == nil {
+		if err := w.hooks.Redeliver(ctx, w.office, hD.ID, ds[0].ID); err == nil {
 			t.Error("a pending delivery was queued again")
 		}
 		if _, _, err := w.hooks.Deliver(ctx); err != nil {
@@ -437,7 +437,7 @@ func TestWebhooks(t *testing.T) {
 		}
 		var failed int
 		d.SQL.QueryRowContext(ctx, `SELECT count(*) FROM webhook_deliveries WHERE webhook_id = $1 AND status = 'failed'
-			AND last_error LIKE '%revoked%'`, hA.ID).Scan(&failed)
+			AND last_problem = 'lapsed'`, hA.ID).Scan(&failed)
 		if failed == 0 {
 			t.Error("the revoked token's pending delivery did not fail")
 		}
@@ -515,10 +515,10 @@ func TestCreateRefused(t *testing.T) {
 		if _, _, _, err := w.hooks.Deliveries(ctx, out, hs[0].ID, 10); !errs.Is(err, errs.NotFound) {
 			t.Errorf("deliveries from outside: %v", err)
 		}
-		if err := w.hooks.Delete(ctx, out, hs[0].ID); !errs.Is(err, errs.NotFound) {
+		if _, err := w.hooks.Delete(ctx, out, hs[0].ID); !errs.Is(err, errs.NotFound) {
 			t.Errorf("delete from outside: %v", err)
 		}
-		if err := w.hooks.Delete(ctx, w.office, hs[0].ID); err != nil {
+		if _, err := w.hooks.Delete(ctx, w.office, hs[0].ID); err != nil {
 			t.Errorf("delete: %v", err)
 		}
 	})

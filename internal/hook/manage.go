@@ -192,17 +192,20 @@ func (s *Service) webhook(ctx context.Context, tx *db.Tx, a *auth.Actor, id int6
 	return t, &ws[0], err
 }
 
-// Delete removes webhook id and its delivery log; what it was told stays
-// in the audit log's record of the deletion (counts) and of the events.
-func (s *Service) Delete(ctx context.Context, a *auth.Actor, id int64) error {
+// Delete removes webhook id and its delivery log and returns what it
+// was; the audit log keeps the record of the deletion (with the counts)
+// and of the events.
+func (s *Service) Delete(ctx context.Context, a *auth.Actor, id int64) (*Webhook, error) {
 	if err := s.pol.RequireAny(a, auth.ActUserManage); err != nil {
-		return err
+		return nil, err
 	}
-	return s.db.InTx(ctx, func(tx *db.Tx) error {
+	var out *Webhook
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		t, w, err := s.webhook(ctx, tx, a, id)
 		if err != nil {
 			return err
 		}
+		out = w
 		if _, err := tx.ExecContext(ctx, `DELETE FROM webhook_deliveries WHERE webhook_id = $1`, id); err != nil {
 			return fmt.Errorf("delete webhook deliveries: %w", err)
 		}
@@ -213,6 +216,7 @@ func (s *Service) Delete(ctx context.Context, a *auth.Actor, id int64) error {
 			UnitPath: t.Share.UnitPath, Before: map[string]any{"token_id": db.FormatID(w.TokenID), "url": w.URL,
 				"events": w.Events, "pending": w.Pending, "delivered": w.Delivered, "failed": w.Failed}})
 	})
+	return out, err
 }
 
 // Deliveries returns webhook id with its latest limit deliveries, newest
@@ -234,14 +238,15 @@ func (s *Service) Deliveries(ctx context.Context, a *auth.Actor, id int64, limit
 	return t, w, out, err
 }
 
-// Redeliver queues failed delivery id again, due now, with a fresh set of
-// attempts; the office does so once the receiver is repaired.
-func (s *Service) Redeliver(ctx context.Context, a *auth.Actor, id int64) error {
+// Redeliver queues failed delivery id of webhook wid again, due now,
+// with a fresh set of attempts; the office does so once the receiver is
+// repaired.
+func (s *Service) Redeliver(ctx context.Context, a *auth.Actor, wid, id int64) error {
 	if err := s.pol.RequireAny(a, auth.ActUserManage); err != nil {
 		return err
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		ds, err := listDeliveries(ctx, tx, `id = $1`, id)
+		ds, err := listDeliveries(ctx, tx, `id = $1 AND webhook_id = $2`, id, wid)
 		if err != nil {
 			return err
 		}
@@ -311,7 +316,7 @@ func listWebhooks(ctx context.Context, tx *db.Tx, where string, arg any) ([]Webh
 // listDeliveries reads the deliveries the condition picks.
 func listDeliveries(ctx context.Context, tx *db.Tx, where string, args ...any) ([]Delivery, error) {
 	rs, err := tx.QueryContext(ctx, `SELECT id, webhook_id, seq, event, body, status, attempts, next_at, last_at, last_status,
-		last_error, created_at, delivered_at FROM webhook_deliveries WHERE `+where, args...)
+		last_problem, last_error, created_at, delivered_at FROM webhook_deliveries WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list deliveries: %w", err)
 	}
@@ -321,7 +326,7 @@ func listDeliveries(ctx context.Context, tx *db.Tx, where string, args ...any) (
 		var d Delivery
 		var next, last, created, delivered int64
 		if err := rs.Scan(&d.ID, &d.WebhookID, &d.Seq, &d.Event, &d.Body, &d.Status, &d.Attempts, &next, &last, &d.LastStatus,
-			&d.LastError, &created, &delivered); err != nil {
+			&d.LastProblem, &d.LastError, &created, &delivered); err != nil {
 			return nil, fmt.Errorf("list deliveries: %w", err)
 		}
 		d.NextAt, d.LastAt, d.CreatedAt, d.DeliveredAt = db.Micros(next), db.Micros(last), db.Micros(created), db.Micros(delivered)

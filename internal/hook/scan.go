@@ -128,7 +128,7 @@ func queue(ctx context.Context, tx *db.Tx, id int64, e audit.Entry, ev Event, sy
 		return fmt.Errorf("compose %s: %w", ev, err)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (id, webhook_id, seq, event, body, status, attempts, next_at,
-		last_at, last_status, last_error, created_at, delivered_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, 0, 0, '', $7, 0)
+		last_at, last_status, last_problem, last_error, created_at, delivered_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, 0, 0, '', '', $7, 0)
 		ON CONFLICT (webhook_id, seq, event) DO NOTHING`, did, id, e.Seq, ev, string(body), Pending, tx.Now.UnixMicro())
 	if err != nil {
 		return fmt.Errorf("queue %s: %w", ev, err)

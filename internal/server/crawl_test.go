@@ -38,7 +38,7 @@ var (
 // and the names of formats and methods that Chinese officials use as is.
 var crawlAllowed = map[string]bool{
 	"English": true, "Kaohe": true, "Excel": true, "CSV": true, "PDF": true, "API": true, "JSON": true,
-	"GDP": true, "AHP": true, "Saaty": true, "Monte": true, "Carlo": true, "SHA": true,
+	"GDP": true, "AHP": true, "Saaty": true, "Monte": true, "Carlo": true, "SHA": true, "HMAC": true,
 	"xlsx": true, "pdf": true, "UTF": true, "GBK": true, "JPEG": true, "PNG": true, "Word": true, "docx": true, "MiB": true,
 }
 

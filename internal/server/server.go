@@ -25,6 +25,7 @@ import (
 	"kaohe/internal/feedback"
 	"kaohe/internal/fieldwork"
 	"kaohe/internal/finding"
+	"kaohe/internal/hook"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
 	"kaohe/internal/outcome"
@@ -99,6 +100,8 @@ type Server struct {
 	// printer prints its reports, nil for none.
 	feedback *feedback.Service
 	printer  *pdf.Printer
+	// hooks posts the events of sharing tokens' webhooks (Run).
+	hooks *hook.Service
 }
 
 // New builds the services, the pages and the API, and checks every
@@ -150,11 +153,12 @@ func New(cfg Config) (*Server, error) {
 		s.printer = pdf.New(cfg.Feedback.Chromium, cfg.Feedback.ChromiumPath)
 	}
 	s.feedback.SetAppealDays(cfg.Feedback.AppealDays)
+	s.hooks = hook.NewService(cfg.DB, pol, s.auth, sources.Hooks(cycles, s.feedback)...)
 	s.web, err = web.New(web.Config{
 		Auth: s.auth, Org: orgs, Survey: surveys, Cycle: cycles, Scheme: schemes, Collect: collects, Field: fields, Finding: findings,
 		Policy: pol, Locale: bundle, Logger: cfg.Logger, BaseURL: base,
 		Analysis: analysis.NewService(cfg.DB, pol, cfg.MinCell), Outcome: outcomes, Track: tracks,
-		Review: reviews, Feedback: s.feedback, Printer: s.printer,
+		Review: reviews, Feedback: s.feedback, Printer: s.printer, Hooks: s.hooks,
 	})
 	if err != nil {
 		return nil, err
@@ -201,6 +205,7 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(l) }()
 	go s.sweep(ctx)
+	go s.hooks.Run(ctx, hookEvery, func(err error) { s.log.WarnContext(ctx, "webhooks", "err", err) })
 	select {
 	case err := <-errc:
 		return err
@@ -252,6 +257,10 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		"schema_known":   known,
 	})
 }
+
+// hookEvery is how often the webhooks are matched against the audit log
+// and their due deliveries posted.
+const hookEvery = 5 * time.Second
 
 // sweep reminds and escalates rectification tasks (feedback.Service.Sweep)
 // at start and every hour until ctx ends.

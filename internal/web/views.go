@@ -48,7 +48,7 @@ var pages = []string{
 	"field_list", "field_tasks", "field_show",
 	"finding_list", "finding_show", "finding_review_show", "sanction_list",
 	"analysis_show", "analysis_indicator", "analysis_unit", "analysis_policy",
-	"catalogue_show", "share_reads",
+	"catalogue_show", "share_reads", "token_webhooks", "webhook_show",
 	"outcome_list", "outcome_proposal_show", "outcome_rules", "handover_list", "handover_show", "reserve_list", "person_report",
 	"commitment_list", "commitment_show", "monitor_list", "ledger_list", "self_assessment",
 	"review_page", "review_poster", "review_dashboard", "review_unit", "review_held", "work_order_list", "work_order_show",

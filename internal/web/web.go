@@ -22,6 +22,7 @@ import (
 	"kaohe/internal/feedback"
 	"kaohe/internal/fieldwork"
 	"kaohe/internal/finding"
+	"kaohe/internal/hook"
 	"kaohe/internal/locale"
 	"kaohe/internal/org"
 	"kaohe/internal/outcome"
@@ -67,6 +68,8 @@ type Config struct {
 
 	// Analysis finds the weak links across units and cycles.
 	Analysis *analysis.Service
+	// Hooks keeps the webhooks of sharing tokens.
+	Hooks *hook.Service
 }
 
 // Handler serves the pages.
@@ -99,6 +102,8 @@ type Handler struct {
 	track    *track.Service
 	// review keeps 政务服务"好差评".
 	review *review.Service
+	// hooks keeps the webhooks of sharing tokens.
+	hooks *hook.Service
 }
 
 // New parses and checks every template; a template that is missing, does
@@ -119,6 +124,7 @@ func New(cfg Config) (*Handler, error) {
 		outcome:  cfg.Outcome,
 		track:    cfg.Track,
 		review:   cfg.Review,
+		hooks:    cfg.Hooks,
 		feedback: cfg.Feedback, printer: cfg.Printer,
 	}, nil
 }
@@ -327,6 +333,11 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /catalogue", h.signedIn(h.catalogueShow))
 	mux.HandleFunc("POST /tokens/share", h.signedIn(h.shareTokenCreate))
 	mux.HandleFunc("GET /tokens/{token}/reads", h.signedIn(h.shareReads))
+	mux.HandleFunc("GET /tokens/{token}/webhooks", h.signedIn(h.tokenWebhooks))
+	mux.HandleFunc("POST /tokens/{token}/webhooks", h.signedIn(h.tokenWebhookCreate))
+	mux.HandleFunc("GET /webhooks/{id}", h.signedIn(h.webhookShow))
+	mux.HandleFunc("POST /webhooks/{id}/delete", h.signedIn(h.webhookDelete))
+	mux.HandleFunc("POST /webhooks/{id}/deliveries/{delivery}/redeliver", h.signedIn(h.webhookRedeliver))
 
 	// 政务服务"好差评": the public's review page of a service item, reached
 	// by the QR code on its window's poster, needs no sign-in; the office's

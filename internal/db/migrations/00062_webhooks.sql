@@ -25,7 +25,9 @@ CREATE INDEX webhooks_token ON webhooks (token_id);
 -- webhook_deliveries is the delivery log: one row per event per webhook,
 -- with the body as first composed (every retry sends the same bytes),
 -- its status (pending, delivered, failed), the attempts so far, when the
--- next is due, and the last answer (HTTP status, 0 for none, and error).
+-- next is due, and the last answer: its HTTP status (0 for none), what
+-- went wrong (last_problem: status, timeout, unreachable, lapsed; '' for
+-- nothing) and the error as the client saw it.
 -- (webhook_id, seq, event) is unique, so matching the log twice delivers once.
 CREATE TABLE webhook_deliveries (
     id           BIGINT PRIMARY KEY,
@@ -38,6 +40,7 @@ CREATE TABLE webhook_deliveries (
     next_at      BIGINT NOT NULL,
     last_at      BIGINT NOT NULL,
     last_status  INTEGER NOT NULL,
+    last_problem TEXT NOT NULL,
     last_error   TEXT NOT NULL,
     created_at   BIGINT NOT NULL,
     delivered_at BIGINT NOT NULL,
