@@ -50,10 +50,12 @@ var demoRanges = map[string]valueRange{
 	"HIGHTECH_FIRMS":    {[3]float64{200, 40, 20}, [3]float64{500, 90, 50}, 1.08, 0},
 	"INVENTION_PATENTS": {[3]float64{15, 3, 2}, [3]float64{30, 6, 5}, 1.1, 2},
 	"FOREST_COVER":      {[3]float64{20, 30, 65}, [3]float64{35, 45, 80}, 1.005, 1},
-	"WATER_QUALITY":     {[3]float64{80, 85, 95}, [3]float64{92, 95, 100}, 1.005, 1},
-	"PM25":              {[3]float64{32, 28, 18}, [3]float64{40, 35, 25}, 0.96, 1},
-	"ENERGY_DROP":       {[3]float64{2.5, 2, 1.8}, [3]float64{4, 3.5, 3}, 1, 1},
-	"HOSPITAL_BEDS":     {[3]float64{6, 5, 5}, [3]float64{7.5, 6.5, 6}, 1.02, 2},
+	// The agricultural counties' water and air fall short of the targets
+	// (90 %, 35 μg/m³) every year: farming's run-off and straw burning.
+	"WATER_QUALITY": {[3]float64{80, 78, 95}, [3]float64{92, 87, 100}, 1.005, 1},
+	"PM25":          {[3]float64{32, 39, 18}, [3]float64{40, 46, 25}, 0.96, 1},
+	"ENERGY_DROP":   {[3]float64{2.5, 2, 1.8}, [3]float64{4, 3.5, 3}, 1, 1},
+	"HOSPITAL_BEDS": {[3]float64{6, 5, 5}, [3]float64{7.5, 6.5, 6}, 1.02, 2},
 	// Department items: shares of tasks, budgets and cases.
 	"TASK_COMPLETION":  {[3]float64{90, 90, 90}, [3]float64{100, 100, 100}, 1, 1},
 	"BUDGET_EXECUTION": {[3]float64{92, 92, 92}, [3]float64{99, 99, 99}, 1, 1},
