@@ -28,11 +28,11 @@ func (s *Service) ReleaseOf(ctx context.Context, tx *db.Tx, e audit.Entry, a *au
 	if err != nil {
 		return nil, err
 	}
-	action := auth.ActResultRead
+	read := auth.ActResultRead
 	if r.Team() {
-		action = auth.ActTeamResultRead
+		read = auth.ActTeamResultRead
 	}
-	if r.Status == Draft || s.authorize(a, action, r) != nil {
+	if r.Status == Draft || s.authorize(a, read, r) != nil {
 		return nil, nil
 	}
 	return r, nil

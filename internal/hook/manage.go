@@ -334,3 +334,14 @@ func listDeliveries(ctx context.Context, tx *db.Tx, where string, args ...any) (
 	}
 	return out, rs.Err()
 }
+
+// Names returns the receiver address of each webhook of ids, for the
+// audit log, in the caller's transaction; ids without a webhook (deleted)
+// are absent. It checks no policy.
+func Names(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]string, error) {
+	out, err := db.Names(ctx, tx, `SELECT id, url FROM webhooks WHERE id IN (%s)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("name webhooks: %w", err)
+	}
+	return out, nil
+}

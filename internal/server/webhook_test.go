@@ -68,6 +68,11 @@ func TestWebhookPages(t *testing.T) {
 		if _, again := f.get(t, office, link[1]); strings.Contains(again, secret[1]) {
 			t.Error("the secret is shown again")
 		}
+		// The audit log names the webhook by its address.
+		if res, log := f.get(t, office, "/audit"); res.StatusCode != http.StatusOK || !strings.Contains(log, "添加推送订阅") ||
+			!strings.Contains(log, rc.URL+"/kaohe") {
+			t.Errorf("audit log: %d %s", res.StatusCode, log)
+		}
 		viewer := f.signIn(t, string(auth.RoleViewer))
 		for _, p := range []string{link[1], show[1]} {
 			if res, _ := f.get(t, viewer, p); res.StatusCode != http.StatusNotFound {

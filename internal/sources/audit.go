@@ -11,6 +11,7 @@ import (
 	"kaohe/internal/db"
 	"kaohe/internal/fieldwork"
 	"kaohe/internal/finding"
+	"kaohe/internal/hook"
 	"kaohe/internal/org"
 	"kaohe/internal/outcome"
 	"kaohe/internal/scheme"
@@ -44,6 +45,10 @@ func AuditNamers() map[string]auth.AuditNamer {
 		}),
 		"indicator": byID(func(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]auth.AuditObject, error) {
 			ns, err := scheme.IndicatorNames(ctx, tx, ids)
+			return objects(ns, err, func(_ int64, n string) auth.AuditObject { return auth.AuditObject{Name: n} })
+		}),
+		"webhook": byID(func(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]auth.AuditObject, error) {
+			ns, err := hook.Names(ctx, tx, ids)
 			return objects(ns, err, func(_ int64, n string) auth.AuditObject { return auth.AuditObject{Name: n} })
 		}),
 		"evaluation": byID(func(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]auth.AuditObject, error) {
