@@ -420,6 +420,10 @@ type Detail struct {
 	// severity, by ID, those without a rule (no line) included; absent
 	// when there are none.
 	Findings []FindingNote `json:"findings,omitempty"`
+	// Raters are the value of each rater group that counted in the
+	// entity's tallied qualitative leaves (Row 0), by leaf and group; a
+	// group below the minimum size is absent. Absent when there are none.
+	Raters []score.RaterValue `json:"raters,omitempty"`
 }
 
 // buildSnapshot turns the engine's output into the rows of a snapshot.
@@ -475,6 +479,14 @@ func buildSnapshot(in *Inputs, out *score.Output) *built {
 	for i := 1; i <= n; i++ {
 		lineStart[i] += lineStart[i-1]
 	}
+	// So are the rater groups' values.
+	raterStart := make([]int, n+1)
+	for _, g := range out.RaterGroups {
+		raterStart[g.Row+1]++
+	}
+	for i := 1; i <= n; i++ {
+		raterStart[i] += raterStart[i-1]
+	}
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -485,7 +497,8 @@ func buildSnapshot(in *Inputs, out *score.Output) *built {
 				r := &out.Entities[i]
 				rows[i] = resultRow{entity: r.ID, group: r.Group, base: r.Base, bonus: r.Bonus, deduction: r.Deduction,
 					total: r.Total, rank: r.Rank, p05: r.RankP05, p50: r.RankP50, p95: r.RankP95, grade: r.Grade,
-					flags: strings.Join(r.Flags, ","), detail: encodeDetail(out, i, out.Lines[lineStart[i]:lineStart[i+1]], notesOf[r.ID])}
+					flags: strings.Join(r.Flags, ","), detail: encodeDetail(out, i, out.Lines[lineStart[i]:lineStart[i+1]], notesOf[r.ID],
+						out.RaterGroups[raterStart[i]:raterStart[i+1]])}
 			}
 		}(w)
 	}
@@ -498,7 +511,7 @@ func buildSnapshot(in *Inputs, out *score.Output) *built {
 }
 
 // encodeDetail writes the canonical JSON of entity i's Detail.
-func encodeDetail(out *score.Output, i int, lines []score.Line, notes []FindingNote) []byte {
+func encodeDetail(out *score.Output, i int, lines []score.Line, notes []FindingNote, raters []score.RaterValue) []byte {
 	b := make([]byte, 0, 64+24*(3*len(out.Leaves)+len(out.Nodes)))
 	arr := func(key string, m *score.Matrix) {
 		b = append(b, '"')
@@ -555,6 +568,19 @@ func encodeDetail(out *score.Output, i int, lines []score.Line, notes []FindingN
 		}
 		b = append(b, `,"findings":`...)
 		b = append(b, nb...)
+	}
+	if len(raters) > 0 {
+		rs := make([]score.RaterValue, len(raters))
+		copy(rs, raters)
+		for k := range rs {
+			rs[k].Row = 0
+		}
+		rb, err := json.Marshal(rs)
+		if err != nil {
+			panic(err)
+		}
+		b = append(b, `,"raters":`...)
+		b = append(b, rb...)
 	}
 	return append(b, '}')
 }

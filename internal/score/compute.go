@@ -71,7 +71,8 @@ func Compute(in *Input) (*Output, error) {
 	for l := range raw {
 		raw[l] = out.Raw.Col(l)
 	}
-	if err := tallyRatings(in, t, rowOf, raw, groupExcluded); err != nil {
+	var err error
+	if out.RaterGroups, err = tallyRatings(in, t, rowOf, raw, groupExcluded); err != nil {
 		return nil, err
 	}
 	bonus, deduction := make([]float64, n), make([]float64, n)

@@ -483,6 +483,21 @@ func TestRatedScenario(t *testing.T) {
 			t.Errorf("%s: rank got %d, want %d", id, by[id].Rank, want)
 		}
 	}
+	// The rater groups that counted, per entity and leaf: RATE's 下级 (one
+	// rater, below the minimum of 2) is never shown; d's BAD groups give
+	// their shares of 不称职 votes, 上级 2 of 4 and 下级 1 of 4.
+	var d []string
+	for _, g := range out.RaterGroups {
+		if g.Leaf == "RATE" && g.Group == "下级" {
+			t.Errorf("a group below the minimum size was shown: %+v", g)
+		}
+		if out.Entities[g.Row].ID == "d" {
+			d = append(d, fmt.Sprintf("%s:%s:%g:%g", g.Leaf, g.Group, g.Raters, g.Value))
+		}
+	}
+	if want := []string{"RATE:上级:3:95", "BAD:上级:4:0.5", "BAD:下级:4:0.25"}; !slices.Equal(d, want) {
+		t.Errorf("rater groups of d: got %v, want %v", d, want)
+	}
 }
 
 func TestComputeInputErrors(t *testing.T) {

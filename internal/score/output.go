@@ -35,6 +35,10 @@ type Output struct {
 	// Lines are the bonus, deduction, finding and cap lines of all
 	// entities, sorted by entity row, then scheme order.
 	Lines []Line `json:"lines"`
+	// RaterGroups are the value of each rater group that counted in a
+	// tallied qualitative leaf (at least the minimum group size), sorted
+	// by entity row, leaf and group; a group below the minimum is absent.
+	RaterGroups []RaterValue `json:"rater_groups,omitempty"`
 	// Weights are the local and effective weights of every node per
 	// comparison group, groups sorted by code.
 	Weights []GroupWeights `json:"weights"`
@@ -44,6 +48,18 @@ type Output struct {
 	// Draws and Seed echo the Monte Carlo options used.
 	Draws int    `json:"draws"`
 	Seed  uint64 `json:"seed"`
+}
+
+// RaterValue is one rater group's value for one entity and qualitative
+// leaf, as tallied before the groups are combined.
+type RaterValue struct {
+	Row   int    `json:"row"`
+	Leaf  string `json:"leaf"`
+	Group string `json:"group"`
+	// Raters is the number of raters or votes; Value the group's trimmed
+	// mean score, share or mean points.
+	Raters float64 `json:"raters"`
+	Value  float64 `json:"value"`
 }
 
 // Result is one entity's result.

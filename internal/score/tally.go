@@ -48,12 +48,12 @@ func (g *groupTally) size() float64 {
 }
 
 // tallyCell combines the rater groups of one entity and indicator into a
-// raw value: each group's value (trimmed mean of scores; share of votes for
-// the Share grades; or mean points per vote) weighted by the group weights,
-// re-normalised over the groups that have at least minSize raters. It
-// returns NaN when no group qualifies, and whether a non-empty group was
-// excluded for being too small.
-func tallyCell(groups []groupTally, spec RatingSpec, pol *RatingPolicy) (float64, bool) {
+// raw value: each group's value (groupValue) weighted by the group
+// weights, re-normalised over the groups that have at least minSize
+// raters. It returns NaN when no group qualifies, whether a non-empty
+// group was excluded for being too small, and the value and size of each
+// group that qualified (NaN size for the others).
+func tallyCell(groups []groupTally, spec RatingSpec, pol *RatingPolicy, vals, sizes []float64) (float64, bool) {
 	trim := pol.TrimAbove
 	if trim == 0 {
 		trim = defaultTrimAbove
@@ -69,6 +69,7 @@ func tallyCell(groups []groupTally, spec RatingSpec, pol *RatingPolicy) (float64
 	excluded := false
 	for k := range groups {
 		g := &groups[k]
+		vals[k], sizes[k] = math.NaN(), math.NaN()
 		n := g.size()
 		if n == 0 {
 			continue
@@ -77,25 +78,8 @@ func tallyCell(groups []groupTally, spec RatingSpec, pol *RatingPolicy) (float64
 			excluded = true
 			continue
 		}
-		var v float64
-		switch {
-		case g.scores != nil:
-			v = trimmedMean(g.scores, trim)
-		case share != nil:
-			s := 0.0
-			for k, c := range g.votes {
-				if share[k] {
-					s += c
-				}
-			}
-			v = s / n
-		default:
-			s := 0.0
-			for k, c := range g.votes {
-				s += c * pol.Grades[k].Points
-			}
-			v = s / n
-		}
+		v := groupValue(g, n, share, trim, pol)
+		vals[k], sizes[k] = v, n
 		num += g.weight * v
 		den += g.weight
 	}
@@ -105,6 +89,30 @@ func tallyCell(groups []groupTally, spec RatingSpec, pol *RatingPolicy) (float64
 	return num / den, excluded
 }
 
+// groupValue is one rater group's value: the trimmed mean of its scores,
+// the share of its votes for the share grades, or its mean points per
+// vote.
+func groupValue(g *groupTally, n float64, share []bool, trim int, pol *RatingPolicy) float64 {
+	switch {
+	case g.scores != nil:
+		return trimmedMean(g.scores, trim)
+	case share != nil:
+		s := 0.0
+		for k, c := range g.votes {
+			if share[k] {
+				s += c
+			}
+		}
+		return s / n
+	default:
+		s := 0.0
+		for k, c := range g.votes {
+			s += c * pol.Grades[k].Points
+		}
+		return s / n
+	}
+}
+
 // ratingKey orders rating rows by entity row, leaf and rater group.
 type ratingKey struct {
 	row, leaf, group, grade int
@@ -112,25 +120,30 @@ type ratingKey struct {
 }
 
 // tallyRatings fills raw[leaf][row] for qualitative leaves that have no
-// value, from in.Ratings, and marks rows with an excluded rater group.
-func tallyRatings(in *Input, t *tree, rowOf map[string]int, raw [][]float64, groupExcluded []bool) error {
+// value, from in.Ratings, marks rows with an excluded rater group, and
+// returns the value of each rater group that counted, by entity row,
+// leaf and group.
+func tallyRatings(in *Input, t *tree, rowOf map[string]int, raw [][]float64, groupExcluded []bool) ([]RaterValue, error) {
 	if len(in.Ratings) == 0 {
-		return nil
+		return nil, nil
 	}
 	pol := &in.Scheme.Rating
 	groupIdx := map[string]int{}
 	var weights []float64
+	var codes []string
 	if len(pol.Groups) > 0 {
 		for k, g := range pol.Groups {
 			groupIdx[g.Code] = k
 			weights = append(weights, g.Weight)
+			codes = append(codes, g.Code)
 		}
 	} else {
-		codes := map[string]bool{}
+		seen := map[string]bool{}
 		for _, r := range in.Ratings {
-			codes[r.Group] = true
+			seen[r.Group] = true
 		}
-		for k, c := range sortedKeys(codes) {
+		codes = sortedKeys(seen)
+		for k, c := range codes {
 			groupIdx[c] = k
 			weights = append(weights, 1)
 		}
@@ -144,35 +157,35 @@ func tallyRatings(in *Input, t *tree, rowOf map[string]int, raw [][]float64, gro
 		path := fmt.Sprintf("ratings[%d]", k)
 		row, ok := rowOf[r.Entity]
 		if !ok {
-			return &Error{Path: path, Field: "entity", Msg: fmt.Sprintf("unknown entity %q", r.Entity)}
+			return nil, &Error{Path: path, Field: "entity", Msg: fmt.Sprintf("unknown entity %q", r.Entity)}
 		}
 		j, ok := t.index[r.Indicator]
 		if !ok || t.nodes[j].kind != KindQualitative {
-			return &Error{Path: path, Indicator: r.Indicator, Field: "indicator", Msg: "not a qualitative indicator of the scheme"}
+			return nil, &Error{Path: path, Indicator: r.Indicator, Field: "indicator", Msg: "not a qualitative indicator of the scheme"}
 		}
 		g, ok := groupIdx[r.Group]
 		if !ok {
-			return &Error{Path: path, Field: "group", Msg: fmt.Sprintf("unknown rater group %q", r.Group)}
+			return nil, &Error{Path: path, Field: "group", Msg: fmt.Sprintf("unknown rater group %q", r.Group)}
 		}
 		votes := t.nodes[j].ind.Rating.Source == FromVotes
 		key := ratingKey{row: row, leaf: t.leafOf[j], group: g, grade: -1}
 		switch {
 		case votes && r.Grade == "":
-			return &Error{Path: path, Indicator: r.Indicator, Field: "grade", Msg: "this indicator is tallied from votes: a grade and a count are needed"}
+			return nil, &Error{Path: path, Indicator: r.Indicator, Field: "grade", Msg: "this indicator is tallied from votes: a grade and a count are needed"}
 		case votes:
 			gi, ok := gradeIdx[r.Grade]
 			if !ok {
-				return &Error{Path: path, Indicator: r.Indicator, Field: "grade", Msg: fmt.Sprintf("unknown vote grade %q", r.Grade)}
+				return nil, &Error{Path: path, Indicator: r.Indicator, Field: "grade", Msg: fmt.Sprintf("unknown vote grade %q", r.Grade)}
 			}
 			if r.Count < 0 {
-				return &Error{Path: path, Indicator: r.Indicator, Field: "count", Msg: "must not be negative"}
+				return nil, &Error{Path: path, Indicator: r.Indicator, Field: "count", Msg: "must not be negative"}
 			}
 			key.grade, key.score = gi, float64(r.Count)
 		case r.Grade != "":
-			return &Error{Path: path, Indicator: r.Indicator, Field: "grade", Msg: "this indicator is tallied from scores, not votes"}
+			return nil, &Error{Path: path, Indicator: r.Indicator, Field: "grade", Msg: "this indicator is tallied from scores, not votes"}
 		default:
 			if !finite(r.Score) {
-				return &Error{Path: path, Indicator: r.Indicator, Field: "score", Msg: "must be a finite number"}
+				return nil, &Error{Path: path, Indicator: r.Indicator, Field: "score", Msg: "must be a finite number"}
 			}
 			key.score = r.Score
 		}
@@ -183,6 +196,8 @@ func tallyRatings(in *Input, t *tree, rowOf map[string]int, raw [][]float64, gro
 			cmp.Compare(a.grade, b.grade), cmp.Compare(a.score, b.score))
 	})
 	groups := make([]groupTally, len(weights))
+	vals, sizes := make([]float64, len(weights)), make([]float64, len(weights))
+	var out []RaterValue
 	for start := 0; start < len(keys); {
 		end := start
 		for end < len(keys) && keys[end].row == keys[start].row && keys[end].leaf == keys[start].leaf {
@@ -205,13 +220,18 @@ func tallyRatings(in *Input, t *tree, rowOf map[string]int, raw [][]float64, gro
 			}
 		}
 		if isNaN(raw[leaf][row]) {
-			v, excl := tallyCell(groups, spec, pol)
+			v, excl := tallyCell(groups, spec, pol, vals, sizes)
 			raw[leaf][row] = v
 			if excl {
 				groupExcluded[row] = true
 			}
+			for g, x := range vals {
+				if !isNaN(x) {
+					out = append(out, RaterValue{Row: row, Leaf: t.nodes[t.leaves[leaf]].ind.Code, Group: codes[g], Raters: sizes[g], Value: x})
+				}
+			}
 		}
 		start = end
 	}
-	return nil
+	return out, nil
 }

@@ -27,6 +27,13 @@ func TestTrimmedMean(t *testing.T) {
 	}
 }
 
+// cell runs tallyCell with buffers for the groups' values and sizes.
+func cell(g []groupTally, spec RatingSpec, pol *RatingPolicy) (float64, bool, []float64, []float64) {
+	vals, sizes := make([]float64, len(g)), make([]float64, len(g))
+	v, excl := tallyCell(g, spec, pol, vals, sizes)
+	return v, excl, vals, sizes
+}
+
 func TestTallyCell(t *testing.T) {
 	pol := &RatingPolicy{
 		Groups:       []RaterGroup{{Code: "上级", Weight: 0.5}, {Code: "同级", Weight: 0.3}, {Code: "下级", Weight: 0.2}},
@@ -41,9 +48,14 @@ func TestTallyCell(t *testing.T) {
 			{weight: 0.3, scores: []float64{90, 80, 70, 60, 100, 40}},
 			{weight: 0.2, scores: []float64{60, 60, 60}},
 		}
-		got, excl := tallyCell(g, RatingSpec{}, pol)
+		got, excl, vals, sizes := cell(g, RatingSpec{}, pol)
 		if !near(got, 74.5, 1e-12) || excl {
 			t.Errorf("got %g (excluded %v), want 74.5 (false)", got, excl)
+		}
+		for k, want := range []float64{80, 75, 60} {
+			if !near(vals[k], want, 1e-12) || sizes[k] != float64(len(g[k].scores)) {
+				t.Errorf("group %d: %g over %g, want %g over %d", k, vals[k], sizes[k], want, len(g[k].scores))
+			}
 		}
 	})
 	t.Run("small group excluded, weights renormalised", func(t *testing.T) {
@@ -53,9 +65,13 @@ func TestTallyCell(t *testing.T) {
 			{weight: 0.3, scores: []float64{90, 80, 70, 60, 100, 40}},
 			{weight: 0.2, scores: []float64{0, 0}},
 		}
-		got, excl := tallyCell(g, RatingSpec{}, pol)
+		got, excl, vals, sizes := cell(g, RatingSpec{}, pol)
 		if !near(got, 78.125, 1e-12) || !excl {
 			t.Errorf("got %g (excluded %v), want 78.125 (true)", got, excl)
+		}
+		// The excluded group has no value to show: anonymity.
+		if !math.IsNaN(vals[2]) || !math.IsNaN(sizes[2]) || !near(vals[0], 80, 1e-12) {
+			t.Errorf("group values %v sizes %v, want 下级 withheld", vals, sizes)
 		}
 	})
 	t.Run("vote shares", func(t *testing.T) {
@@ -76,14 +92,14 @@ func TestTallyCell(t *testing.T) {
 			share []string
 			want  float64
 		}{{[]string{"优秀", "称职"}, 0.65625}, {[]string{"不称职"}, 0.25}, {nil, 64.375}} {
-			got, _ := tallyCell(mk(), RatingSpec{Source: FromVotes, Share: tc.share}, pol)
+			got, _, _, _ := cell(mk(), RatingSpec{Source: FromVotes, Share: tc.share}, pol)
 			if !near(got, tc.want, 1e-12) {
 				t.Errorf("share %v: got %g, want %g", tc.share, got, tc.want)
 			}
 		}
 	})
 	t.Run("no qualifying group", func(t *testing.T) {
-		got, _ := tallyCell([]groupTally{{weight: 1, scores: []float64{50}}}, RatingSpec{}, pol)
+		got, _, _, _ := cell([]groupTally{{weight: 1, scores: []float64{50}}}, RatingSpec{}, pol)
 		if !math.IsNaN(got) {
 			t.Errorf("got %g, want NaN", got)
 		}
