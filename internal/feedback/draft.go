@@ -1,10 +1,12 @@
 package feedback
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -14,6 +16,7 @@ import (
 	"kaohe/internal/db"
 	"kaohe/internal/scheme"
 	"kaohe/internal/score"
+	"kaohe/internal/track"
 )
 
 // Drafted tells what Draft did.
@@ -66,6 +69,16 @@ func (s *Service) Draft(ctx context.Context, a *auth.Actor, id int64) (*Drafted,
 		for _, ind := range doc.Indicators {
 			inds[ind.Code] = ind
 		}
+		groups := map[string]string{}
+		for _, g := range doc.Rating.Groups {
+			groups[g.Code] = cmp.Or(g.Name, g.Code)
+		}
+		// The commitments of the cycle's year that were not delivered.
+		year, _ := strconv.Atoi(c.Period[:min(4, len(c.Period))])
+		shortfalls, err := track.Shortfalls(ctx, tx, year)
+		if err != nil {
+			return err
+		}
 		n := 0
 		var ins inserter
 		err = cycle.Entries(ctx, tx, id, c.PublishedSnapshotID, "", func(h *cycle.Header, e *cycle.Entry) error {
@@ -74,7 +87,12 @@ func (s *Service) Draft(ctx context.Context, a *auth.Actor, id int64) (*Drafted,
 				return nil
 			}
 			n++
-			content := build(c, h, e, inds)
+			content := build(c, h, e, inds, groups)
+			owner := track.ShortfallOwner{Unit: e.Result.Entity.UnitID}
+			if e.Result.Entity.PersonID != 0 {
+				owner = track.ShortfallOwner{Person: e.Result.Entity.PersonID}
+			}
+			content.Problems = append(content.Problems, shortfallPoints(shortfalls[owner])...)
 			body, err := json.Marshal(content)
 			if err != nil {
 				return err
@@ -162,8 +180,10 @@ var nan = score.Num(math.NaN())
 // build makes the content of e's report: figures, radar, achievements
 // (strengths, dimensions above the group median, bonus points) and
 // problems (weak points, indicators worse than the previous cycle and below
-// the group median, findings and deductions that took points off).
-func build(c *cycle.Cycle, h *cycle.Header, e *cycle.Entry, inds map[string]score.Indicator) Content {
+// the group median, findings and deductions that took points off, rater
+// groups — named by groups — that rated markedly worse than the raters
+// together).
+func build(c *cycle.Cycle, h *cycle.Header, e *cycle.Entry, inds map[string]score.Indicator, groups map[string]string) Content {
 	r := e.Result
 	out := Content{Owner: c.OwnerName, CycleName: c.Name, Period: c.Period, Group: r.Entity.Group, Total: r.Total, Base: r.Base, Bonus: r.Bonus,
 		Deduction: r.Deduction, Rank: r.Rank, GroupSize: r.GroupSize, RankP05: r.RankP05, RankP95: r.RankP95, Grade: r.Grade,
@@ -218,6 +238,7 @@ func build(c *cycle.Cycle, h *cycle.Header, e *cycle.Entry, inds map[string]scor
 			out.Problems = append(out.Problems, p)
 		}
 	}
+	out.Problems = append(out.Problems, raterPoints(h, e, inds, groups)...)
 	for _, l := range e.Detail.Lines {
 		p := Point{Indicator: l.Indicator, Name: nameOf(h, l.Indicator), Value: nan, Score: nan, Median: nan, Previous: nan, Change: nan,
 			Points: score.Num(math.Abs(l.Effect))}
@@ -232,6 +253,49 @@ func build(c *cycle.Cycle, h *cycle.Header, e *cycle.Entry, inds map[string]scor
 			p.Kind = BonusPoints
 			out.Achievements = append(out.Achievements, p)
 		}
+	}
+	return out
+}
+
+// raterPoints are the problems of rater groups that rated a qualitative
+// indicator at least RaterGap worse than the raters together. Only groups
+// of at least the minimum size have a value in the snapshot, so no point
+// shows a smaller group's rating.
+func raterPoints(h *cycle.Header, e *cycle.Entry, inds map[string]score.Indicator, groups map[string]string) []Point {
+	var out []Point
+	for _, g := range e.Detail.Raters {
+		j := slices.Index(h.Leaves, g.Leaf)
+		if j < 0 {
+			continue
+		}
+		combined := float64(at(e.Detail.Raw, j))
+		if math.IsNaN(combined) || combined <= 0 {
+			continue
+		}
+		worse := g.Value < combined*(1-RaterGap)
+		if inds[g.Leaf].Direction == score.Lower {
+			worse = g.Value > combined*(1+RaterGap)
+		}
+		if !worse {
+			continue
+		}
+		out = append(out, Point{Kind: RaterGroupLow, Indicator: g.Leaf, Name: nameOf(h, g.Leaf), Unit: inds[g.Leaf].Unit,
+			Note: cmp.Or(groups[g.Group], g.Group), Value: score.Num(round(g.Value)), Score: score.Num(round(combined)),
+			Median: nan, Previous: nan, Change: nan, Points: nan, Raters: int(g.Raters)})
+	}
+	return out
+}
+
+// shortfallPoints are the problems of commitments not, or not fully,
+// delivered.
+func shortfallPoints(ss []track.Shortfall) []Point {
+	var out []Point
+	for _, s := range ss {
+		p := Point{Kind: Undelivered, Name: s.Title, Note: s.Reason, Value: nan, Score: nan, Median: nan, Previous: nan, Change: nan, Points: nan}
+		if s.Verdict == track.Mostly {
+			p.Kind = PartlyDelivered
+		}
+		out = append(out, p)
 	}
 	return out
 }

@@ -120,7 +120,21 @@ const (
 	FindingDeduction PointKind = "finding"
 	// Deduction: a deduction item that took points off.
 	Deduction PointKind = "deduction"
+	// Undelivered: a commitment of the year verified 未完成; Name is its
+	// title, Note the verdict's reason.
+	Undelivered PointKind = "undelivered"
+	// PartlyDelivered: a commitment verified 基本完成.
+	PartlyDelivered PointKind = "partly_delivered"
+	// RaterGroupLow: a rater group of at least the minimum size rated a
+	// qualitative indicator markedly worse (RaterGap) than the raters
+	// together; Note names the group, Value is its rating, Score the
+	// combined rating and Raters its size.
+	RaterGroupLow PointKind = "rater_group_low"
 )
+
+// RaterGap is how much worse than the combined rating a rater group's
+// must be to be a problem: a tenth of it.
+const RaterGap = 0.1
 
 // Point is one achievement or problem: its kind, the indicator and the
 // figures that make it concrete. The interface words it from Kind.
@@ -134,8 +148,11 @@ type Point struct {
 	// cycle and Change Value − Previous; Points the points a line added or
 	// took off. Unused figures are NaN.
 	Value, Score, Median, Previous, Change, Points score.Num
-	// Note is a finding's title, when the report's readers may read it.
+	// Note is a finding's title, when the report's readers may read it,
+	// the reason of a commitment's verdict, or a rater group's name.
 	Note string
+	// Raters is the size of a rater group (RaterGroupLow), 0 otherwise.
+	Raters int `json:",omitempty"`
 }
 
 const reportCols = `id, cycle_id, snapshot_id, entity, unit_id, person_id, unit_path, name, doc_no, status, content, recommendations,

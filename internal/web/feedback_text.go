@@ -15,7 +15,7 @@ import (
 // figures, e.g. 森林覆盖率 58.3%，得分 41.2，低于同组中位数 63.0，较上期下降 1.2 个百分点.
 func pointText(loc *locale.Localizer, p feedback.Point) string {
 	args := map[string]any{"name": p.Name, "unit": p.Unit, "value": num(p.Value, 2), "score": num(p.Score, 1),
-		"median": num(p.Median, 1), "points": num(p.Points, 2), "note": p.Note}
+		"median": num(p.Median, 1), "points": num(p.Points, 2), "note": p.Note, "raters": p.Raters}
 	key := "feedback.point." + string(p.Kind)
 	if p.Kind == feedback.FindingDeduction && p.Note != "" {
 		key = "feedback.point.finding_note"
@@ -59,7 +59,7 @@ func suggestions(loc *locale.Localizer, c *feedback.Content) []string {
 		}
 	}
 	for _, p := range c.Problems {
-		add(loc.T("feedback.suggest."+string(p.Kind), "name", p.Name, "change", changeText(loc, p)))
+		add(loc.T("feedback.suggest."+string(p.Kind), "name", p.Name, "change", changeText(loc, p), "note", p.Note))
 	}
 	kept := 0
 	for _, p := range c.Achievements {
