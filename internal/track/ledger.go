@@ -53,6 +53,8 @@ type Entry struct {
 	// revisited on RevisitOn.
 	Latent    bool
 	RevisitOn string
+	// Files are its evidence files (loaded, without content).
+	Files     []*EntryFile
 	CreatedAt time.Time
 	unitPath  string
 }
@@ -267,6 +269,9 @@ func entries(ctx context.Context, tx *db.Tx, cond string, args []any) ([]*Entry,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list ledger: %w", err)
+	}
+	if err := entryFiles(ctx, tx, out); err != nil {
+		return nil, fmt.Errorf("list ledger evidence: %w", err)
 	}
 	return out, nameEntries(ctx, tx, out)
 }

@@ -29,19 +29,31 @@ type ledgerListData struct {
 
 // ledgerRow is an entry by its labels.
 type ledgerRow struct {
+	ID                                                                                                 int64
 	Day, Unit, Person, Kind, Title, Detail, Investment, Milestone, Revisit, Commitment, CommitmentLink string
 	Latent                                                                                             bool
+	Files                                                                                              []ledgerFile
+}
+
+// ledgerFile is an evidence file of an entry with its link.
+type ledgerFile struct {
+	Name, Link string
+	Size       int64
 }
 
 // ledgerRowOf says a ledger entry in words.
 func ledgerRowOf(p *page, e *track.Entry) ledgerRow {
-	row := ledgerRow{Day: e.Day, Unit: e.Unit, Person: e.Person, Kind: p.loc.T("track.entry." + string(e.Kind)), Title: e.Title,
+	row := ledgerRow{ID: e.ID, Day: e.Day, Unit: e.Unit, Person: e.Person, Kind: p.loc.T("track.entry." + string(e.Kind)), Title: e.Title,
 		Detail: e.Detail, Milestone: e.Milestone, Revisit: e.RevisitOn, Commitment: e.Commitment, Latent: e.Latent}
 	if e.Investment != nil {
 		row.Investment = fixedTrim(*e.Investment)
 	}
 	if e.CommitmentID != 0 {
 		row.CommitmentLink = commitmentPath(e.CommitmentID)
+	}
+	for _, f := range e.Files {
+		row.Files = append(row.Files, ledgerFile{Name: f.Name, Size: f.Size,
+			Link: "/ledger/" + strconv.FormatInt(e.ID, 10) + "/evidence/" + strconv.FormatInt(f.ID, 10)})
 	}
 	return row
 }

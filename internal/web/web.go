@@ -277,6 +277,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /ledger", h.signedIn(h.ledgerList))
 	mux.HandleFunc("POST /ledger", h.signedIn(h.ledgerSave))
 	mux.HandleFunc("GET /ledger.xlsx", h.signedIn(h.ledgerExport))
+	mux.HandleFunc("POST /ledger/{id}/evidence", h.signedIn(h.ledgerEvidenceSave))
+	mux.HandleFunc("GET /ledger/{id}/evidence/{file}", h.signedIn(h.ledgerEvidenceShow))
 	mux.HandleFunc("GET /self-assessment", h.signedIn(h.selfAssessmentShow))
 	mux.HandleFunc("POST /self-assessment", h.signedIn(h.selfAssessmentSave))
 	// Feedback reports, rectification tasks, appeals and the inbox.
