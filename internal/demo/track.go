@@ -75,6 +75,19 @@ func buildTrack(ctx context.Context, b *builder) error {
 	}
 	collects := collect.NewService(b.d, auth.Policy{})
 	tracks := track.NewService(b.d, auth.Policy{}, collects)
+	// The city's office sets when progress and proof are filed, for
+	// 2025 and for the year under way.
+	for _, w := range []track.Window{
+		{Year: 2025, Stage: track.ReportMidyear, Opens: "2025-06-20", Closes: "2025-07-15"},
+		{Year: 2025, Stage: track.ReportYearEnd, Opens: "2025-12-15", Closes: "2026-01-15"},
+		{Year: 2026, Stage: track.ReportMidyear, Opens: "2026-06-20", Closes: "2026-07-15"},
+		{Year: 2026, Stage: track.ReportYearEnd, Opens: "2026-12-15", Closes: "2027-01-15"},
+	} {
+		w.UnitID = city.unit.ID
+		if err := tracks.SetWindow(ctx, b.actor, w); err != nil {
+			return fmt.Errorf("report window: %w", err)
+		}
+	}
 	if _, err := collects.CreateItem(ctx, b.actor, collect.Item{Code: ItemIndustryMonthly, Name: "规上工业增加值（1—N月累计）", Measure: "亿元",
 		OwnerID: stats.ID, Frequency: collect.Monthly, Type: collect.TypeNumber, EntityKind: collect.EntityUnit, UnitKind: org.KindRegion,
 		UnitLevel: org.LevelCounty, Description: "规模以上工业增加值1月至本月累计值，按月报送。"}); err != nil {

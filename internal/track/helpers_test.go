@@ -158,7 +158,7 @@ func (f *fixture) written(t testing.TB) int {
 	t.Helper()
 	n := 0
 	for _, tb := range []string{"commitments", "commitment_milestones", "commitment_versions", "commitment_reports", "commitment_files",
-		"ledger_entries", "ledger_files", "monitors", "monitor_alerts", "self_assessments", "audit_log", "data_values"} {
+		"ledger_entries", "ledger_files", "report_windows", "monitors", "monitor_alerts", "self_assessments", "audit_log", "data_values"} {
 		n += f.count(t, tb)
 	}
 	return n

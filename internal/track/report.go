@@ -45,9 +45,11 @@ type Report struct {
 	Stage ReportStage
 	Body  string
 	// Value is the value reached, nil when none is given.
-	Value     *float64
-	AuthorID  int64
-	Files     []*File
+	Value    *float64
+	AuthorID int64
+	Files    []*File
+	// Late: filed after its stage's window closed.
+	Late      bool
 	CreatedAt time.Time
 }
 
@@ -129,6 +131,19 @@ func (s *Service) report(ctx context.Context, a *auth.Actor, id int64, st Report
 		if c.Stage == StageVerified {
 			return conflict("track.verified", "the commitment is verified: it takes no more reports")
 		}
+		// The office's window: not before it opens; after it closes,
+		// taken and marked late.
+		w, err := windowOf(ctx, tx, c.unitPath, c.Year, st)
+		if err != nil {
+			return err
+		}
+		if day := today(tx.Now); w != nil && day < w.Opens {
+			e := errs.New(errs.Conflict, "track.window_not_open", "the reports of this stage are not yet open")
+			e.Args = map[string]any{"opens": w.Opens, "closes": w.Closes, "unit": w.Unit}
+			return e
+		} else if w != nil && day > w.Closes {
+			r.Late = true
+		}
 		to := StageMidyear
 		if st == ReportYearEnd {
 			to = StageProved
@@ -136,8 +151,8 @@ func (s *Service) report(ctx context.Context, a *auth.Actor, id int64, st Report
 			to = StageProved // a late progress note leaves the proof waiting
 		}
 		r.CreatedAt = tx.Now
-		if _, err := tx.ExecContext(ctx, `INSERT INTO commitment_reports (id, commitment_id, stage, body, value, author_id, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, r.ID, id, st, body, r.Value, a.UserID, tx.Now.UnixMicro()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO commitment_reports (id, commitment_id, stage, body, value, author_id, late, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, r.ID, id, st, body, r.Value, a.UserID, r.Late, tx.Now.UnixMicro()); err != nil {
 			return fmt.Errorf("store report: %w", err)
 		}
 		if r.Files, err = storeFiles(ctx, tx, a, id, r.ID, files); err != nil {
@@ -149,6 +164,9 @@ func (s *Service) report(ctx context.Context, a *auth.Actor, id int64, st Report
 		after := map[string]any{"stage": st, "body": body}
 		if r.Value != nil {
 			after["value"] = *r.Value
+		}
+		if r.Late {
+			after["late"] = true
 		}
 		if len(r.Files) > 0 {
 			var fs []map[string]any
@@ -196,12 +214,12 @@ func storeFiles(ctx context.Context, tx *db.Tx, a *auth.Actor, id, rid int64, up
 func reportsOf(ctx context.Context, tx *db.Tx, id int64) ([]*Report, error) {
 	var out []*Report
 	at := map[int64]*Report{}
-	err := db.EachRow(ctx, tx, `SELECT id, stage, body, value, author_id, created_at FROM commitment_reports WHERE commitment_id = $1
+	err := db.EachRow(ctx, tx, `SELECT id, stage, body, value, author_id, late, created_at FROM commitment_reports WHERE commitment_id = $1
 		ORDER BY created_at, id`, []any{id}, func(scan func(...any) error) error {
 		r := &Report{}
 		var v sql.NullFloat64
 		var created int64
-		if err := scan(&r.ID, &r.Stage, &r.Body, &v, &r.AuthorID, &created); err != nil {
+		if err := scan(&r.ID, &r.Stage, &r.Body, &v, &r.AuthorID, &r.Late, &created); err != nil {
 			return err
 		}
 		if v.Valid {

@@ -25,6 +25,7 @@ type commitmentListData struct {
 	UnitValue, Status, Stage string
 	Owner                    string
 	Form                     *commitmentFormView
+	Windows                  *windowsView
 	Errors                   []string
 }
 
@@ -82,6 +83,10 @@ func (h *Handler) renderCommitments(w http.ResponseWriter, r *http.Request, a *a
 		data.Owners = append(data.Owners, option{string(k), p.loc.T("track.owner." + string(k))})
 	}
 	if data.Form, err = h.commitmentFormView(r, p, a, form); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if data.Windows, err = h.windowsOf(r, p, a, f.UnitID, data.Year); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -7,6 +7,7 @@ import (
 
 	"kaohe/internal/auth"
 	"kaohe/internal/collect"
+	"kaohe/internal/errs"
 	"kaohe/internal/track"
 )
 
@@ -45,6 +46,8 @@ type commitmentReportRow struct {
 	Stage, Body, Value string
 	At                 time.Time
 	Files              []*track.File
+	// Late: filed after the stage's window closed.
+	Late bool
 }
 
 // commitmentShow shows commitment id.
@@ -76,7 +79,8 @@ func (h *Handler) renderCommitment(w http.ResponseWriter, r *http.Request, a *au
 		data.Proposed = &v
 	}
 	for _, rp := range c.Reports {
-		row := commitmentReportRow{Stage: p.loc.T("track.report." + string(rp.Stage)), Body: rp.Body, At: rp.CreatedAt, Files: rp.Files}
+		row := commitmentReportRow{Stage: p.loc.T("track.report." + string(rp.Stage)), Body: rp.Body, At: rp.CreatedAt, Files: rp.Files,
+			Late: rp.Late}
 		if rp.Value != nil {
 			row.Value = strconv.FormatFloat(*rp.Value, 'f', -1, 64)
 		}
@@ -148,9 +152,11 @@ func commitmentVersionOf(p *page, c *track.Detail, v *track.Version) commitmentV
 // an input problem as the form's localized errors, anything else as the
 // error page.
 func (h *Handler) refuseCommitment(w http.ResponseWriter, r *http.Request, a *auth.Actor, err error, of string, form *commitmentForm) {
-	if !formProblem(err) {
+	// Bad input, and a state that refuses the step (a window not open),
+	// are said on the page beside the form.
+	if !formProblem(err) && !errs.Is(err, errs.Conflict) {
 		h.fail(w, r, err)
 		return
 	}
-	h.renderCommitment(w, r, a, http.StatusUnprocessableEntity, of, rowErrors(h.localizer(r), err), form)
+	h.renderCommitment(w, r, a, errs.HTTPStatus(err), of, rowErrors(h.localizer(r), err), form)
 }

@@ -263,6 +263,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	// Commitments (亮诺 · 亮晒 · 亮效) and the monitoring of key indicators.
 	mux.HandleFunc("GET /commitments", h.signedIn(h.commitmentList))
 	mux.HandleFunc("POST /commitments", h.signedIn(h.commitmentSave))
+	mux.HandleFunc("POST /commitments/windows", h.signedIn(h.windowSave))
 	mux.HandleFunc("GET /commitments/{id}", h.signedIn(h.commitmentShow))
 	mux.HandleFunc("POST /commitments/{id}/review", h.signedIn(h.commitmentReview))
 	mux.HandleFunc("POST /commitments/{id}/change", h.signedIn(h.commitmentChange))
